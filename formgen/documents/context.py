@@ -1,0 +1,399 @@
+"""What each Word template receives (docs/templates.md): every name always present, every text clean.
+
+The context is built from the spec and the saved answers alone, so a field an authority adds in its
+overlay appears in the documents without a template change. Confidential contact details (F5) are
+left out here, before any template sees them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from formgen.documents.display import clean_text, display, fill_placeholders, format_day, join_words
+from formgen.engine.assessment import Assessment
+from formgen.engine.casefile import CaseFile
+from formgen.spec import known_fields as known
+from formgen.spec.form import FieldInfo, FormSpec
+from formgen.spec.model import Section
+
+MARKING = "OFFICIAL-SENSITIVE"
+NOT_ANSWERED = "Not answered"
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    id: Literal["record", "plan", "child"]
+    title: str
+    template: str
+    internal: bool  # stays within the authority, so nothing is withheld from it
+
+
+DOCUMENTS: dict[str, DocumentKind] = {
+    "record": DocumentKind("record", "Child and family assessment record", "record.docx", internal=True),
+    "plan": DocumentKind("plan", "Assessment plan", "plan.docx", internal=False),
+    "child": DocumentKind("child", "Your assessment, in words for you", "child.docx", internal=False),
+}
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who a document is for. `recipient` is a household member's item id, or None for anyone outside."""
+
+    kind: DocumentKind
+    recipient: str | None = None
+
+
+def build_context(
+    form: FormSpec, case: CaseFile, child_id: str, kind: str, *, today: date, recipient: str | None = None
+) -> dict[str, Any]:
+    """The template context of one document about one child."""
+    reader = Reader(DOCUMENTS[kind], recipient)
+    assessment = case.assessment(form, child_id, today=today)
+    builder = _Builder(form, assessment, reader)
+    return {
+        "document": {"kind": kind, "title": reader.kind.title},
+        "authority": _authority(form),
+        "marking": MARKING,
+        "generated_on": format_day(today),
+        "case": {"reference": clean_text(case.reference)},
+        "child": builder.child(),
+        "children": _children(form, case, child_id, today),
+        "worker": builder.worker(),
+        "timescale": builder.timescale(),
+        "sections": builder.sections(),
+        "chronology": builder.chronology(),
+        "manager_decisions": builder.manager_decisions(),
+        "approval": builder.approval(),
+        "answers": builder.answers(),
+        "child_version": builder.child_version(),
+    }
+
+
+def _authority(form: FormSpec) -> dict[str, str]:
+    authority = form.authority
+    return {key: clean_text(getattr(authority, key)) for key in ("name", "phone", "email", "address")}
+
+
+def _children(form: FormSpec, case: CaseFile, subject_id: str, today: date) -> list[dict[str, Any]]:
+    """Every child of the household and whether each was seen (B1)."""
+    rows = []
+    for record in case.children:
+        sibling = case.assessment(form, record.id, today=today)
+        unborn = sibling.value(known.UNBORN) is True
+        seen = sibling.value(known.CHILD_SEEN)
+        rows.append(
+            {
+                "name": clean_text(sibling.child_name),
+                "date_of_birth": format_day(
+                    sibling.value(known.EXPECTED_DELIVERY if unborn else known.DATE_OF_BIRTH)
+                ),
+                "seen": "Not yet born" if unborn else {True: "Yes", False: "No"}.get(seen, NOT_ANSWERED),
+                "is_subject": record.id == subject_id,
+            }
+        )
+    return rows
+
+
+class _Builder:
+    def __init__(self, form: FormSpec, assessment: Assessment, reader: Reader) -> None:
+        self.form = form
+        self.assessment = assessment
+        self.reader = reader
+
+    # --- reading answers --------------------------------------------------------------------------
+
+    def people(self, info: FieldInfo) -> dict[str, str]:
+        """Item ids to names, for a field whose choices are the items of a group."""
+        if info.field.choices_from is None:
+            return {}
+        group = self.form.info(info.field.choices_from)
+        return {
+            str(item.get("id")): self.item_label(group, item)
+            for item in self.assessment.items(group.field.id)
+        }
+
+    def item_label(self, group: FieldInfo, item: Mapping[str, Any]) -> str:
+        values = {info.field.id: self.item_text(info, item) for info in self.form.item_fields(group.field)}
+        template = group.field.item_label or "{" + (group.field.fields or [])[0].id + "}"
+        return fill_placeholders(template, values)
+
+    def item_text(self, info: FieldInfo, item: Mapping[str, Any], index: int = -1) -> str:
+        if self.withheld(info, item):
+            return ""
+        return display(info.field, self.assessment.item_value(info, item, index), self.people(info))
+
+    def text(self, field_id: str) -> str:
+        info = self.form.fields.get(field_id)
+        if info is None or self.withheld(info, None):
+            return ""
+        return display(info.field, self.assessment.value(field_id), self.people(info))
+
+    def withheld(self, info: FieldInfo, item: Mapping[str, Any] | None) -> bool:
+        """F5: a confidential detail never reaches someone it is confidential from."""
+        if not info.field.confidential or self.reader.kind.internal:
+            return False
+        if info.field.confidential_from is None:
+            return True
+        if (
+            item is not None
+            and info.group
+            and f"{info.group.id}.{info.field.confidential_from}" in self.form.fields
+        ):
+            names = item.get(info.field.confidential_from) or []
+        else:
+            names = self.assessment.value(info.field.confidential_from) or []
+        return bool(names) if self.reader.recipient is None else self.reader.recipient in names
+
+    def in_document(self, info: FieldInfo) -> bool:
+        return self.reader.kind.id in (info.field.documents or info.section.documents)
+
+    # --- parts of the context ---------------------------------------------------------------------
+
+    def child(self) -> dict[str, Any]:
+        name = self.assessment.child_name
+        unborn = self.assessment.value(known.UNBORN) is True
+        age = self.assessment.age
+        return {
+            "name": clean_text(name),
+            "first_name": clean_text(name.split()[0]) if name.split() else "",
+            "date_of_birth": self.text(known.DATE_OF_BIRTH),
+            "age": "" if age is None else str(age),
+            "unborn": unborn,
+            "expected_delivery_date": self.text(known.EXPECTED_DELIVERY),
+            "legal_basis": self.text(known.LEGAL_BASIS),
+        }
+
+    def worker(self) -> dict[str, str]:
+        return {
+            "name": self.text(known.WORKER_NAME),
+            "role": self.text(known.WORKER_ROLE),
+            "phone": self.text(known.WORKER_PHONE),
+        }
+
+    def timescale(self) -> dict[str, Any]:
+        timescale = self.assessment.timescale()
+        return {
+            "referral_date": self.text(known.REFERRAL_DATE),
+            "start_date": self.text(known.START_DATE),
+            "due_date": format_day(timescale.due_date) if timescale else "",
+            "due_rule": timescale.due_rule if timescale else "",
+            "working_days_used": str(timescale.working_days_used) if timescale else "",
+            "working_days_left": str(timescale.working_days_left) if timescale else "",
+            "overdue": bool(timescale and timescale.overdue),
+            "completion_date": self.text(known.COMPLETION_DATE),
+            "late_reason": self.text(known.LATE_REASON),
+        }
+
+    def sections(self) -> list[dict[str, Any]]:
+        printed = []
+        for section in self.assessment.relevant_sections():
+            if not self.assessment.section_visible(section):
+                continue
+            blocks = list(self.blocks(section))
+            if blocks:
+                printed.append({"id": section.id, "title": clean_text(section.title), "blocks": blocks})
+        return printed
+
+    def blocks(self, section: Section) -> Iterator[dict[str, Any]]:
+        rows: list[dict[str, str]] = []
+        for info in self.assessment.visible_fields(section):
+            if not self.in_document(info) or self.withheld(info, None):
+                continue
+            if info.field.type == "group":
+                if rows:
+                    yield {"kind": "answers", "rows": rows}
+                    rows = []
+                table = self.table(info)
+                if table["rows"] or self.reader.kind.internal:
+                    yield table
+                continue
+            text = self.text(info.field.id)
+            if text or self.reader.kind.internal:
+                rows.append({"label": clean_text(info.field.label), "value": text or NOT_ANSWERED})
+        if rows:
+            yield {"kind": "answers", "rows": rows}
+
+    def table(self, group: FieldInfo) -> dict[str, Any]:
+        items = self.assessment.items(group.field.id)
+        columns = [
+            info
+            for info in self.form.item_fields(group.field)
+            if not info.field.hidden and (group.field.columns is None or info.field.id in group.field.columns)
+        ]
+        return {
+            "kind": "table",
+            "title": clean_text(group.field.label),
+            "headers": [clean_text(info.field.label) for info in columns],
+            "rows": [
+                [self.item_text(info, item, index) for info in columns] for index, item in enumerate(items)
+            ],
+        }
+
+    def chronology(self) -> list[dict[str, str]]:
+        """Dated events from every answered date the spec marks as an event (K5), oldest first."""
+        events: list[tuple[date, str]] = []
+        for info in self.form.fields.values():
+            if not info.field.chronology or info.field.hidden:
+                continue
+            if info.group is None:
+                day = self.assessment.value(info.field.id)
+                if day is not None:
+                    events.append((day, clean_text(info.field.chronology)))
+                continue
+            group = self.form.info(info.group.id)
+            for index, item in enumerate(self.assessment.items(info.group.id)):
+                day = self.assessment.item_value(info, item, index)
+                if day is not None:
+                    values = {
+                        other.field.id: self.item_text(other, item, index)
+                        for other in self.form.item_fields(group.field)
+                    }
+                    events.append((day, clean_text(fill_placeholders(info.field.chronology, values))))
+        return [
+            {"date": format_day(day), "event": event}
+            for day, event in sorted(events, key=lambda pair: pair[0])
+        ]
+
+    def manager_decisions(self) -> list[dict[str, str]]:
+        """Decisions reserved to a manager: by convention, the manager-only answers of one page or one item.
+
+        Within a decision, short text says who, a date says when, and long text (with any other
+        answers) says why.
+        """
+        decisions = []
+        for section in self.assessment.relevant_sections():
+            for info in self.assessment.visible_fields(section):
+                if info.field.type == "group":
+                    for index, item in enumerate(self.assessment.items(info.field.id)):
+                        fields = [
+                            other for other in self.form.item_fields(info.field) if other.field.manager_only
+                        ]
+                        title = f"{info.page.title}: {self.item_label(info, item)}"
+                        decision = self.decision(
+                            title,
+                            [
+                                (f, self.item_text(f, item, index))
+                                for f in fields
+                                if self.assessment.is_visible(f, item, index)
+                            ],
+                        )
+                        if decision:
+                            decisions.append(decision)
+            by_page: dict[str, list[FieldInfo]] = {}
+            for info in self.assessment.visible_fields(section):
+                if info.field.manager_only and info.field.type != "group":
+                    by_page.setdefault(info.page.title, []).append(info)
+            for title, fields in by_page.items():
+                decision = self.decision(title, [(f, self.text(f.field.id)) for f in fields])
+                if decision:
+                    decisions.append(decision)
+        return decisions
+
+    @staticmethod
+    def decision(title: str, answers: list[tuple[FieldInfo, str]]) -> dict[str, str] | None:
+        answered = [(info, text) for info, text in answers if text]
+        if not answered:
+            return None
+        by = [text for info, text in answered if info.field.type == "text"]
+        when = [text for info, text in answered if info.field.type == "date"]
+        why = [
+            text if info.field.type == "long_text" else f"{info.field.label} {text}"
+            for info, text in answered
+            if info.field.type not in {"text", "date"}
+        ]
+        return {
+            "decision": clean_text(title),
+            "by": "\n".join(by),
+            "date": "\n".join(when),
+            "reason": "\n".join(why),
+        }
+
+    def approval(self) -> dict[str, str]:
+        return {
+            "decision": self.text(known.REVIEW_DECISION),
+            "by": self.text(known.APPROVER),
+            "date": self.text(known.AUTHORISATION_DATE),
+            "reasoning": self.text(known.APPROVAL_REASONING),
+        }
+
+    def answers(self) -> dict[str, str]:
+        return {
+            info.field.id: self.text(info.field.id)
+            if self.in_document(info) or self.reader.kind.internal
+            else ""
+            for info in self.form.top_fields()
+            if info.field.type != "group"
+        }
+
+    def child_version(self) -> dict[str, Any]:
+        """K3: the child's answers and the decisions, in the plain words the spec gives for the child."""
+        return {
+            "met_on": join_words(self.visit_dates()),
+            "items": self.child_items(),
+            "decisions": self.child_decisions(),
+            "explanation": self.text(known.OUTCOME_FOR_CHILD),
+            "next_steps": self.next_steps(),
+        }
+
+    def visit_dates(self) -> list[str]:
+        if known.CHILD_VISITS not in self.form.fields:
+            return []
+        group = self.form.info(known.CHILD_VISITS)
+        dates = [
+            self.assessment.item_value(info, item, index)
+            for index, item in enumerate(self.assessment.items(known.CHILD_VISITS))
+            for info in self.form.item_fields(group.field)
+            if info.field.type == "date"
+        ]
+        return [format_day(day) for day in sorted(day for day in dates if day is not None)]
+
+    def child_items(self) -> list[dict[str, str]]:
+        special = {known.OUTCOMES, known.OUTCOME_FOR_CHILD}
+        items = []
+        for section in self.assessment.relevant_sections():
+            for info in self.assessment.visible_fields(section):
+                if "child" not in (info.field.documents or section.documents) or info.field.id in special:
+                    continue
+                if info.field.type == "group" or self.withheld(info, None):
+                    continue
+                text = self.child_text(info)
+                if text:
+                    items.append(
+                        {"heading": clean_text(info.field.child_wording or info.field.label), "text": text}
+                    )
+        return items
+
+    def child_text(self, info: FieldInfo) -> str:
+        """Choices in their child wording where the spec gives one; other answers as written."""
+        value = self.assessment.value(info.field.id)
+        if info.field.type in {"single_choice", "multiple_choice"} and value is not None:
+            chosen = value if isinstance(value, list) else [value]
+            wordings = {
+                choice.value: choice.child_wording or choice.label for choice in info.field.choices or []
+            }
+            return "\n".join(clean_text(wordings.get(choice, choice)) for choice in chosen)
+        return self.text(info.field.id)
+
+    def child_decisions(self) -> list[str]:
+        info = self.form.fields.get(known.OUTCOMES)
+        if info is None:
+            return []
+        text = self.child_text(info)
+        return text.split("\n") if text else []
+
+    def next_steps(self) -> list[dict[str, str]]:
+        if known.PLAN_OF_ACTION not in self.form.fields:
+            return []
+        group = self.form.info(known.PLAN_OF_ACTION)
+        fields = {info.field.id: info for info in self.form.item_fields(group.field)}
+        columns = {"what": known.PLAN_WHAT, "who": known.PLAN_WHO, "when": known.PLAN_WHEN}
+        return [
+            {
+                key: self.item_text(fields[id_], item, index) if id_ in fields else ""
+                for key, id_ in columns.items()
+            }
+            for index, item in enumerate(self.assessment.items(known.PLAN_OF_ACTION))
+        ]

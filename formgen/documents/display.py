@@ -1,0 +1,71 @@
+"""Answers as people read them in a document: labels for choices, dates in words, text made safe for XML."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, time
+from typing import Any
+
+from babel.dates import format_date
+
+from formgen.spec.model import FormField
+
+# Word pastes a manual line break as a vertical tab and a page break as a form feed: keep them as line
+# breaks. Every other control character is invalid in XML (docxtpl fails on it), and a bell (\a) would
+# make docxtpl start a new paragraph, so they go. Lone surrogates cannot be encoded at all.
+_LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\u2028\u2029]")
+_INVALID_XML = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+def clean_text(text: str) -> str:
+    """Text that fits in a Word document's XML, line breaks kept."""
+    return _INVALID_XML.sub("", _LINE_BREAKS.sub("\n", text))
+
+
+def format_day(day: date | None, locale: str = "en_GB") -> str:
+    return "" if day is None else format_date(day, "d MMMM y", locale=locale)
+
+
+def join_words(words: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def fill_placeholders(template: str, values: Mapping[str, str]) -> str:
+    """Put an item's values into a spec text such as "Agency consulted: {agency}" (no format(), no eval)."""
+    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), ""), template)
+
+
+def display(field: FormField, value: Any, people: Mapping[str, str] | None = None) -> str:
+    """A typed answer as text. `people` names the items a `choices_from` field points at."""
+    if value is None:
+        return ""
+    match field.type:
+        case "yes_no":
+            return "Yes" if value else "No"
+        case "date":
+            return format_day(value)
+        case "time":
+            return value.strftime("%H:%M") if isinstance(value, time) else str(value)
+        case "number":
+            return f"{value:g}" if isinstance(value, float) else str(value)
+        case "single_choice":
+            return _choice_text(field, value, people)
+        case "multiple_choice":
+            return "\n".join(_choice_text(field, choice, people) for choice in value)
+        case "group":
+            return str(len(value))
+    return clean_text(str(value))
+
+
+def _choice_text(field: FormField, value: str, people: Mapping[str, str] | None) -> str:
+    if field.choices_from is not None:
+        return clean_text((people or {}).get(value, value))
+    for choice in field.choices or []:
+        if choice.value == value:
+            return clean_text(choice.label)
+    return clean_text(value)

@@ -1,0 +1,71 @@
+"""Render Word documents with docxtpl, the way FIELD-NOTES says is safe.
+
+- autoescape always: without it a value holding `&` or `<` silently corrupts the document;
+- undefined names fail (StrictUndefined): a misspelt tag is an error, not a blank;
+- a fresh DocxTemplate per render from cached bytes: one template object shared between threads
+  crashed the process and mixed one case's data into another's document.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+
+from formgen.documents.display import clean_text
+
+
+class TemplateError(Exception):
+    """A template that cannot be rendered, named by file, with the text around the problem."""
+
+
+def _finalize(value: Any) -> Any:
+    # A second guard behind the context builder: whatever reaches the XML is valid XML text.
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def jinja_environment() -> jinja2.Environment:
+    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True, finalize=_finalize)
+
+
+class TemplateStore:
+    """Reads each template's bytes once; every render opens its own DocxTemplate from them."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._raw: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def raw(self, name: str) -> bytes:
+        with self._lock:
+            if name not in self._raw:
+                path = self.directory / name
+                try:
+                    self._raw[name] = path.read_bytes()
+                except OSError as error:
+                    raise TemplateError(f"{path}: cannot read the template ({error.strerror})") from None
+            return self._raw[name]
+
+    def render(self, name: str, context: dict[str, Any]) -> bytes:
+        """The rendered document's bytes."""
+        path, raw = self.directory / name, self.raw(name)
+        try:
+            template = DocxTemplate(io.BytesIO(raw))
+            template.render(context, jinja_env=jinja_environment(), autoescape=True)
+        except jinja2.TemplateError as error:
+            raise TemplateError(f"{path}: {error.message or error}{_around(error)}") from None
+        except Exception as error:  # docxtpl, lxml and python-docx raise many kinds: name the file
+            raise TemplateError(f"{path}: cannot render: {error}") from error
+        output = io.BytesIO()
+        template.save(output)
+        return output.getvalue()
+
+
+def _around(error: jinja2.TemplateError) -> str:
+    """The document text near a syntax error: docx XML is one long line, so the line number is no help."""
+    lines = [line.strip() for line in getattr(error, "docx_context", []) if line.strip()]
+    return f" (near: {' / '.join(lines)[:200]})" if lines else ""

@@ -1,0 +1,313 @@
+"""One child's assessment: which questions are asked, which answers are missing or wrong, and where it stands.
+
+Pure Python over plain JSON answers: the web wizard, the command line and the documents all ask this
+module, so a follow-up or a rule behaves the same everywhere. Household answers are shared by the
+siblings' assessments (B1); a child's answers are theirs alone.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from formgen.engine.values import Invalid, capitalised, is_blank, missing_message, subject, typed_value
+from formgen.spec import known_fields as known
+from formgen.spec.form import FieldInfo, FormSpec
+from formgen.spec.model import FormField, Section
+from formgen.timescales import Timescale, WorkingCalendar, assessment_timescale, due_date
+
+Answers = Mapping[str, Any]
+
+
+class Status(enum.Enum):
+    NOT_STARTED = "Not yet started"
+    IN_PROGRESS = "In progress"
+    COMPLETED = "Completed"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """A message for one field, or for one field of one item of a group."""
+
+    field: str  # the field id (an item's field id when `group` is set)
+    message: str
+    group: str | None = None
+    item: int | None = None  # index of the item in the group
+    section: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.group}[{self.item}].{self.field}" if self.group is not None else self.field
+
+
+class Assessment:
+    """The answers of a household and, optionally, one of its children, read through the form."""
+
+    def __init__(
+        self, form: FormSpec, household: Answers, child: Answers | None = None, *, today: date
+    ) -> None:
+        self.form = form
+        self.household = household
+        self.child = child or {}
+        self.today = today
+        self.calendar = WorkingCalendar(form.authority.nation, form.closure_days())
+        self._visible: dict[tuple[str, str | None, int | None], bool] = {}
+        self._deriving: set[str] = set()
+
+    # --- answers ---------------------------------------------------------------------------------
+
+    def raw(self, info: FieldInfo) -> Any:
+        """The stored answer of a top-level field, from the household's or the child's answers."""
+        source = self.household if info.section.scope == "household" else self.child
+        return source.get(info.field.id)
+
+    def value(self, field_id: str) -> Any:
+        """The typed answer of a visible top-level field; None when hidden, unanswered or invalid."""
+        info = self.form.fields.get(field_id)
+        if info is None or info.group is not None or not self.is_visible(info):
+            return None
+        value = typed_value(info.field, self.raw(info))
+        return None if isinstance(value, Invalid) else value
+
+    def items(self, group_id: str) -> list[dict[str, Any]]:
+        """The items of a visible group (each a dict with its `id`)."""
+        value = self.value(group_id)
+        return value if isinstance(value, list) else []
+
+    def item_value(self, info: FieldInfo, item: Mapping[str, Any], index: int) -> Any:
+        if not self.is_visible(info, item, index):
+            return None
+        value = typed_value(info.field, item.get(info.field.id))
+        return None if isinstance(value, Invalid) else value
+
+    # --- derived values (docs/form-specs.md) -----------------------------------------------------
+
+    def derived(self, name: str) -> Any:
+        if name == "today":
+            return self.today
+        if name in self._deriving:  # a spec that makes a derived value depend on itself gets None
+            return None
+        self._deriving.add(name)
+        try:
+            return self.age if name == "age" else self.due_date if name == "due_date" else None
+        finally:
+            self._deriving.discard(name)
+
+    @property
+    def age(self) -> int | None:
+        born = self.value(known.DATE_OF_BIRTH)
+        on = self.value(known.START_DATE) or self.value(known.REFERRAL_DATE)
+        if born is None or on is None:
+            return None
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+    @property
+    def expected_delivery(self) -> date | None:
+        return self.value(known.EXPECTED_DELIVERY) if self.value(known.UNBORN) is True else None
+
+    @property
+    def due_date(self) -> date | None:
+        referral = self.value(known.REFERRAL_DATE)
+        return None if referral is None else due_date(referral, self.calendar, self.expected_delivery)[0]
+
+    def timescale(self, on: date | None = None) -> Timescale | None:
+        referral = self.value(known.REFERRAL_DATE)
+        if referral is None:
+            return None
+        on = on or self.value(known.COMPLETION_DATE) or self.today
+        return assessment_timescale(
+            referral, self.calendar, on=on, expected_delivery_date=self.expected_delivery
+        )
+
+    # --- visibility ------------------------------------------------------------------------------
+
+    def section_visible(self, section: Section) -> bool:
+        condition = self.form.section_conditions.get(section.id)
+        return condition is None or condition.evaluate(self._lookup(None, None, None))
+
+    def page_visible(self, section: Section, page_id: str) -> bool:
+        condition = self.form.page_conditions.get(page_id)
+        if not self.section_visible(section):
+            return False
+        return condition is None or condition.evaluate(self._lookup(None, None, None))
+
+    def is_visible(
+        self, info: FieldInfo, item: Mapping[str, Any] | None = None, index: int | None = None
+    ) -> bool:
+        """Whether the question is asked: not hidden, its section, page and group shown, its show_if true."""
+        key = (info.key, item.get("id") if item else None, index)
+        if key not in self._visible:
+            self._visible[key] = False  # a cycle (refused by the loader) cannot recurse forever
+            self._visible[key] = self._compute_visible(info, item, index)
+        return self._visible[key]
+
+    def _compute_visible(self, info: FieldInfo, item: Mapping[str, Any] | None, index: int | None) -> bool:
+        if info.field.hidden or not self.page_visible(info.section, info.page.id):
+            return False
+        if info.group is not None and not self.is_visible(self.form.info(info.group.id)):
+            return False
+        return info.show_if is None or info.show_if.evaluate(self._lookup(info, item, index))
+
+    def _lookup(self, owner: FieldInfo | None, item: Mapping[str, Any] | None, index: int | None):
+        def lookup(name: str) -> Any:
+            if owner is not None and owner.group is not None and item is not None:
+                own = self.form.fields.get(f"{owner.group.id}.{name}")
+                if own is not None:
+                    return self.item_value(own, item, index if index is not None else -1)
+            if name in self.form.fields:
+                return self.value(name)
+            return self.derived(name)
+
+        return lookup
+
+    def visible_fields(self, section: Section) -> Iterator[FieldInfo]:
+        for info in self.form.top_fields(section):
+            if self.is_visible(info):
+                yield info
+
+    # --- validation ------------------------------------------------------------------------------
+
+    def is_required(
+        self, info: FieldInfo, item: Mapping[str, Any] | None = None, index: int | None = None
+    ) -> bool:
+        if info.field.required:
+            return True
+        return info.required_if is not None and info.required_if.evaluate(self._lookup(info, item, index))
+
+    def errors(
+        self, section: Section | None = None, *, include_manager_only: bool = True
+    ) -> list[FieldError]:
+        """Every message for the visible questions of one section (or of the whole form), in form order."""
+        sections = [section] if section else self.relevant_sections()
+        found: list[FieldError] = []
+        for current in sections:
+            if not self.section_visible(current):
+                continue
+            for info in self.visible_fields(current):
+                if info.field.manager_only and not include_manager_only:
+                    continue
+                found.extend(self._field_errors(info, self.raw(info), None, None, include_manager_only))
+            found.extend(self._rule_errors(current))
+        return found
+
+    def relevant_sections(self) -> list[Section]:
+        """The household's sections, and the child's when this assessment has a child."""
+        return [s for s in self.form.sections if s.scope == "household" or self.child]
+
+    def _field_errors(
+        self, info: FieldInfo, raw: Any, item: Mapping[str, Any] | None, index: int | None, managers: bool
+    ) -> list[FieldError]:
+        field = info.field
+
+        def error(message: str) -> FieldError:
+            group = info.group.id if info.group else None
+            return FieldError(field.id, message, group, index, info.section.id)
+
+        value = typed_value(field, raw)
+        if isinstance(value, Invalid):
+            return [error(value.message)]
+        if value is None:
+            return [error(missing_message(field))] if self.is_required(info, item, index) else []
+        problem = self._constraint(field, value)
+        if problem:
+            return [error(problem)]
+        if field.type == "group":
+            return self._group_errors(info, value, managers, error)
+        return []
+
+    def _group_errors(
+        self, info: FieldInfo, items: list[dict[str, Any]], managers: bool, error
+    ) -> list[FieldError]:
+        minimum = info.field.min_items if info.field.min_items is not None else int(info.field.required)
+        found = [error(missing_message(info.field))] if len(items) < minimum else []
+        for index, item in enumerate(items):
+            for item_info in self.form.item_fields(info.field):
+                if item_info.field.manager_only and not managers:
+                    continue
+                if self.is_visible(item_info, item, index):
+                    found.extend(
+                        self._field_errors(item_info, item.get(item_info.field.id), item, index, managers)
+                    )
+        return found
+
+    def _constraint(self, field: FormField, value: Any) -> str | None:
+        name = capitalised(subject(field))
+        if field.type == "number":
+            if field.min is not None and value < field.min:
+                return f"{name} must be {field.min:g} or more"
+            if field.max is not None and value > field.max:
+                return f"{name} must be {field.max:g} or less"
+        if field.max_length is not None and len(value) > field.max_length:
+            return f"{name} must be {field.max_length} characters or fewer"
+        if field.not_future and value > self.today:
+            return f"{name} must be today or in the past"
+        if field.type in {"single_choice", "multiple_choice"}:
+            return self._choice_problem(field, value)
+        return None
+
+    def _choice_problem(self, field: FormField, value: str | list[str]) -> str | None:
+        chosen = value if isinstance(value, list) else [value]
+        allowed = self._allowed_values(field)
+        for choice in chosen:
+            if allowed is not None and choice not in allowed:
+                return f"{capitalised(subject(field))}: {choice!r} is not one of the choices"
+        if len(set(chosen)) != len(chosen):
+            return f"{capitalised(subject(field))}: each choice can be selected only once"
+        for exclusive in field.exclusive:
+            if exclusive in chosen and len(chosen) > 1:
+                label = next((c.label for c in field.choices or [] if c.value == exclusive), exclusive)
+                return f"Select ‘{label}’ on its own, or remove it and keep the other answers"
+        return None
+
+    def _allowed_values(self, field: FormField) -> set[str] | None:
+        if field.choices is not None:
+            return {choice.value for choice in field.choices}
+        if field.choices_from is not None:
+            return {str(item.get("id")) for item in self.items(field.choices_from)}
+        return None
+
+    def _rule_errors(self, section: Section) -> list[FieldError]:
+        found = []
+        for compiled in self.form.rules:
+            if compiled.section is not section:
+                continue
+            target = self.form.fields.get(compiled.rule.field)
+            if target is None or not self.is_visible(target):
+                continue
+            if compiled.condition.evaluate(self._lookup(None, None, None)):
+                found.append(FieldError(target.field.id, compiled.rule.message, section=section.id))
+        return found
+
+    # --- progress --------------------------------------------------------------------------------
+
+    def has_answers(self, section: Section) -> bool:
+        return any(
+            not is_blank(self.raw(info))
+            for info in self.visible_fields(section)
+            if not info.field.manager_only
+        )
+
+    def status(self, section: Section) -> Status:
+        """The task-list status of a section, from the practitioner's side (manager decisions aside)."""
+        if not self.has_answers(section):
+            return Status.NOT_STARTED
+        if self.errors(section, include_manager_only=False):
+            return Status.IN_PROGRESS
+        return Status.COMPLETED
+
+    def pending_manager_decisions(self) -> list[FieldInfo]:
+        """Visible manager-only questions still unanswered: what waits for a manager."""
+        return [
+            info
+            for section in self.relevant_sections()
+            for info in self.visible_fields(section)
+            if info.field.manager_only and is_blank(self.raw(info)) and self.is_required(info)
+        ]
+
+    @cached_property
+    def child_name(self) -> str:
+        return self.value(known.CHILD_NAME) or ""

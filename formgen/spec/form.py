@@ -1,0 +1,89 @@
+"""A loaded form: the sections after the overlay, with every field indexed and every condition compiled."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from formgen.conditions import Condition
+from formgen.spec.model import Authority, Choice, FormField, Page, Rule, Section
+
+# Values that are not questions but can be used in conditions (docs/form-specs.md).
+DERIVED_CHILD = {"age": "number", "due_date": "date"}
+DERIVED_ANY = {"today": "date"}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a spec element was written: its file and its path in that file."""
+
+    file: str
+    path: tuple[str | int, ...]
+
+
+@dataclass
+class FieldInfo:
+    field: FormField
+    section: Section
+    page: Page
+    group: FormField | None  # the group a field of an item belongs to
+    origin: Origin
+    show_if: Condition | None = None
+    required_if: Condition | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.group.id}.{self.field.id}" if self.group else self.field.id
+
+
+@dataclass
+class CompiledRule:
+    section: Section
+    rule: Rule
+    condition: Condition
+
+
+@dataclass
+class FormSpec:
+    title: str
+    sections: list[Section]
+    authority: Authority
+    authority_id: str
+    edition: str | None
+    fields: dict[str, FieldInfo] = field(default_factory=dict)  # keyed by FieldInfo.key
+    page_conditions: dict[str, Condition] = field(default_factory=dict)
+    section_conditions: dict[str, Condition] = field(default_factory=dict)
+    rules: list[CompiledRule] = field(default_factory=list)
+
+    def info(self, field_id: str, group_id: str | None = None) -> FieldInfo:
+        return self.fields[f"{group_id}.{field_id}" if group_id else field_id]
+
+    def section(self, section_id: str) -> Section:
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+    def top_fields(self, section: Section | None = None) -> Iterator[FieldInfo]:
+        """Fields outside groups, in form order."""
+        for info in self.fields.values():
+            if info.group is None and (section is None or info.section is section):
+                yield info
+
+    def item_fields(self, group: FormField) -> list[FieldInfo]:
+        return [self.fields[f"{group.id}.{item.id}"] for item in group.fields or []]
+
+    def closure_days(self) -> frozenset[date]:
+        return frozenset(self.authority.closure_days)
+
+
+def choice_label(field: FormField, value: str) -> str:
+    for choice in field.choices or []:
+        if choice.value == value:
+            return choice.label
+    return value
+
+
+def find_choice(field: FormField, value: str) -> Choice | None:
+    return next((choice for choice in field.choices or [] if choice.value == value), None)

@@ -1,0 +1,371 @@
+"""Load form_specs/: the manifest, its sections and choice lists, then the authority's overlay; check it all.
+
+Every problem found is collected and reported together, each with its file, line and place, so an
+author fixes a spec in one pass rather than one error at a time.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from formgen.conditions import Condition, ConditionError, Kind, UnusableName, check, parse
+from formgen.spec import known_fields
+from formgen.spec.form import DERIVED_ANY, DERIVED_CHILD, CompiledRule, FieldInfo, FormSpec, Origin
+from formgen.spec.model import Authority, Choice, FormField, Manifest, Overlay, Section
+from formgen.spec.overlay import OverlayApplier
+from formgen.spec.problems import Problem, SpecError, YamlFile, load_yaml
+
+MANIFEST = "assessment.yaml"
+AUTHORITIES = "authorities"
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+NO_AUTHORITY = Authority(name="Local authority")
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def load_spec(spec_dir: Path, authority: str | None = "general") -> FormSpec:
+    """Load and check the form in `spec_dir`, adapted by `authorities/<authority>.yaml` (None: base only)."""
+    problems: list[Problem] = []
+    origins: dict[int, Origin] = {}
+    documents: dict[str, YamlFile] = {}
+    manifest_file = load_yaml(spec_dir / MANIFEST, MANIFEST)
+    manifest = _validated(Manifest, manifest_file, problems)
+    if manifest is None:
+        raise SpecError(problems)
+    sections = [_load_section(spec_dir, name, origins, documents, problems) for name in manifest.sections]
+    sections = [section for section in sections if section is not None]
+    _resolve_choice_lists(spec_dir, manifest, manifest_file, sections, origins, problems)
+
+    overlay, edition = NO_AUTHORITY, None
+    if authority is not None:
+        label = f"{AUTHORITIES}/{authority}.yaml"
+        overlay_file = documents[label] = load_yaml(spec_dir / label, label)
+        loaded = _validated(Overlay, overlay_file, problems)
+        if loaded is not None:
+            problems.extend(OverlayApplier(sections, origins, overlay_file).apply(loaded.changes))
+            overlay, edition = loaded.authority, loaded.edition
+    if problems:
+        raise SpecError(problems)
+
+    form = FormSpec(manifest.title, sections, overlay, authority or "", edition)
+    _Checker(form, origins, documents).run()
+    return form
+
+
+def available_authorities(spec_dir: Path) -> list[str]:
+    return sorted(path.stem for path in (spec_dir / AUTHORITIES).glob("*.yaml"))
+
+
+def _validated(model: type[Model], document: YamlFile, problems: list[Problem]) -> Model | None:
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as error:
+        problems.extend(document.validation_problems(error))
+        return None
+
+
+def _load_section(
+    spec_dir: Path,
+    name: str,
+    origins: dict[int, Origin],
+    documents: dict[str, YamlFile],
+    problems: list[Problem],
+) -> Section | None:
+    try:
+        document = documents[name] = load_yaml(spec_dir / name, name)
+    except SpecError as error:
+        problems.extend(error.problems)
+        return None
+    section = _validated(Section, document, problems)
+    if section is not None:
+        origins[id(section)] = Origin(name, ())
+        for page_index, page in enumerate(section.pages):
+            for field_index, field in enumerate(page.fields):
+                path = ("pages", page_index, "fields", field_index)
+                origins[id(field)] = Origin(name, path)
+                for item_index, item in enumerate(field.fields or []):
+                    origins[id(item)] = Origin(name, (*path, "fields", item_index))
+    return section
+
+
+def _resolve_choice_lists(
+    spec_dir: Path,
+    manifest: Manifest,
+    manifest_file: YamlFile,
+    sections: list[Section],
+    origins: dict[int, Origin],
+    problems: list[Problem],
+) -> None:
+    """Turn `choice_list: name` into the list's choices, so overlays and checks see ordinary choices."""
+    lists: dict[str, list[Choice]] = {}
+    for name, source in manifest.choice_lists.items():
+        try:
+            with (spec_dir / source.file).open(encoding="utf-8", newline="") as handle:
+                rows = list(csv.DictReader(handle))
+            lists[name] = [
+                Choice(value=row[source.value], label=row[source.label], hint=row.get(source.hint or ""))
+                for row in rows
+            ]
+        except (OSError, KeyError, ValueError) as error:
+            problems.append(
+                manifest_file.problem(["choice_lists", name], f"cannot read {source.file}: {error}")
+            )
+    for field in _all_fields(sections):
+        if field.choice_list is None:
+            continue
+        if field.choice_list in lists:
+            field.choices = [choice.model_copy() for choice in lists[field.choice_list]]
+        else:
+            origin = origins[id(field)]
+            problems.append(
+                Problem(origin.file, None, f"field {field.id}", f"unknown choice_list {field.choice_list!r}")
+            )
+
+
+def _all_fields(sections: list[Section]) -> list[FormField]:
+    fields = [field for section in sections for page in section.pages for field in page.fields]
+    return fields + [item for field in fields for item in field.fields or []]
+
+
+class _Checker:
+    """Index the adapted form and check what a single file cannot: references across the form."""
+
+    def __init__(self, form: FormSpec, origins: dict[int, Origin], files: dict[str, YamlFile]) -> None:
+        self.form = form
+        self.origins = origins
+        self.files = files
+        self.problems: list[Problem] = []
+
+    def run(self) -> None:
+        self.index()
+        for info in self.form.fields.values():
+            self.check_field(info)
+        self.compile_conditions()
+        self.check_cycles()
+        self.check_essentials()
+        if self.problems:
+            raise SpecError(self.problems)
+
+    def fail(self, origin: Origin, message: str, *extra: str | int) -> None:
+        document = self.files.get(origin.file)
+        path = (*origin.path, *extra)
+        if document is None:
+            self.problems.append(Problem(origin.file, None, "", message))
+        else:
+            self.problems.append(document.problem(path, message))
+
+    def section_origin(self, section: Section) -> Origin:
+        return self.origins[id(section)]
+
+    # --- indexing ----------------------------------------------------------------------------
+
+    def index(self) -> None:
+        seen_sections: set[str] = set()
+        seen_pages: set[str] = set()
+        for section in self.form.sections:
+            origin = self.section_origin(section)
+            if section.id in seen_sections:
+                self.fail(origin, f"section id {section.id!r} is used twice", "id")
+            seen_sections.add(section.id)
+            for page_index, page in enumerate(section.pages):
+                if page.id in seen_pages:
+                    self.fail(origin, f"page id {page.id!r} is used twice", "pages", page_index, "id")
+                seen_pages.add(page.id)
+                for field in page.fields:
+                    self.add(FieldInfo(field, section, page, None, self.origins[id(field)]))
+                    for item in field.fields or []:
+                        self.add(FieldInfo(item, section, page, field, self.origins[id(item)]))
+
+    def add(self, info: FieldInfo) -> None:
+        if info.key in self.form.fields:
+            first = self.form.fields[info.key].origin
+            where = f"{first.file} {'.'.join(map(str, first.path))}"
+            self.fail(info.origin, f"field id {info.field.id!r} is already used ({where})", "id")
+            return
+        if info.group is not None and info.field.type == "group":
+            self.fail(info.origin, "a group cannot hold another group", "type")
+        self.form.fields[info.key] = info
+
+    # --- one field ---------------------------------------------------------------------------
+
+    def check_field(self, info: FieldInfo) -> None:
+        field = info.field
+        if (field.required or field.required_if) and not (field.name or field.error):
+            self.fail(info.origin, "a required field needs `name` (or `error`) for its error message")
+        documents = field.documents or info.section.documents
+        if "child" in documents and field.type != "group" and not field.child_wording:
+            self.fail(info.origin, "a field in the child's version needs `child_wording`")
+        if field.choices is not None:
+            values = {choice.value for choice in field.choices}
+            for value in field.exclusive:
+                if value not in values:
+                    self.fail(
+                        info.origin, f"exclusive choice {value!r} is not one of the choices", "exclusive"
+                    )
+        if field.choices_from is not None:
+            group = self.form.fields.get(field.choices_from)
+            if group is None or group.field.type != "group":
+                self.fail(info.origin, f"choices_from {field.choices_from!r} is not a group", "choices_from")
+        if field.confidential_from is not None:
+            self.check_confidential_from(info)
+        if field.type == "group":
+            self.check_group(info)
+        if field.chronology:
+            names = {item.id for item in info.group.fields or []} if info.group else set()
+            self.check_placeholders(info, field.chronology, names, "chronology")
+
+    def check_confidential_from(self, info: FieldInfo) -> None:
+        target = self.resolve(info.field.confidential_from or "", info)
+        if not info.field.confidential:
+            self.fail(info.origin, "confidential_from needs `confidential: true`", "confidential_from")
+        if target is None or target.field.type != "multiple_choice" or target.field.choices_from is None:
+            self.fail(
+                info.origin,
+                f"confidential_from {info.field.confidential_from!r} must be a multiple_choice of people "
+                "(choices_from a group) in the same item or form",
+                "confidential_from",
+            )
+
+    def check_group(self, info: FieldInfo) -> None:
+        names = {item.id for item in info.field.fields or []}
+        for column in info.field.columns or []:
+            if column not in names:
+                self.fail(info.origin, f"column {column!r} is not a field of the item", "columns")
+        if info.field.item_label:
+            self.check_placeholders(info, info.field.item_label, names, "item_label")
+
+    def check_placeholders(self, info: FieldInfo, text: str, names: set[str], key: str) -> None:
+        for name in PLACEHOLDER.findall(text):
+            if name not in names:
+                self.fail(info.origin, f"{{{name}}} is not a field of the item", key)
+
+    # --- conditions --------------------------------------------------------------------------
+
+    def resolve(self, name: str, info: FieldInfo | None, section: Section | None = None) -> FieldInfo | None:
+        """A name as a condition in `info` sees it: the item's own fields first, then the form's."""
+        if info is not None and info.group is not None:
+            own = self.form.fields.get(f"{info.group.id}.{name}")
+            if own is not None:
+                return own
+        return self.form.fields.get(name)
+
+    def kind_resolver(self, owner: FieldInfo | None, section: Section):
+        household = section.scope == "household"
+
+        def kind_of(name: str) -> Kind | None:
+            target = self.resolve(name, owner)
+            if target is not None:
+                if household and target.section.scope == "child":
+                    raise UnusableName(
+                        f"{name!r} is answered for each child: a household section cannot use it"
+                    )
+                return field_kind(target.field)
+            if name in DERIVED_ANY:
+                return Kind(DERIVED_ANY[name])
+            if name in DERIVED_CHILD and not household:
+                return Kind(DERIVED_CHILD[name])
+            return None
+
+        return kind_of
+
+    def compile(self, text: str, owner: FieldInfo | None, section: Section, origin: Origin, *key: str | int):
+        try:
+            condition = parse(text)
+            check(condition, self.kind_resolver(owner, section))
+        except ConditionError as error:
+            self.fail(origin, str(error), *key)
+            return None
+        return condition
+
+    def compile_conditions(self) -> None:
+        for info in self.form.fields.values():
+            if info.field.show_if:
+                info.show_if = self.compile(info.field.show_if, info, info.section, info.origin, "show_if")
+            if info.field.required_if:
+                info.required_if = self.compile(
+                    info.field.required_if, info, info.section, info.origin, "required_if"
+                )
+        for section in self.form.sections:
+            origin = self.section_origin(section)
+            if section.show_if:
+                self.store(
+                    self.form.section_conditions, section.id, section.show_if, section, origin, "show_if"
+                )
+            for index, page in enumerate(section.pages):
+                if page.show_if:
+                    self.store(
+                        self.form.page_conditions,
+                        page.id,
+                        page.show_if,
+                        section,
+                        origin,
+                        "pages",
+                        index,
+                        "show_if",
+                    )
+            for index, rule in enumerate(section.rules):
+                if rule.field not in self.form.fields:
+                    self.fail(
+                        origin, f"rule {rule.id!r} names no field {rule.field!r}", "rules", index, "field"
+                    )
+                condition = self.compile(rule.error_if, None, section, origin, "rules", index, "error_if")
+                if condition is not None:
+                    self.form.rules.append(CompiledRule(section, rule, condition))
+
+    def store(
+        self, target: dict[str, Condition], key: str, text: str, section: Section, origin: Origin, *path
+    ):
+        condition = self.compile(text, None, section, origin, *path)
+        if condition is not None:
+            target[key] = condition
+
+    def check_cycles(self) -> None:
+        """A field shown only when a field that depends on it is answered could never appear."""
+        state: dict[str, str] = {}
+
+        def visit(info: FieldInfo, trail: list[str]) -> None:
+            if state.get(info.key) == "done":
+                return
+            if state.get(info.key) == "visiting":
+                self.fail(info.origin, f"show_if goes round in a circle: {' -> '.join([*trail, info.key])}")
+                return
+            state[info.key] = "visiting"
+            for name in info.show_if.names if info.show_if else ():
+                target = self.resolve(name, info)
+                if target is not None:
+                    visit(target, [*trail, info.key])
+            state[info.key] = "done"
+
+        for info in self.form.fields.values():
+            visit(info, [])
+
+    def check_essentials(self) -> None:
+        for field_id, (field_type, scope) in known_fields.ESSENTIAL.items():
+            info = self.form.fields.get(field_id)
+            if info is None:
+                self.problems.append(Problem("form_specs", None, "", f"the form needs a field {field_id!r}"))
+            elif info.field.type != field_type or info.section.scope != scope:
+                self.fail(info.origin, f"{field_id!r} must be a {field_type} field in a {scope} section")
+            elif info.field.hidden:
+                overlay = f"{AUTHORITIES}/{self.form.authority_id}.yaml"
+                self.problems.append(
+                    Problem(overlay, None, "", f"{field_id!r} cannot be hidden: formgen needs it")
+                )
+
+
+def field_kind(field: FormField) -> Kind:
+    """What a field's answer is, for conditions."""
+    match field.type:
+        case "yes_no":
+            return Kind("bool")
+        case "text" | "long_text":
+            return Kind("text")
+        case "single_choice" | "multiple_choice":
+            choices = None if field.choices is None else frozenset(c.value for c in field.choices)
+            return Kind("choice" if field.type == "single_choice" else "choices", choices)
+        case other:
+            return Kind(other)
