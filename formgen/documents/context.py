@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from formgen.documents.display import clean_text, display, fill_placeholders, format_day, join_words
+from formgen.documents.display import (
+    PLACEHOLDER,
+    clean_text,
+    display,
+    fill_placeholders,
+    format_day,
+    join_words,
+)
 from formgen.engine.assessment import Assessment
 from formgen.engine.casefile import CaseFile
 from formgen.spec import known_fields as known
@@ -116,9 +123,13 @@ class _Builder:
         }
 
     def item_label(self, group: FieldInfo, item: Mapping[str, Any]) -> str:
-        values = {info.field.id: self.item_text(info, item) for info in self.form.item_fields(group.field)}
+        """An item's name from its group's `item_label`, e.g. "{name} ({relationship})"."""
         template = group.field.item_label or "{" + (group.field.fields or [])[0].id + "}"
-        return fill_placeholders(template, values)
+        # Only the named fields are read: a field whose choices are this same group's items
+        # (a person confidential from other people) would otherwise ask for these labels again.
+        named = set(PLACEHOLDER.findall(template))
+        fields = [info for info in self.form.item_fields(group.field) if info.field.id in named]
+        return fill_placeholders(template, {info.field.id: self.item_text(info, item) for info in fields})
 
     def item_text(self, info: FieldInfo, item: Mapping[str, Any], index: int = -1) -> str:
         if self.withheld(info, item):
@@ -332,7 +343,7 @@ class _Builder:
         """K3: the child's answers and the decisions, in the plain words the spec gives for the child."""
         return {
             "met_on": join_words(self.visit_dates()),
-            "items": self.child_items(),
+            "said": self.child_items(),
             "decisions": self.child_decisions(),
             "explanation": self.text(known.OUTCOME_FOR_CHILD),
             "next_steps": self.next_steps(),

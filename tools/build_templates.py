@@ -1,0 +1,637 @@
+"""Write the three Word templates in templates_docx/: record.docx, plan.docx and child.docx.
+
+Run from anywhere: .venv/bin/python tools/build_templates.py
+
+The names used in the tags are the context contract in docs/templates.md. Each tag is written as one
+run, so nothing here depends on docxtpl joining tags that Word split.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.section import Section
+from docx.shared import Mm, Pt, RGBColor
+from docx.styles.style import BaseStyle
+from docx.table import Table, _Cell, _Row
+from docx.text.paragraph import Paragraph
+
+OUT_DIR = Path(__file__).resolve().parent.parent / "templates_docx"
+
+FONT = "Arial"
+HEADING_COLOUR = RGBColor(0x1F, 0x38, 0x64)
+HEADER_SHADING = "D9E2F3"
+PAGE_WIDTH_MM = 210
+PAGE_HEIGHT_MM = 297
+MARGIN_MM = 20
+TEXT_WIDTH_MM = PAGE_WIDTH_MM - 2 * MARGIN_MM
+TABLE_STYLE = "Table Grid"
+
+# Point sizes per style; the child's version uses larger text.
+SIZES = {"Normal": 11, "Title": 24, "Heading 1": 16, "Heading 2": 13, "Heading 3": 12}
+CHILD_SIZES = {"Normal": 13, "Title": 26, "Heading 1": 18, "Heading 2": 15, "Heading 3": 14}
+
+
+class Bold(str):
+    """Text written as a bold run."""
+
+
+Runs = Sequence[str]
+# A row of a label-and-value table: (label, value runs...), or (tag,) for a row docxtpl removes.
+KeyValueRow = tuple[str, ...]
+
+
+# Document setup ----------------------------------------------------------------------------------
+
+
+def set_arial(fonts: BaseOxmlElement) -> None:
+    """Set Arial on a w:rFonts, dropping the theme fonts that would win over it."""
+    for theme_attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme_attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+
+
+def set_default_language(doc: DocxDocument, lang: str) -> None:
+    """Make `lang` the proofing language of every run that does not set its own."""
+    lang_el = default_run_properties(doc).find(qn("w:lang"))
+    lang_el.set(qn("w:val"), lang)
+    lang_el.set(qn("w:eastAsia"), lang)
+
+
+def default_run_properties(doc: DocxDocument) -> BaseOxmlElement:
+    return doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+
+
+def set_fonts(doc: DocxDocument) -> None:
+    set_arial(default_run_properties(doc).find(qn("w:rFonts")))
+    for style in doc.styles:
+        if style.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE):
+            set_arial(style.element.get_or_add_rPr().get_or_add_rFonts())
+
+
+def set_size(style: BaseStyle, points: int) -> None:
+    """Size for Latin and for complex scripts (Arabic, Urdu), which Word sizes separately."""
+    style.font.size = Pt(points)
+    rpr = style.element.get_or_add_rPr()
+    cs_size = rpr.find(qn("w:szCs"))
+    if cs_size is None:
+        cs_size = OxmlElement("w:szCs")
+        rpr.find(qn("w:sz")).addnext(cs_size)
+    cs_size.set(qn("w:val"), str(points * 2))
+
+
+def set_sizes_and_colours(doc: DocxDocument, sizes: dict[str, int]) -> None:
+    for name, size in sizes.items():
+        set_size(doc.styles[name], size)
+        font = doc.styles[name].font
+        if name != "Normal":
+            # The template's accent blue is below 4.5:1 contrast on white.
+            font.color.rgb = HEADING_COLOUR
+    doc.styles["Normal"].paragraph_format.space_after = Pt(6)
+
+
+def set_page(section: Section) -> None:
+    section.page_width = Mm(PAGE_WIDTH_MM)
+    section.page_height = Mm(PAGE_HEIGHT_MM)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(MARGIN_MM))
+    section.header_distance = Mm(10)
+    section.footer_distance = Mm(10)
+
+
+def set_properties(doc: DocxDocument) -> None:
+    props = doc.core_properties
+    # docxtpl renders core properties too; "safe" because python-docx escapes them itself.
+    props.title = "{{ document.title|safe }}"
+    props.author = ""
+    props.comments = ""
+    props.subject = ""
+    props.language = "en-GB"
+
+
+def new_document(sizes: dict[str, int]) -> DocxDocument:
+    doc = Document()
+    set_page(doc.sections[0])
+    set_fonts(doc)
+    set_default_language(doc, "en-GB")
+    set_sizes_and_colours(doc, sizes)
+    set_properties(doc)
+    return doc
+
+
+# Paragraphs --------------------------------------------------------------------------------------
+
+
+def add_runs(paragraph: Paragraph, runs: Runs) -> Paragraph:
+    """One run per string, so a tag is never split across runs."""
+    for text in runs:
+        run = paragraph.add_run(text)
+        if isinstance(text, Bold):
+            run.bold = True
+    return paragraph
+
+
+def para(doc: DocxDocument, *runs: str, style: str = "Normal") -> Paragraph:
+    return add_runs(doc.add_paragraph(style=style), runs)
+
+
+def after_table(paragraph: Paragraph) -> Paragraph:
+    """Space a paragraph off the table above it, which has no spacing of its own."""
+    paragraph.paragraph_format.space_before = Pt(6)
+    return paragraph
+
+
+def tag(doc: DocxDocument, text: str) -> Paragraph:
+    """A paragraph-level tag ({%p ... %}), alone in its paragraph as docxtpl requires."""
+    return para(doc, text)
+
+
+def heading(doc: DocxDocument, text: str, level: int) -> Paragraph:
+    return para(doc, text, style=f"Heading {level}")
+
+
+def add_field_char(paragraph: Paragraph, kind: str) -> None:
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    paragraph.add_run()._r.append(char)
+
+
+def add_field(paragraph: Paragraph, instruction: str) -> None:
+    """A complex field (PAGE, NUMPAGES) with a placeholder result that Word updates on layout."""
+    add_field_char(paragraph, "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    paragraph.add_run()._r.append(instr)
+    add_field_char(paragraph, "separate")
+    paragraph.add_run("1")
+    add_field_char(paragraph, "end")
+
+
+# Header and footer -------------------------------------------------------------------------------
+
+
+def add_header(section: Section) -> None:
+    header = section.header
+    marking = header.paragraphs[0]
+    marking.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_runs(marking, [Bold("{{ marking }}")])
+    authority = header.add_paragraph(style="Header")
+    authority.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    add_runs(authority, ["{{ authority.name }}"])
+
+
+def add_footer(section: Section, note: str | None = None) -> None:
+    footer = section.footer
+    pages = footer.paragraphs[0]
+    pages.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    pages.add_run("Page ")
+    add_field(pages, "PAGE")
+    pages.add_run(" of ")
+    add_field(pages, "NUMPAGES")
+    if note:
+        add_runs(footer.add_paragraph(style="Footer"), [note]).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    marking = add_runs(footer.add_paragraph(style="Footer"), [Bold("{{ marking }}")])
+    marking.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+# Tables ------------------------------------------------------------------------------------------
+
+
+def fill_cell(cell: _Cell, runs: Runs) -> None:
+    add_runs(cell.paragraphs[0], runs)
+
+
+def set_widths(table: Table, widths_mm: Sequence[float]) -> None:
+    table.autofit = False
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
+
+
+def shade(cell: _Cell, fill: str) -> None:
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shd)
+
+
+def mark_header_row(row: _Row) -> None:
+    """Repeat the row at the top of each page, and tell screen readers it holds the column headers."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for cell in row.cells:
+        shade(cell, HEADER_SHADING)
+
+
+def new_table(doc: DocxDocument, rows: int, widths_mm: Sequence[float]) -> Table:
+    table = doc.add_table(rows=rows, cols=len(widths_mm))
+    table.style = doc.styles[TABLE_STYLE]
+    set_widths(table, widths_mm)
+    return table
+
+
+def key_value_table(doc: DocxDocument, rows: Sequence[KeyValueRow], label_mm: float = 60) -> Table:
+    table = new_table(doc, len(rows), [label_mm, TEXT_WIDTH_MM - label_mm])
+    for row, spec in zip(table.rows, rows, strict=True):
+        if len(spec) == 1:
+            fill_cell(row.cells[0], spec)
+            continue
+        fill_cell(row.cells[0], [Bold(spec[0])])
+        fill_cell(row.cells[1], spec[1:])
+    return table
+
+
+def fill_row(row: _Row, cells: Sequence[Runs]) -> None:
+    for cell, runs in zip(row.cells, cells, strict=True):
+        fill_cell(cell, runs)
+
+
+def looped_table(
+    doc: DocxDocument,
+    widths_mm: Sequence[float],
+    header: Sequence[Runs],
+    loop: str,
+    body: Sequence[Runs],
+) -> Table:
+    """A header row, then the body row once per item of `loop`, between {%tr %} rows docxtpl drops."""
+    table = new_table(doc, 4, widths_mm)
+    header_row, start_row, body_row, end_row = table.rows
+    fill_row(header_row, header)
+    mark_header_row(header_row)
+    fill_cell(start_row.cells[0], [f"{{%tr for {loop} %}}"])
+    fill_row(body_row, body)
+    fill_cell(end_row.cells[0], ["{%tr endfor %}"])
+    return table
+
+
+def loop_table(
+    doc: DocxDocument,
+    headers: Sequence[str],
+    loop: str,
+    cells: Sequence[Runs],
+    widths_mm: Sequence[float],
+) -> Table:
+    return looped_table(doc, widths_mm, [[Bold(text)] for text in headers], loop, cells)
+
+
+def auto_width(table: Table) -> None:
+    """Full page width, columns shared out: the column count is only known once rendered."""
+    tbl_pr = table._tbl.tblPr
+    width = tbl_pr.find(qn("w:tblW"))
+    width.set(qn("w:type"), "pct")
+    width.set(qn("w:w"), "5000")
+    for cell in table._cells:
+        cell_width = cell._tc.tcPr.find(qn("w:tcW"))
+        cell_width.set(qn("w:type"), "auto")
+        cell_width.set(qn("w:w"), "0")
+
+
+def repeated_columns_table(doc: DocxDocument) -> Table:
+    """A repeatable group: headers and cells repeat with {%tc %}, rows with {%tr %}."""
+    table = looped_table(
+        doc,
+        [TEXT_WIDTH_MM / 3] * 3,
+        [["{%tc for h in block.headers %}"], [Bold("{{ h }}")], ["{%tc endfor %}"]],
+        "row in block.rows",
+        [["{%tc for cell in row %}"], ["{{ cell }}"], ["{%tc endfor %}"]],
+    )
+    auto_width(table)
+    return table
+
+
+# Parts shared by the record and the plan ---------------------------------------------------------
+
+
+def add_sections(doc: DocxDocument) -> None:
+    """Every section of the form: questions and answers, or a titled table for a repeatable group."""
+    tag(doc, "{%p for section in sections %}")
+    heading(doc, "{{ section.title }}", 1)
+    tag(doc, "{%p for block in section.blocks %}")
+    tag(doc, '{%p if block.kind == "answers" %}')
+    loop_table(
+        doc,
+        ["Question", "Answer"],
+        "row in block.rows",
+        [["{{ row.label }}"], ["{{ row.value }}"]],
+        [70, TEXT_WIDTH_MM - 70],
+    )
+    tag(doc, "{%p else %}")
+    # Heading 2, not 3: a block sits directly under its section's Heading 1, and skipping a level
+    # breaks the document outline that screen readers navigate by.
+    heading(doc, "{{ block.title }}", 2)
+    repeated_columns_table(doc)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+
+
+def if_else(
+    doc: DocxDocument, condition: str, body: Callable[[DocxDocument], object], otherwise: str
+) -> None:
+    """`body` when `condition` holds, else the one sentence `otherwise`."""
+    tag(doc, f"{{%p if {condition} %}}")
+    body(doc)
+    tag(doc, "{%p else %}")
+    para(doc, otherwise)
+    tag(doc, "{%p endif %}")
+
+
+def generated_line(doc: DocxDocument, text: str) -> None:
+    para(doc, text, "{{ generated_on }}", ".")
+
+
+# The record (K1) ---------------------------------------------------------------------------------
+
+
+RECORD_SUMMARY: list[KeyValueRow] = [
+    ("Child", "{{ child.name }}"),
+    ("{%tr if child.unborn %}",),
+    ("Expected delivery date", "{{ child.expected_delivery_date }}"),
+    ("{%tr else %}",),
+    ("Date of birth", "{{ child.date_of_birth }}"),
+    ("Age", "{{ child.age }}"),
+    ("{%tr endif %}",),
+    ("Legal basis", "{{ child.legal_basis }}"),
+    ("Case reference", "{{ case.reference }}"),
+    ("Lead practitioner", "{{ worker.name }}", ", ", "{{ worker.role }}"),
+    ("Referral date", "{{ timescale.referral_date }}"),
+    ("Assessment start date", "{{ timescale.start_date }}"),
+    ("Due date", "{{ timescale.due_date }}"),
+    ("How the due date is set", "{{ timescale.due_rule }}"),
+    (
+        "Working days",
+        "{{ timescale.working_days_used }}",
+        " used, ",
+        "{{ timescale.working_days_left }}",
+        " left",
+    ),
+    ("Completion date", "{{ timescale.completion_date }}"),
+    ("Authorised on", "{{ approval.date }}"),
+]
+
+APPROVAL: list[KeyValueRow] = [
+    ("Decision", "{{ approval.decision }}"),
+    ("Approved by", "{{ approval.by }}"),
+    ("Date", "{{ approval.date }}"),
+    ("Reasoning", "{{ approval.reasoning }}"),
+]
+
+
+def record_summary(doc: DocxDocument) -> None:
+    heading(doc, "Summary", 1)
+    key_value_table(doc, RECORD_SUMMARY)
+    tag(doc, "{%p if timescale.overdue %}")
+    after_table(para(doc, Bold("The assessment is past its due date.")))
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if timescale.late_reason %}")
+    after_table(para(doc, Bold("Reason the assessment is late: "), "{{ timescale.late_reason }}"))
+    tag(doc, "{%p endif %}")
+
+
+def record_children(doc: DocxDocument) -> None:
+    heading(doc, "Children in the household", 1)
+    loop_table(
+        doc,
+        ["Name", "Date of birth", "Seen"],
+        "c in children",
+        [
+            ["{{ c.name }}", "{% if c.is_subject %} (the child this assessment is about){% endif %}"],
+            ["{{ c.date_of_birth }}"],
+            ["{{ c.seen }}"],
+        ],
+        [90, 45, TEXT_WIDTH_MM - 135],
+    )
+
+
+def chronology_table(doc: DocxDocument) -> Table:
+    return loop_table(
+        doc,
+        ["Date", "Event"],
+        "e in chronology",
+        [["{{ e.date }}"], ["{{ e.event }}"]],
+        [40, TEXT_WIDTH_MM - 40],
+    )
+
+
+def decisions_table(doc: DocxDocument) -> Table:
+    return loop_table(
+        doc,
+        ["Decision", "By", "Date", "Reason"],
+        "d in manager_decisions",
+        [["{{ d.decision }}"], ["{{ d.by }}"], ["{{ d.date }}"], ["{{ d.reason }}"]],
+        [50, 35, 30, TEXT_WIDTH_MM - 115],
+    )
+
+
+def approval_table(doc: DocxDocument) -> Table:
+    return key_value_table(doc, APPROVAL)
+
+
+def record_history(doc: DocxDocument) -> None:
+    heading(doc, "Chronology", 1)
+    if_else(doc, "chronology", chronology_table, "No events recorded.")
+    heading(doc, "Manager's decisions", 1)
+    if_else(doc, "manager_decisions", decisions_table, "No decisions recorded.")
+    heading(doc, "Approval", 1)
+    if_else(doc, "approval.decision", approval_table, "Not yet approved.")
+
+
+def build_record() -> DocxDocument:
+    doc = new_document(SIZES)
+    add_header(doc.sections[0])
+    add_footer(doc.sections[0])
+    para(doc, "Child and family assessment record", style="Title")
+    generated_line(doc, "Made on ")
+    record_summary(doc)
+    record_children(doc)
+    add_sections(doc)
+    record_history(doc)
+    after_table(para(doc, "End of record"))
+    return doc
+
+
+# The plan (K2) -----------------------------------------------------------------------------------
+
+
+PLAN_INTRO = (
+    "We are carrying out an assessment to understand how things are for ",
+    "{{ child.name }}",
+    " and the family, and whether any help or support is needed. This plan tells you what the "
+    "assessment will look at, who is taking part and when it should be finished. You have been sent "
+    "this plan because you are taking part. If anything in it is wrong or unclear, please contact "
+    "the worker named at the end.",
+)
+
+PLAN_TIMESCALE: list[KeyValueRow] = [
+    ("Referral received", "{{ timescale.referral_date }}"),
+    ("Assessment started", "{{ timescale.start_date }}"),
+    ("Assessment due to finish by", "{{ timescale.due_date }}"),
+    ("How this date is worked out", "{{ timescale.due_rule }}"),
+]
+
+PLAN_CONTACTS: list[KeyValueRow] = [
+    ("Lead worker", "{{ worker.name }}"),
+    ("Role", "{{ worker.role }}"),
+    ("Phone", "{{ worker.phone }}"),
+    ("Office phone", "{{ authority.phone }}"),
+    ("Email", "{{ authority.email }}"),
+    ("Address", "{{ authority.address }}"),
+]
+
+
+def plan_opening(doc: DocxDocument) -> None:
+    para(doc, "Assessment plan", style="Title")
+    para(doc, Bold("About: "), "{{ child.name }}")
+    para(doc, Bold("Case reference: "), "{{ case.reference }}")
+    generated_line(doc, "Date of this plan: ")
+    para(doc, *PLAN_INTRO)
+
+
+def plan_children(doc: DocxDocument) -> None:
+    heading(doc, "Children in the household", 1)
+    loop_table(
+        doc,
+        ["Name", "Seen by the worker"],
+        "c in children",
+        [["{{ c.name }}"], ["{{ c.seen }}"]],
+        [110, TEXT_WIDTH_MM - 110],
+    )
+
+
+def plan_contacts(doc: DocxDocument) -> None:
+    heading(doc, "Who to contact", 1)
+    para(doc, "If you have a question about this plan, please contact:")
+    key_value_table(doc, PLAN_CONTACTS, label_mm=50)
+
+
+def build_plan() -> DocxDocument:
+    doc = new_document(SIZES)
+    add_header(doc.sections[0])
+    add_footer(doc.sections[0])
+    plan_opening(doc)
+    heading(doc, "Timescale", 1)
+    key_value_table(doc, PLAN_TIMESCALE)
+    plan_children(doc)
+    add_sections(doc)
+    plan_contacts(doc)
+    after_table(para(doc, "End of plan"))
+    return doc
+
+
+# The child's version (K3) ------------------------------------------------------------------------
+# Fixed text here must read at Flesch-Kincaid grade 5 or below: short sentences, short words.
+
+
+def child_opening(doc: DocxDocument) -> None:
+    para(doc, "About the help for ", "{{ child.first_name }}", style="Title")
+    para(doc, "We wrote this for you. It says what we did and why.")
+    generated_line(doc, "We wrote it on ")
+
+
+def child_why(doc: DocxDocument) -> None:
+    heading(doc, "Why we met you", 1)
+    para(doc, "Our job is to help keep children safe and well.")
+    para(doc, "Someone asked us to check that things are OK for you and your family. So we came to see you.")
+
+
+def child_what_happened(doc: DocxDocument) -> None:
+    heading(doc, "What happened", 1)
+    # Without a date the child may not have been met, so "we listened to you" would not be true.
+    tag(doc, "{%p if child_version.met_on %}")
+    para(doc, "We met you on ", "{{ child_version.met_on }}", ". We listened to you.")
+    tag(doc, "{%p endif %}")
+    para(doc, "We talked to the grown-ups who look after you.")
+    para(doc, "We also talked to other people who know you.")
+
+
+def child_items(doc: DocxDocument) -> None:
+    para(doc, "Here is what you told us.")
+    tag(doc, "{%p for item in child_version.said %}")
+    para(doc, Bold("{{ item.heading }}"))
+    para(doc, "{{ item.text }}")
+    tag(doc, "{%p endfor %}")
+    para(doc, "Thank you for talking to us.")
+
+
+def child_what_you_said(doc: DocxDocument) -> None:
+    heading(doc, "What you told us", 1)
+    # ["items"], not .items: on a dict, .items is the dict's method and the loop would fail.
+    if_else(doc, "child_version.said", child_items, "You can ask your worker what we wrote down.")
+
+
+def child_decision_list(doc: DocxDocument) -> None:
+    tag(doc, "{%p for decision in child_version.decisions %}")
+    para(doc, "{{ decision }}", style="List Bullet")
+    tag(doc, "{%p endfor %}")
+
+
+def child_decisions(doc: DocxDocument) -> None:
+    heading(doc, "What we decided", 1)
+    if_else(doc, "child_version.decisions", child_decision_list, "Your worker will tell you what we decided.")
+    tag(doc, "{%p if child_version.explanation %}")
+    para(doc, "{{ child_version.explanation }}")
+    tag(doc, "{%p endif %}")
+
+
+def next_steps_table(doc: DocxDocument) -> Table:
+    return loop_table(
+        doc,
+        ["What will happen", "Who will do it", "When"],
+        "step in child_version.next_steps",
+        [["{{ step.what }}"], ["{{ step.who }}"], ["{{ step.when }}"]],
+        [80, 50, TEXT_WIDTH_MM - 130],
+    )
+
+
+def child_next_steps(doc: DocxDocument) -> None:
+    heading(doc, "What happens next", 1)
+    if_else(doc, "child_version.next_steps", next_steps_table, "Your worker will tell you what happens next.")
+
+
+def child_contacts(doc: DocxDocument) -> None:
+    heading(doc, "Who you can talk to", 1)
+    para(doc, "Your worker is ", "{{ worker.name }}", ". You can phone them on ", "{{ worker.phone }}", ".")
+    para(doc, "Or you can phone ", "{{ authority.name }}", " on ", "{{ authority.phone }}", ".")
+    para(doc, "You can also talk to a grown-up you trust, like a teacher.")
+
+
+def child_closing(doc: DocxDocument) -> None:
+    heading(doc, "Your records", 1)
+    para(doc, "Your records are what we write down about you.")
+    para(doc, "You can ask to see your records at any time. You can ask us any questions you have, too.")
+
+
+def build_child() -> DocxDocument:
+    doc = new_document(CHILD_SIZES)
+    add_header(doc.sections[0])
+    add_footer(doc.sections[0], note="This is private. Please keep it safe.")
+    child_opening(doc)
+    child_why(doc)
+    child_what_happened(doc)
+    child_what_you_said(doc)
+    child_decisions(doc)
+    child_next_steps(doc)
+    child_contacts(doc)
+    child_closing(doc)
+    return doc
+
+
+def main() -> None:
+    OUT_DIR.mkdir(exist_ok=True)
+    for name, build in (("record", build_record), ("plan", build_plan), ("child", build_child)):
+        build().save(OUT_DIR / f"{name}.docx")
+
+
+if __name__ == "__main__":
+    main()
