@@ -192,7 +192,7 @@ class Assessment:
                     continue
                 found.extend(self._field_errors(info, self.raw(info), None, None, include_manager_only))
             found.extend(self._rule_errors(current))
-        return found
+        return _first_per_field(found)
 
     def relevant_sections(self) -> list[Section]:
         """The household's sections, and the child's when this assessment has a child."""
@@ -311,3 +311,11 @@ class Assessment:
     @cached_property
     def child_name(self) -> str:
         return self.value(known.CHILD_NAME) or ""
+
+
+def _first_per_field(errors: list[FieldError]) -> list[FieldError]:
+    """One message per field, as GOV.UK pages show: a field's own problem before a cross-field rule."""
+    kept: dict[str, FieldError] = {}
+    for error in errors:
+        kept.setdefault(error.key, error)
+    return list(kept.values())

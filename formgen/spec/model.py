@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 RequirementId = Annotated[str, StringConstraints(pattern=r"^[A-K][0-9]+$")]
@@ -151,3 +151,8 @@ class Overlay(_Strict):
     authority: Authority
     edition: str | None = None
     changes: list[dict] = Field(default_factory=list)
+
+    @field_validator("changes", mode="before")
+    @classmethod
+    def _no_changes(cls, value: object) -> object:
+        return [] if value is None else value  # `changes:` left empty means none

@@ -98,7 +98,8 @@ def load_yaml(path: Path, label: str) -> YamlFile:
     except FileNotFoundError:
         raise SpecError([Problem(label, None, "", "file not found")]) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
+        # An unclosed bracket or quote is reported at the end of the file; where it opened is more use.
+        mark = error.context_mark or error.problem_mark
         line = mark.line + 1 if mark else None
         raise SpecError([Problem(label, line, "", f"not valid YAML: {error.problem}")]) from None
     return document
