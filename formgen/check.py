@@ -11,6 +11,7 @@ from pathlib import Path
 from docx import Document
 
 from formgen.documents import DOCUMENTS, TemplateError, TemplateStore, documents_for, render_document
+from formgen.engine import Assessment
 from formgen.engine.casefile import CaseFile, answer_problems, load_case
 from formgen.settings import Settings
 from formgen.spec import FormSpec, Problem, SpecError, available_authorities, load_spec
@@ -57,11 +58,17 @@ def check_example(form: FormSpec, path: Path, *, today: date) -> tuple[CaseFile 
         return None, error.problems
     label = str(path)
     problems = answer_problems(form, case, label)
+    household = Assessment(form, case.household, today=today)
+    for error in household.errors():
+        problems.append(Problem(label, None, f"household.{error.key}", error.message))
+    child_sections = [section for section in form.sections if section.scope == "child"]
     for index, child in enumerate(case.children):
-        for error in case.assessment(form, child.id, today=today).errors():
-            problems.append(
-                Problem(label, None, f"children[{index}] ({child.id}) {error.key}", error.message)
-            )
+        assessment = case.assessment(form, child.id, today=today)
+        for section in child_sections:
+            for error in assessment.errors(section):
+                problems.append(
+                    Problem(label, None, f"children[{index}] ({child.id}).{error.key}", error.message)
+                )
     return case, problems
 
 

@@ -237,7 +237,7 @@ class _Builder:
         return {
             "kind": "table",
             "title": clean_text(group.field.label),
-            "headers": [clean_text(info.field.label) for info in columns],
+            "headers": [clean_text(info.field.short_label or info.field.label) for info in columns],
             "rows": [
                 [self.item_text(info, item, index) for info in columns] for index, item in enumerate(items)
             ],

@@ -35,6 +35,7 @@ class FormField(_Strict):
     id: Identifier
     type: FieldType
     label: Text
+    short_label: str | None = None  # a column heading in documents' tables, where a question is too long
     hint: str | None = None
     name: str | None = None
     error: str | None = None

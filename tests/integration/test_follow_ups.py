@@ -1,4 +1,4 @@
-"""Every follow-up the procedure implies: asked when its answer calls for it, required then, hidden otherwise."""
+"""Every follow-up the procedure implies: asked and required when an answer calls for it, else hidden."""
 
 import pytest
 
@@ -6,7 +6,12 @@ from formgen.engine import Status
 from tests.support import assess, error_messages
 
 REFERRAL = {"referral_date": "2025-03-03"}
-CHILD_9 = {"child_name": "Nia Example", "unborn": False, "child_date_of_birth": "2016-01-10", "assessment_start_date": "2025-03-04"}
+CHILD_9 = {
+    "child_name": "Nia Example",
+    "unborn": False,
+    "child_date_of_birth": "2016-01-10",
+    "assessment_start_date": "2025-03-04",
+}
 
 
 def child(**answers):
@@ -52,31 +57,54 @@ def test_e1_a_child_not_seen_at_all_needs_the_managers_explanation(form):
 def test_d5_no_consent_needs_the_reason_and_a_managers_authorisation(form):
     household = {**REFERRAL, "consent_sought": False}
     errors = error_messages(assess(form, household))
-    for field_id in ("consent_not_sought_reason", "consent_override_manager_name", "consent_override_date", "consent_override_reasons"):
+    for field_id in (
+        "consent_not_sought_reason",
+        "consent_override_manager_name",
+        "consent_override_date",
+        "consent_override_reasons",
+    ):
         assert field_id in errors
-    assert all(form.info(f).field.manager_only for f in ("consent_override_manager_name", "consent_override_date"))
-    assert "consent_not_sought_reason" not in error_messages(assess(form, {**REFERRAL, "consent_sought": True}))
+    assert all(
+        form.info(f).field.manager_only for f in ("consent_override_manager_name", "consent_override_date")
+    )
+    assert "consent_not_sought_reason" not in error_messages(
+        assess(form, {**REFERRAL, "consent_sought": True})
+    )
 
 
 def test_d6_no_interpreter_needs_the_team_managers_approval(form):
     answers = child(child_interpreter_needed=True, child_interpreter_arranged=False)
     errors = error_messages(assess(form, REFERRAL, answers))
-    for field_id in ("child_interpreter_not_used_reason", "child_interpreter_decision_manager", "child_interpreter_decision_date"):
+    for field_id in (
+        "child_interpreter_not_used_reason",
+        "child_interpreter_decision_manager",
+        "child_interpreter_decision_date",
+    ):
         assert field_id in errors
         assert form.info(field_id).field.manager_only
-    arranged = error_messages(assess(form, REFERRAL, child(child_interpreter_needed=True, child_interpreter_arranged=True)))
+    arranged = error_messages(
+        assess(form, REFERRAL, child(child_interpreter_needed=True, child_interpreter_arranged=True))
+    )
     assert arranged["child_interpreter_language"] == "Enter the language the interpreter will work in"
     assert "child_interpreter_decision_manager" not in arranged
 
 
 def test_d6_a_household_members_interpreter_follow_ups_work_inside_the_item(form):
-    person = {"id": "p1", "name": "Ola Example", "relationship": "mother", "interpreter_needed": True, "interpreter_arranged": False}
+    person = {
+        "id": "p1",
+        "name": "Ola Example",
+        "relationship": "mother",
+        "interpreter_needed": True,
+        "interpreter_arranged": False,
+    }
     errors = error_messages(assess(form, {**REFERRAL, "household_members": [person]}))
     assert "household_members[0].interpreter_decision_manager" in errors
     assert "household_members[0].interpreter_language" not in errors
 
 
-@pytest.mark.parametrize(("born", "school_age"), [("2016-01-10", True), ("2021-06-01", False), ("2009-01-01", False)])
+@pytest.mark.parametrize(
+    ("born", "school_age"), [("2016-01-10", True), ("2021-06-01", False), ("2009-01-01", False)]
+)
 def test_e6_attendance_is_asked_only_for_a_school_age_child(form, born, school_age):
     assessment = assess(form, REFERRAL, child(child_date_of_birth=born))
     assert visible(assessment, "attends_education") is school_age
@@ -110,7 +138,9 @@ def test_g3_ictg_yes_needs_its_date_and_no_needs_a_reason(form):
 def test_g4_a_suspected_crime_needs_the_date_and_time_the_police_were_told(form):
     errors = error_messages(assess(form, REFERRAL, child(crime_suspected=True)))
     assert "police_notified_date" in errors and "police_notified_time" in errors
-    bad_time = error_messages(assess(form, REFERRAL, child(crime_suspected=True, police_notified_time="25:99")))
+    bad_time = error_messages(
+        assess(form, REFERRAL, child(crime_suspected=True, police_notified_time="25:99"))
+    )
     assert bad_time["police_notified_time"].endswith("must be a real time, like 14:30")
     assert "police_notified_date" not in error_messages(assess(form, REFERRAL, child(crime_suspected=False)))
 
@@ -122,7 +152,9 @@ def test_g5_family_abroad_needs_the_country_and_the_enquiry_route(form):
 
 
 def test_b2_an_unborn_child_has_an_expected_delivery_date_and_the_pre_birth_questions(form):
-    unborn = assess(form, REFERRAL, {"child_name": "Baby Example", "unborn": True, "assessment_start_date": "2025-03-04"})
+    unborn = assess(
+        form, REFERRAL, {"child_name": "Baby Example", "unborn": True, "assessment_start_date": "2025-03-04"}
+    )
     errors = error_messages(unborn)
     assert "expected_delivery_date" in errors
     assert "child_date_of_birth" not in errors
@@ -150,11 +182,20 @@ def test_c2_completing_after_the_due_date_needs_a_reason(form):
 
 
 def test_c3_pre_birth_due_date_four_weeks_before_delivery_makes_completion_late(form):
-    unborn = {"child_name": "Baby Example", "unborn": True, "assessment_start_date": "2025-03-04", "expected_delivery_date": "2025-04-28"}
+    unborn = {
+        "child_name": "Baby Example",
+        "unborn": True,
+        "assessment_start_date": "2025-03-04",
+        "expected_delivery_date": "2025-04-28",
+    }
     # 2025-04-28 minus 28 days is Monday 2025-03-31: earlier than the 45-working-day date.
     assert assess(form, REFERRAL, unborn).due_date.isoformat() == "2025-03-31"
-    assert "late_reason" in error_messages(assess(form, REFERRAL, {**unborn, "completion_date": "2025-04-01"}))
-    assert "late_reason" not in error_messages(assess(form, REFERRAL, {**unborn, "completion_date": "2025-03-31"}))
+    assert "late_reason" in error_messages(
+        assess(form, REFERRAL, {**unborn, "completion_date": "2025-04-01"})
+    )
+    assert "late_reason" not in error_messages(
+        assess(form, REFERRAL, {**unborn, "completion_date": "2025-03-31"})
+    )
 
 
 def test_i2_a_s47_yes_without_a_strategy_discussion_asks_for_confirmation(form):
@@ -168,8 +209,13 @@ def test_i2_a_s47_yes_without_a_strategy_discussion_asks_for_confirmation(form):
 
 def test_c1_the_start_date_cannot_be_before_the_referral(form):
     errors = error_messages(assess(form, REFERRAL, child(assessment_start_date="2025-03-02")))
-    assert errors["assessment_start_date"] == "The date the assessment started must be the same as or after the date the referral was received"
-    assert "assessment_start_date" not in error_messages(assess(form, REFERRAL, child(assessment_start_date="2025-03-03")))
+    assert (
+        errors["assessment_start_date"]
+        == "The date the assessment started must be the same as or after the date the referral was received"
+    )
+    assert "assessment_start_date" not in error_messages(
+        assess(form, REFERRAL, child(assessment_start_date="2025-03-03"))
+    )
 
 
 def test_j2_authorisation_cannot_be_before_the_start(form):
@@ -179,7 +225,10 @@ def test_j2_authorisation_cannot_be_before_the_start(form):
 
 def test_i6_census_factor_21_stands_alone_and_codes_are_not_repeated(form):
     with_others = error_messages(assess(form, REFERRAL, child(census_factors=["21", "3A"])))
-    assert with_others["census_factors"] == "Select ‘No factors identified’ on its own, or remove it and keep the other answers"
+    assert (
+        with_others["census_factors"]
+        == "Select ‘No factors identified’ on its own, or remove it and keep the other answers"
+    )
     repeated = error_messages(assess(form, REFERRAL, child(census_factors=["3A", "3A"])))
     assert "each choice can be selected only once" in repeated["census_factors"]
     unknown = error_messages(assess(form, REFERRAL, child(census_factors=["99Z"])))
@@ -201,5 +250,10 @@ def test_section_status_moves_from_not_started_to_completed(form):
     partly = {**REFERRAL, "family_history": "Parents separated in 2023"}
     assert assess(form, partly).status(section) is Status.IN_PROGRESS
     required = {info.field.id for info in assess(form, partly).visible_fields(section) if info.field.required}
-    complete = {**partly, **{field_id: "Written" for field_id in required}, "family_abroad": False, "family_group_conference": form.info("family_group_conference").field.choices[0].value}
+    complete = {
+        **partly,
+        **dict.fromkeys(required, "Written"),
+        "family_abroad": False,
+        "family_group_conference": form.info("family_group_conference").field.choices[0].value,
+    }
     assert assess(form, complete).status(section) is Status.COMPLETED

@@ -81,7 +81,8 @@ def test_relabel_rehint_and_hide(overlay):
 
 def test_add_and_hide_choices(overlay):
     form = overlay(
-        "  - add_choice: {field: enquiry_route, after: cfab, choice: {value: local_team, label: Our international team}}\n"
+        "  - add_choice: {field: enquiry_route, after: cfab,\n"
+        "                 choice: {value: local_team, label: Our international team}}\n"
         "  - hide_choice: {field: enquiry_route, value: icacu}\n"
     )
     values = choice_values(form, "enquiry_route")
@@ -118,14 +119,35 @@ def test_the_authoritys_nation_and_closure_days_set_the_timescale(overlay):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ("  - rename: {field: referral_source}\n", "changes[0]: unknown change 'rename' (known: relabel, rehint"),
-        ("  - relabel: {field: no_such_field, label: X}\n", "changes[0].relabel: the form has no field 'no_such_field'"),
-        ("  - relabel: {field: referral_source, lable: X}\n", "changes[0].relabel.lable: Extra inputs are not permitted"),
-        ("  - add_choice: {field: enquiry_route, choice: {value: cfab, label: Again}}\n", "already has the choice 'cfab'"),
-        ("  - hide_choice: {field: enquiry_route, value: carrier_pigeon}\n", "'enquiry_route' has no choice 'carrier_pigeon'"),
-        ("  - add_choice: {field: referral_source, choice: {value: x, label: X}}\n", "has no fixed list of choices"),
+        (
+            "  - rename: {field: referral_source}\n",
+            "changes[0]: unknown change 'rename' (known: relabel, rehint",
+        ),
+        (
+            "  - relabel: {field: no_such_field, label: X}\n",
+            "changes[0].relabel: the form has no field 'no_such_field'",
+        ),
+        (
+            "  - relabel: {field: referral_source, lable: X}\n",
+            "changes[0].relabel.lable: Extra inputs are not permitted",
+        ),
+        (
+            "  - add_choice: {field: enquiry_route, choice: {value: cfab, label: Again}}\n",
+            "already has the choice 'cfab'",
+        ),
+        (
+            "  - hide_choice: {field: enquiry_route, value: carrier_pigeon}\n",
+            "'enquiry_route' has no choice 'carrier_pigeon'",
+        ),
+        (
+            "  - add_choice: {field: referral_source, choice: {value: x, label: X}}\n",
+            "has no fixed list of choices",
+        ),
         ("  - add_field: {field: {id: extra, type: text, label: Extra}}\n", "say where the field goes"),
-        ("  - add_field: {page: no_page, field: {id: extra, type: text, label: Extra}}\n", "the form has no page 'no_page'"),
+        (
+            "  - add_field: {page: no_page, field: {id: extra, type: text, label: Extra}}\n",
+            "the form has no page 'no_page'",
+        ),
     ],
 )
 def test_a_bad_change_is_named_with_its_line(overlay, changes, message):
@@ -144,6 +166,9 @@ def test_an_overlay_cannot_hide_a_field_the_timescale_needs(overlay):
 
 def test_an_added_field_with_a_broken_condition_is_located_in_the_overlay(overlay):
     with pytest.raises(SpecError) as raised:
-        overlay("  - add_field: {page: pre_birth, field: {id: extra, type: text, label: Extra, show_if: unborn = maybe}}\n")
+        overlay(
+            "  - add_field: {page: pre_birth,\n"
+            "                field: {id: extra, type: text, label: Extra, show_if: unborn = maybe}}\n"
+        )
     [problem] = raised.value.problems
     assert problem.file == "authorities/test.yaml" and "unknown field id 'maybe'" in problem.message

@@ -143,7 +143,9 @@ def test_a_bad_field_type_names_the_place_and_the_allowed_types(specs):
     path = specs / "sections" / "family.yaml"
     edit(path, "type: yes_no", "type: yesno")
     [problem] = problems(specs)
-    assert re.match(r"sections/family\.yaml:\d+: pages\[\d+\]\.fields\[\d+\]\.type: Input should be 'text'", problem)
+    assert re.match(
+        r"sections/family\.yaml:\d+: pages\[\d+\]\.fields\[\d+\]\.type: Input should be 'text'", problem
+    )
 
 
 def test_a_duplicate_field_id_points_at_both_places(specs):

@@ -46,7 +46,11 @@ def holds(text, **answers):
         ("age >= 16 and age <= 17", {"age": 16}, True),
         ("age >= 16 and age <= 17", {"age": 18}, False),
         ("age > 4.5", {"age": 5}, True),
-        ("completion_date > referral_date", {"completion_date": date(2025, 3, 2), "referral_date": date(2025, 3, 1)}, True),
+        (
+            "completion_date > referral_date",
+            {"completion_date": date(2025, 3, 2), "referral_date": date(2025, 3, 1)},
+            True,
+        ),
         ("referral_date < 2025-01-01", {"referral_date": date(2024, 12, 31)}, True),
         ("police_time >= 09:00", {"police_time": time(8, 59)}, False),
         ("answered(notes)", {"notes": "  "}, False),
@@ -72,7 +76,14 @@ def test_precedence_not_binds_tighter_than_and_tighter_than_or():
 
 @pytest.mark.parametrize(
     "text",
-    ["child_seen = no", "child_seen != yes", "age < 16", "age >= 16", "'trafficking' in harm_forms", "legal_basis in ['s47']"],
+    [
+        "child_seen = no",
+        "child_seen != yes",
+        "age < 16",
+        "age >= 16",
+        "'trafficking' in harm_forms",
+        "legal_basis in ['s47']",
+    ],
 )
 def test_a_comparison_with_an_unanswered_question_is_false(text):
     assert holds(text) is False

@@ -1,0 +1,200 @@
+"""The `formgen` command line, as a user runs it."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from formgen.cli import main
+from formgen.engine import load_case
+from formgen.spec import load_spec
+from tests.support import EXAMPLES_DIR, SPEC_DIR, TODAY
+
+
+def run(*arguments: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(main, list(arguments), env=env, catch_exceptions=False)
+
+
+def environment(settings) -> dict[str, str]:
+    return {
+        "FORMGEN_SPEC_DIR": str(settings.spec_dir),
+        "FORMGEN_TEMPLATE_DIR": str(settings.template_dir),
+        "FORMGEN_EXAMPLES_DIR": str(settings.examples_dir),
+    }
+
+
+@pytest.mark.parametrize(
+    ("arguments", "due"),
+    [
+        (["--referral", "2024-12-20"], "2025-02-26"),
+        (["--referral", "2024-12-20", "--nation", "SCT"], "2025-02-27"),
+        (["--referral", "2025-04-14"], "2025-06-20"),
+        (["--referral", "2025-04-14", "--nation", "SCT"], "2025-06-19"),
+        (["--referral", "2025-04-14", "--closure", "2025-06-20"], "2025-06-23"),
+        (["--referral", "2025-04-14", "--expected-delivery", "2025-06-30"], "2025-06-02"),
+    ],
+)
+def test_c2_c3_timescales_prints_the_due_date_as_json(arguments, due):
+    result = run("timescales", *arguments, "--on", "2025-05-01", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["due_date"] == due
+
+
+def test_timescales_reports_days_used_and_left_on_a_date():
+    result = run("timescales", "--referral", "2025-04-14", "--on", "2025-04-22", "--json")
+    figures = json.loads(result.output)
+    # Working days after the referral to 22 April: 15, 16, 17, 22 (Good Friday and Easter Monday skipped).
+    assert figures["working_days_used"] == 4 and figures["working_days_left"] == 41
+    assert figures["overdue"] is False
+
+
+def test_timescales_refuses_a_bad_date_with_a_clear_message():
+    result = CliRunner().invoke(main, ["timescales", "--referral", "2025-02-30", "--json"])
+    assert result.exit_code == 2
+    assert "'2025-02-30' is not a date like 2025-03-14" in result.output
+
+
+def test_check_passes_on_the_shipped_files():
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert "All specs, overlays, examples and templates are valid." in result.output
+
+
+def test_check_fails_on_a_broken_copy_naming_file_and_place(project_copy):
+    path = project_copy.spec_dir / "sections" / "harm.yaml"
+    path.write_text(path.read_text().replace("'trafficking' in harm_forms", "'trafficking' in harm_form", 1))
+    result = CliRunner().invoke(main, ["check"], env=environment(project_copy))
+    assert result.exit_code == 1
+    assert "sections/harm.yaml:" in result.output
+    assert "unknown field id 'harm_form'" in result.output
+
+
+def test_check_fails_on_an_incomplete_example(project_copy):
+    path = project_copy.examples_dir / "pre-birth.json"
+    case = json.loads(path.read_text())
+    del case["household"]["referral_reason"]
+    path.write_text(json.dumps(case))
+    result = CliRunner().invoke(main, ["check"], env=environment(project_copy))
+    assert result.exit_code == 1
+    assert f"{path}: household.referral_reason: Enter" in result.output
+
+
+def test_check_refuses_a_template_with_a_tag_inside_a_tracked_change(project_copy):
+    template = project_copy.template_dir / "plan.docx"
+    rewritten = template.with_suffix(".tmp")
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(rewritten, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(
+                    b"<w:t>{{ case.reference }}</w:t>",
+                    b'<w:t>{{ case.</w:t></w:r><w:ins w:id="1" w:author="A" w:date="2026-01-01T00:00:00Z">'
+                    b"<w:r><w:t>reference }}</w:t></w:r></w:ins><w:r><w:t></w:t>",
+                    1,
+                )
+            target.writestr(item, data)
+    rewritten.replace(template)
+    result = CliRunner().invoke(main, ["check"], env=environment(project_copy))
+    assert result.exit_code == 1
+    assert f"{template}: word/document.xml: a tag is inside a tracked change" in result.output
+
+
+def test_render_all_writes_every_document_for_every_child(tmp_path):
+    case_file = EXAMPLES_DIR / "sibling-group.json"
+    result = run("render", str(case_file), "--all", "--out-dir", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    paths = [Path(line) for line in result.output.splitlines()]
+    assert len(paths) == 3 * len(load_case(case_file).children)
+    for path in paths:
+        assert path.parent == tmp_path
+        Document(path)  # opens as a Word document
+
+
+def test_render_narrows_to_one_document_of_one_child(tmp_path):
+    case = load_case(EXAMPLES_DIR / "sibling-group.json")
+    child_id = case.children[1].id
+    result = run(
+        "render",
+        str(EXAMPLES_DIR / "sibling-group.json"),
+        "--document",
+        "plan",
+        "--child",
+        child_id,
+        "--out-dir",
+        str(tmp_path),
+    )
+    assert result.exit_code == 0, result.output
+    [path] = [Path(line) for line in result.output.splitlines()]
+    assert path.name == f"{case.reference}-{child_id}-plan.docx"
+
+
+def test_render_names_an_unknown_child(tmp_path):
+    result = CliRunner().invoke(
+        main,
+        [
+            "render",
+            str(EXAMPLES_DIR / "sibling-group.json"),
+            "--all",
+            "--child",
+            "nobody",
+            "--out-dir",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 1
+    assert "has no child 'nobody'" in result.output
+
+
+def test_render_refuses_the_childs_version_of_an_unborn_baby(tmp_path):
+    case_file = EXAMPLES_DIR / "pre-birth.json"
+    child_id = load_case(case_file).children[0].id
+    result = CliRunner().invoke(
+        main,
+        ["render", str(case_file), "--document", "child", "--child", child_id, "--out-dir", str(tmp_path)],
+    )
+    assert result.exit_code == 1
+    assert "not yet born" in result.output
+
+
+def test_render_reports_a_case_file_that_does_not_fit_the_form(tmp_path):
+    case = json.loads((EXAMPLES_DIR / "pre-birth.json").read_text())
+    case["household"]["referral_date"] = "last Tuesday"
+    case_file = tmp_path / "broken.json"
+    case_file.write_text(json.dumps(case))
+    result = CliRunner().invoke(main, ["render", str(case_file), "--all", "--out-dir", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert (
+        f"{case_file}: household.referral_date: The date the referral was received must be a real date"
+        in result.output
+    )
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_example_writes_a_complete_case_file_to_start_from(tmp_path):
+    target = tmp_path / "start.json"
+    result = run("example", "--out", str(target))
+    assert result.exit_code == 0
+    case = load_case(target)
+    form = load_spec(SPEC_DIR, "general")
+    for child in case.children:
+        assert case.assessment(form, child.id, today=TODAY).errors() == []
+
+
+def test_the_installed_command_runs(tmp_path):
+    # The console script itself, as the README uses it.
+    command = shutil.which("formgen", path=str(Path(sys.executable).parent)) or "formgen"
+    completed = subprocess.run(
+        [command, "timescales", "--referral", "2024-12-20", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ},
+    )
+    assert json.loads(completed.stdout)["due_date"] == "2025-02-26"

@@ -1,0 +1,250 @@
+"""The three Word documents, opened with python-docx: the answers they should hold, and nothing more."""
+
+import copy
+import io
+import re
+import threading
+import zipfile
+
+import pytest
+from docx import Document
+from lxml import etree
+
+from formgen.documents import TemplateError, TemplateStore, build_context, documents_for, render_document
+from formgen.documents.display import clean_text
+from formgen.engine import CaseFile
+from tests.readability import flesch_kincaid_grade
+from tests.support import TEMPLATE_DIR, TODAY, load_example
+
+HOSTILE = "Tom & Jerry <b>\"quoted\" 'single'</b> مرحبا بك 🙂\x0bsecond line\x07"
+
+
+def render(form, store, case, child_id, kind, **kwargs) -> bytes:
+    return render_document(form, store, case, child_id, kind, today=TODAY, **kwargs)
+
+
+def all_text(content: bytes) -> str:
+    """Every paragraph of body, tables, headers and footers."""
+    document = Document(io.BytesIO(content))
+    parts = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    for section in document.sections:
+        for part in (section.header, section.footer):
+            parts += [paragraph.text for paragraph in part.paragraphs]
+            parts += [cell.text for table in part.tables for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def every_document(form, case):
+    for child in case.children:
+        for kind in documents_for(form, case, child.id, today=TODAY):
+            yield child.id, kind
+
+
+def test_every_document_of_every_example_opens_with_its_marking_authority_and_page_numbers(
+    form, store, example
+):
+    for child_id, kind in every_document(form, example):
+        content = render(form, store, example, child_id, kind)
+        text = all_text(content)
+        name = example.child(child_id).answers["child_name"]
+        assert name.split()[0] in text
+        assert "OFFICIAL-SENSITIVE" in text
+        assert form.authority.name in text
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            footers = " ".join(
+                archive.read(n).decode() for n in archive.namelist() if n.startswith("word/footer")
+            )
+        assert "PAGE" in footers and "NUMPAGES" in footers
+
+
+def test_k1_the_record_holds_every_section_the_chronology_and_the_approval(form, store):
+    case = load_example("sibling-group")
+    child = case.children[0]
+    text = all_text(render(form, store, case, child.id, "record"))
+    for section in form.sections:
+        assert section.title in text, section.title
+    assert clean_text(child.answers["child_views_text"]).replace("\n", " ")[:40] in text.replace("\n", " ")
+    assert case.household["referral_reason"][:40] in text
+    assert child.answers["approver_name"] in text
+    assert "Referral received" in text  # the chronology (K5)
+
+
+def test_b1_the_record_lists_every_child_of_the_household_and_whether_each_was_seen(form, store):
+    case = load_example("sibling-group")
+    assert len(case.children) == 3
+    document = Document(io.BytesIO(render(form, store, case, case.children[1].id, "record")))
+    rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    for child in case.children:
+        row = next(row for row in rows if row and row[0].startswith(child.answers["child_name"]))
+        assert row[-1] == ("Yes" if child.answers["child_seen"] else "No")
+
+
+def test_b1_household_answers_are_shared_and_child_answers_are_not(form, store):
+    case = load_example("sibling-group")
+    first, second = case.children[0], case.children[1]
+    first_record = all_text(render(form, store, case, first.id, "record"))
+    second_record = all_text(render(form, store, case, second.id, "record"))
+    shared = case.household["family_history"][:40]
+    assert shared in first_record and shared in second_record
+    own = first.answers["child_views_text"][:40]
+    assert own in first_record and own not in second_record
+
+
+def test_k5_the_chronology_is_dated_and_in_order(form):
+    case = load_example("sibling-group")
+    chronology = build_context(form, case, case.children[0].id, "record", today=TODAY)["chronology"]
+    events = [event["event"] for event in chronology]
+    assert events[0] == "Referral received"
+    assert any(event.startswith("Agency consulted: ") for event in events)
+    from datetime import datetime
+
+    days = [datetime.strptime(event["date"], "%d %B %Y") for event in chronology]
+    assert days == sorted(days)
+
+
+def test_f5_a_confidential_address_is_in_the_record_but_not_in_what_goes_outside(form, store):
+    case = load_example("sibling-group")
+    address = case.household["household_address"].splitlines()[0]
+    mother = next(p for p in case.household["household_members"] if p.get("contact_confidential_from"))
+    mothers_phone = mother["phone"]
+    for child in case.children:
+        assert address in all_text(render(form, store, case, child.id, "record"))
+        for kind in ("plan", "child"):
+            text = all_text(render(form, store, case, child.id, kind))
+            assert address not in text and mothers_phone not in text, kind
+
+
+def test_f5_a_plan_for_a_named_recipient_withholds_only_what_is_confidential_from_them(form, store):
+    case = load_example("sibling-group")
+    mother = next(p for p in case.household["household_members"] if p.get("contact_confidential_from"))
+    father_id = mother["contact_confidential_from"][0]
+    child_id = case.children[0].id
+    assert mother["phone"] not in all_text(render(form, store, case, child_id, "plan", recipient=father_id))
+    assert mother["phone"] in all_text(render(form, store, case, child_id, "plan", recipient=mother["id"]))
+
+
+def test_k2_the_plan_holds_the_plan_and_not_the_analysis(form, store):
+    case = load_example("sibling-group")
+    child = case.children[0]
+    text = all_text(render(form, store, case, child.id, "plan"))
+    assert case.household["assessment_aims"][:40] in text
+    assert child.answers["concern_nature_impact"][:40] not in text
+
+
+def test_k3_the_childs_version_speaks_to_the_child(form, store, example):
+    for child_id, kind in every_document(form, example):
+        if kind != "child":
+            continue
+        answers = example.child(child_id).answers
+        text = all_text(render(form, store, example, child_id, "child"))
+        assert answers["child_name"].split()[0] in text
+        assert answers["outcome_for_child"][:30] in text
+        chosen = form.info("outcomes").field
+        wordings = [c.child_wording for c in chosen.choices if c.value in answers["outcomes"]]
+        assert all(wording in text for wording in wordings)
+        assert answers["concern_nature_impact"][:40] not in text
+
+
+def fixed_text(context: dict, document_text: str) -> str:
+    """The child's version less what the practitioner or child wrote: what the spec and template say."""
+    typed = [context["child"]["name"], context["child"]["first_name"], context["worker"]["name"]]
+    typed += [item["text"] for item in context["child_version"]["said"]]
+    typed.append(context["child_version"]["explanation"])
+    typed += [value for step in context["child_version"]["next_steps"] for value in step.values()]
+    typed += [context["authority"][key] for key in ("name", "phone", "email", "address")]
+    typed += [
+        context["worker"]["phone"],
+        context["child_version"]["met_on"],
+        context["generated_on"],
+        context["marking"],
+    ]
+    for value in sorted((v for v in typed if v), key=len, reverse=True):
+        document_text = document_text.replace(value, " ")
+    return document_text
+
+
+def test_k3_the_childs_version_reads_at_grade_5_or_below_for_every_example(form, store, example):
+    for child_id, kind in every_document(form, example):
+        if kind != "child":
+            continue
+        context = build_context(form, example, child_id, "child", today=TODAY)
+        text = fixed_text(context, all_text(render(form, store, example, child_id, "child")))
+        assert len(text.split()) > 150  # the letter itself, not an empty shell
+        assert flesch_kincaid_grade(text) <= 5
+
+
+def test_b2_an_unborn_baby_gets_a_record_and_a_plan_but_no_childs_version(form, store):
+    case = load_example("pre-birth")
+    child_id = case.children[0].id
+    assert documents_for(form, case, child_id, today=TODAY) == ["record", "plan"]
+    text = all_text(render(form, store, case, child_id, "record"))
+    assert "4 weeks before the expected delivery date" in text
+
+
+def with_hostile_text(case: CaseFile) -> CaseFile:
+    hostile = copy.deepcopy(case)
+    child = hostile.children[0]
+    child.answers["child_views_text"] = HOSTILE
+    child.answers["outcome_for_child"] = HOSTILE
+    hostile.household["family_history"] = HOSTILE
+    hostile.household["household_members"][0]["name"] = HOSTILE
+    return hostile
+
+
+def test_hostile_text_renders_into_valid_documents_intact(form, store):
+    case = with_hostile_text(load_example("sibling-group"))
+    expected = "Tom & Jerry <b>\"quoted\" 'single'</b> مرحبا بك 🙂"
+    for kind in ("record", "plan", "child"):
+        content = render(form, store, case, case.children[0].id, kind)
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for name in archive.namelist():
+                if name.endswith(".xml"):
+                    etree.fromstring(archive.read(name))  # raises on invalid XML
+            body = archive.read("word/document.xml").decode()
+        text = all_text(content)
+        assert expected in text, kind
+        assert "\x0b" not in text and "\x07" not in text
+        # The vertical tab Word pastes for a line break stays a line break.
+        assert re.search(r"🙂</w:t>\s*<w:br/>\s*<w:t[^>]*>second line", body), kind
+
+
+def test_a_misspelt_tag_fails_and_names_the_template(form, tmp_path):
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    for template in TEMPLATE_DIR.glob("*.docx"):
+        with zipfile.ZipFile(template) as source, zipfile.ZipFile(broken / template.name, "w") as target:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "word/document.xml" and template.name == "record.docx":
+                    data = data.replace(b"{{ case.reference }}", b"{{ case.referense }}")
+                target.writestr(item, data)
+    case = load_example("sibling-group")
+    with pytest.raises(TemplateError) as raised:
+        render(form, TemplateStore(broken), case, case.children[0].id, "record")
+    assert str(broken / "record.docx") in str(raised.value)
+    assert "referense" in str(raised.value)
+
+
+def test_concurrent_renders_never_mix_cases(form, store):
+    # One shared store, many threads: each document must hold its own child's name and no other's.
+    cases = [load_example(name) for name in ("sibling-group", "pre-birth", "unaccompanied-asylum-seeker")]
+    names = {case.reference: case.children[0].answers["child_name"] for case in cases}
+    failures = []
+
+    def work(case: CaseFile) -> None:
+        for _ in range(3):
+            text = all_text(render(form, store, case, case.children[0].id, "record"))
+            others = [
+                name for reference, name in names.items() if reference != case.reference and name in text
+            ]
+            if names[case.reference] not in text or others:
+                failures.append((case.reference, others))
+
+    threads = [threading.Thread(target=work, args=(case,)) for case in cases * 2]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
