@@ -220,6 +220,10 @@ class _Builder:
                 table = self.table(info)
                 if table["rows"] or self.reader.kind.internal:
                     yield table
+                if self.reader.kind.internal:
+                    details = self.item_details(info)
+                    if details:
+                        yield {"kind": "answers", "rows": details}
                 continue
             text = self.text(info.field.id)
             if text or self.reader.kind.internal:
@@ -242,6 +246,22 @@ class _Builder:
                 [self.item_text(info, item, index) for info in columns] for index, item in enumerate(items)
             ],
         }
+
+    def item_details(self, group: FieldInfo) -> list[dict[str, str]]:
+        """The answers of each item that its table has no column for: the record keeps every answer."""
+        columns = group.field.columns
+        if columns is None:
+            return []
+        rows = []
+        for index, item in enumerate(self.assessment.items(group.field.id)):
+            name = self.item_label(group, item)
+            for info in self.form.item_fields(group.field):
+                if info.field.id in columns:
+                    continue
+                text = self.item_text(info, item, index)
+                if text:
+                    rows.append({"label": clean_text(f"{name}: {info.field.label}"), "value": text})
+        return rows
 
     def chronology(self) -> list[dict[str, str]]:
         """Dated events from every answered date the spec marks as an event (K5), oldest first."""
