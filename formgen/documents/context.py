@@ -294,34 +294,30 @@ class _Builder:
         Within a decision, short text says who, a date says when, and long text (with any other
         answers) says why.
         """
-        decisions = []
+        return [
+            decision
+            for title, answers in self.manager_answers()
+            if (decision := self.decision(title, answers))
+        ]
+
+    def manager_answers(self) -> Iterator[tuple[str, list[tuple[FieldInfo, str]]]]:
         for section in self.assessment.relevant_sections():
+            by_page: dict[str, list[tuple[FieldInfo, str]]] = {}
             for info in self.assessment.visible_fields(section):
                 if info.field.type == "group":
+                    managed = [
+                        other for other in self.form.item_fields(info.field) if other.field.manager_only
+                    ]
                     for index, item in enumerate(self.assessment.items(info.field.id)):
-                        fields = [
-                            other for other in self.form.item_fields(info.field) if other.field.manager_only
+                        answers = [
+                            (other, self.item_text(other, item, index))
+                            for other in managed
+                            if self.assessment.is_visible(other, item, index)
                         ]
-                        title = f"{info.page.title}: {self.item_label(info, item)}"
-                        decision = self.decision(
-                            title,
-                            [
-                                (f, self.item_text(f, item, index))
-                                for f in fields
-                                if self.assessment.is_visible(f, item, index)
-                            ],
-                        )
-                        if decision:
-                            decisions.append(decision)
-            by_page: dict[str, list[FieldInfo]] = {}
-            for info in self.assessment.visible_fields(section):
-                if info.field.manager_only and info.field.type != "group":
-                    by_page.setdefault(info.page.title, []).append(info)
-            for title, fields in by_page.items():
-                decision = self.decision(title, [(f, self.text(f.field.id)) for f in fields])
-                if decision:
-                    decisions.append(decision)
-        return decisions
+                        yield f"{info.page.title}: {self.item_label(info, item)}", answers
+                elif info.field.manager_only:
+                    by_page.setdefault(info.page.title, []).append((info, self.text(info.field.id)))
+            yield from by_page.items()
 
     @staticmethod
     def decision(title: str, answers: list[tuple[FieldInfo, str]]) -> dict[str, str] | None:

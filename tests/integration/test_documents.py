@@ -5,14 +5,14 @@ import io
 import re
 import threading
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from docx import Document
 from lxml import etree
 
 from formgen.documents import TemplateError, TemplateStore, build_context, documents_for, render_document
-from formgen.documents.display import clean_text
+from formgen.documents.display import clean_text, format_day
 from formgen.engine import CaseFile
 from formgen.spec import load_spec
 from tests.readability import flesch_kincaid_grade
@@ -264,3 +264,16 @@ def test_concurrent_renders_never_mix_cases(form, store):
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+def test_d5_a_managers_decision_records_who_when_and_why(form, store):
+    case = load_example("unaccompanied-asylum-seeker")
+    child_id = case.children[0].id
+    decisions = build_context(form, case, child_id, "record", today=TODAY)["manager_decisions"]
+    consent_page = form.info("consent_override_manager_name").page.title
+    [decision] = [decision for decision in decisions if decision["decision"] == consent_page]
+    assert decision["by"] == case.household["consent_override_manager_name"]
+    assert decision["date"] == format_day(date.fromisoformat(case.household["consent_override_date"]))
+    assert case.household["consent_override_reasons"][:40] in decision["reason"]
+    text = all_text(render(form, store, case, child_id, "record"))
+    assert case.household["consent_override_manager_name"] in text
