@@ -151,3 +151,81 @@ def timescales(
         f"On {timescale.on:%d %B %Y}: {timescale.working_days_used} working days used, "
         f"{timescale.working_days_left} left{' - OVERDUE' if timescale.overdue else ''}."
     )
+
+
+# --- the web app ---------------------------------------------------------------------------------
+
+
+def _web():
+    from formgen.web import commands
+
+    return commands
+
+
+@main.command("db-upgrade")
+def db_upgrade() -> None:
+    """Create the database, or bring it up to date with the newest migrations."""
+    app = _web().app_for_commands()
+    click.echo(f"Database is up to date ({app.config['SQLALCHEMY_DATABASE_URI'].split(':', 1)[0]}).")
+
+
+@main.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", default="practitioner", show_default=True)
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the password from standard input.")
+def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
+    """Add a local account (the password is read from standard input, never from the command line)."""
+    commands = _web()
+    password = sys.stdin.readline().rstrip("\n")
+    try:
+        commands.create_user(commands.app_for_commands(), email, name, role, password)
+    except commands.CommandError as error:
+        _fail(str(error))
+    click.echo(f"Created {role} account for {email.strip().lower()}.")
+
+
+@main.command("import")
+@click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--user", "email", required=True, help="The account that holds the case.")
+def import_case(case_file: Path, email: str) -> None:
+    """Load a case file (the examples' format) into the web app for a user."""
+    commands = _web()
+    try:
+        reference = commands.import_case(
+            commands.app_for_commands(), load_case(case_file), email, str(case_file)
+        )
+    except SpecError as error:
+        _fail([str(problem) for problem in error.problems])
+    except commands.CommandError as error:
+        _fail(str(error))
+    click.echo(f"Imported case {reference} for {email}.")
+
+
+@main.command()
+@click.pass_obj
+def demo(settings: Settings) -> None:
+    """Make the first account and load the example cases, once: a new user can look around at once."""
+    commands = _web()
+    app = commands.app_for_commands()
+    email, password = commands.demo_account(app)
+    present = commands.case_references(app)
+    for path in sorted(settings.examples_dir.glob("*.json")):
+        case = load_case(path)
+        if case.reference not in present:
+            commands.import_case(app, case, email, str(path))
+    click.echo(f"Sign in as {email} with the password {password}")
+    click.echo(f"(kept in {Path(app.instance_path) / 'first-account-password'}; readable by you alone)")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=4, show_default=True, type=int)
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve the web app with a production WSGI server (waitress)."""
+    import waitress
+
+    app = _web().app_for_commands()
+    click.echo(f"formgen is running at http://{host}:{port}/ (press Ctrl+C to stop)")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="formgen")

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from formgen.documents.display import (
-    PLACEHOLDER,
+from formgen.display import (
     clean_text,
     display,
     fill_placeholders,
     format_day,
+    item_label,
     join_words,
 )
 from formgen.engine.assessment import Assessment
@@ -123,13 +123,8 @@ class _Builder:
         }
 
     def item_label(self, group: FieldInfo, item: Mapping[str, Any]) -> str:
-        """An item's name from its group's `item_label`, e.g. "{name} ({relationship})"."""
-        template = group.field.item_label or "{" + (group.field.fields or [])[0].id + "}"
-        # Only the named fields are read: a field whose choices are this same group's items
-        # (a person confidential from other people) would otherwise ask for these labels again.
-        named = set(PLACEHOLDER.findall(template))
-        fields = [info for info in self.form.item_fields(group.field) if info.field.id in named]
-        return fill_placeholders(template, {info.field.id: self.item_text(info, item) for info in fields})
+        fields = {info.field.id: info for info in self.form.item_fields(group.field)}
+        return item_label(group.field, lambda field_id: self.item_text(fields[field_id], item))
 
     def item_text(self, info: FieldInfo, item: Mapping[str, Any], index: int = -1) -> str:
         if self.withheld(info, item):

@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 from docxtpl import DocxTemplate
 
-from formgen.documents.display import clean_text
+from formgen.display import clean_text
 
 
 class TemplateError(Exception):

@@ -1,9 +1,9 @@
-"""Answers as people read them in a document: labels for choices, dates in words, text made safe for XML."""
+"""Answers as people read them, on a page or in a document: choice labels, dates in words, safe text."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, time
 from typing import Any
 
@@ -38,6 +38,16 @@ def join_words(words: Sequence[str]) -> str:
 def fill_placeholders(template: str, values: Mapping[str, str]) -> str:
     """Put an item's values into a spec text such as "Agency consulted: {agency}" (no format(), no eval)."""
     return PLACEHOLDER.sub(lambda match: values.get(match.group(1), ""), template)
+
+
+def item_label(group: FormField, text_of: Callable[[str], str]) -> str:
+    """An item's name from its group's `item_label` (e.g. "{name} ({relationship})"), or its first field.
+
+    Only the named fields are read, through `text_of(field_id)`: a field whose choices are this same
+    group's items (a person confidential from other people) would otherwise ask for these labels again.
+    """
+    template = group.item_label or "{" + (group.fields or [])[0].id + "}"
+    return PLACEHOLDER.sub(lambda match: text_of(match.group(1)), template)
 
 
 def display(field: FormField, value: Any, people: Mapping[str, str] | None = None) -> str:

@@ -1,0 +1,70 @@
+"""The way through a section: which pages are asked, what comes next, and which follow-ups are revealed
+under the answer they hang on. Pure Python over an Assessment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from formgen.conditions import Compare, In, Literal, Name
+from formgen.engine.assessment import Assessment
+from formgen.engine.values import is_blank
+from formgen.spec.form import FieldInfo, FormSpec
+from formgen.spec.model import Page, Section
+
+
+@dataclass(frozen=True)
+class Reveal:
+    """A follow-up shown under one choice of a question on the same page."""
+
+    controller: str  # the question's field id
+    value: str  # the choice's value as the page submits it ("yes"/"no" for a yes/no question)
+
+
+def pages(assessment: Assessment, section: Section) -> list[Page]:
+    """The section's pages that are asked, given the answers so far."""
+    return [page for page in section.pages if assessment.page_visible(section, page.id)]
+
+
+def next_page(assessment: Assessment, section: Section, page_id: str) -> Page | None:
+    """The next asked page after `page_id`, or None at the end of the section."""
+    position = [page.id for page in section.pages].index(page_id)
+    return next(
+        (page for page in section.pages[position + 1 :] if assessment.page_visible(section, page.id)), None
+    )
+
+
+def first_unanswered_page(assessment: Assessment, section: Section) -> Page | None:
+    """The first asked page with a required question still unanswered (a new follow-up, after a change)."""
+    missing = {error.field for error in assessment.errors(section, include_manager_only=False)}
+    for page in pages(assessment, section):
+        for field in page.fields:
+            info = assessment.form.info(field.id)
+            if field.id in missing and assessment.is_visible(info) and is_blank(assessment.raw(info)):
+                return page
+    return None
+
+
+def reveal(form: FormSpec, info: FieldInfo) -> Reveal | None:
+    """The question and choice a field hangs on, when both are on its page and it can sit under it."""
+    condition = info.show_if
+    if condition is None or info.group is not None or info.field.type == "group":
+        return None
+    match condition.tree:
+        case (
+            Compare(op="=", left=Name(name=name), right=Literal(value=value))
+            | Compare(op="=", left=Literal(value=value), right=Name(name=name))
+        ):
+            pass
+        case In(item=Literal(value=value, kind="string"), collection=Name(name=name)):
+            pass
+        case _:
+            return None
+    controller = form.fields.get(name)
+    if controller is None or controller.page is not info.page:
+        return None
+    if controller.field.type == "yes_no" and isinstance(value, bool):
+        return Reveal(name, "yes" if value else "no")
+    if controller.field.type in {"single_choice", "multiple_choice"} and isinstance(value, str):
+        return Reveal(name, value)
+    return None

@@ -1,0 +1,18 @@
+"""Alembic environment: migrate the database formgen is configured for (see formgen.web.database)."""
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from formgen.web import models  # noqa: F401 - registers the tables on the metadata
+from formgen.web.extensions import db
+
+url = context.config.get_main_option("sqlalchemy.url")
+if context.is_offline_mode():
+    context.configure(url=url, target_metadata=db.metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    with create_engine(url).connect() as connection:
+        context.configure(connection=connection, target_metadata=db.metadata, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()

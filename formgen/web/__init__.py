@@ -1,0 +1,99 @@
+"""The web wizard: an app factory, one blueprint per area, pages generated from the form spec."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, render_template
+from flask_wtf.csrf import CSRFError
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from formgen.documents import TemplateStore
+from formgen.settings import Settings
+from formgen.spec import FormSpec, load_spec
+from formgen.web import config
+from formgen.web.extensions import csrf, db
+from formgen.web.security import init_security, require_sign_in
+
+
+@dataclass(frozen=True)
+class Services:
+    """What every request reads and nothing changes: the loaded form and the document templates."""
+
+    settings: Settings
+    form: FormSpec
+    templates: TemplateStore
+
+
+def services() -> Services:
+    return current_app.extensions["formgen"]
+
+
+def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | None = None) -> Flask:
+    app = Flask(
+        __name__, instance_path=str(instance_path) if instance_path else None, instance_relative_config=True
+    )
+    app.config.update(config.from_environment(Path(app.instance_path)))
+    app.config.update(overrides or {})
+    settings: Settings = app.config["FORMGEN_SETTINGS"]
+    app.extensions["formgen"] = Services(
+        settings, load_spec(settings.spec_dir, settings.authority), TemplateStore(settings.template_dir)
+    )
+    app.jinja_loader = ChoiceLoader(
+        [app.jinja_loader, PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    db.init_app(app)
+    csrf.init_app(app)
+    init_security(app)
+    _register_blueprints(app)
+    _register_errors(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from formgen.web import auth, cases, wizard
+
+    for module in (cases, wizard):
+        module.blueprint.before_request(require_sign_in)
+        app.register_blueprint(module.blueprint)
+    app.register_blueprint(auth.blueprint)
+
+    @app.context_processor
+    def layout() -> dict[str, Any]:
+        return {"authority": services().form.authority}
+
+    _register_template_helpers(app)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask import get_template_attribute, request
+
+    from formgen.display import format_day
+    from formgen.web.fields import params
+    from formgen.web.wizard import url
+
+    def field_params(view):
+        return params(view, get_template_attribute("macros/fields.html", "field"))
+
+    def keep_query() -> str:
+        """The journey's query (returning to check answers, the new-case flow) carried onto a link."""
+        kept = {key: request.args[key] for key in ("return", "then") if key in request.args}
+        return ("?" + "&".join(f"{key}={value}" for key, value in kept.items())) if kept else ""
+
+    app.jinja_env.globals.update(
+        field_params=field_params, url=url, keep_query=keep_query, format_day=format_day
+    )
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_template("errors/not_found.html"), 404

@@ -1,0 +1,261 @@
+"""Cases: the practitioner's assessments, a new case from a referral, the children in it, and export."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date
+
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+
+from formgen.engine import Assessment, Status
+from formgen.spec import known_fields as known
+from formgen.web import pages
+from formgen.web.extensions import db
+from formgen.web.models import Case, Child
+from formgen.web.pages import PageState, Subject, owned_case
+
+blueprint = Blueprint("cases", __name__)
+
+REFERRAL_PAGE = ("case", 0)  # the first page of the case section: when, from whom, why
+CHILD_PAGE = ("child", 0)  # the first page of a child's assessment: who they are and the start date
+
+
+def _form():
+    from formgen.web import services
+
+    return services().form
+
+
+def _case_or_404(reference: str) -> Case:
+    return owned_case(reference)
+
+
+def _page(place: tuple[str, int]):
+    section = _form().section(place[0])
+    return section, section.pages[place[1]]
+
+
+# --- home ----------------------------------------------------------------------------------------
+
+
+@blueprint.route("/")
+def home():
+    """The signed-in practitioner's assessments, soonest due first; overdue ones stand out."""
+    form = _form()
+    cases = db.session.scalars(db.select(Case).where(Case.owner_id == g.user.id)).all()
+    rows = []
+    for case in cases:
+        for child in case.children:
+            assessment = Assessment(form, case.household, child.answers, today=date.today())
+            rows.append(_home_row(form, case, child, assessment))
+    rows.sort(key=lambda row: (row["due"] is None, row["due"] or date.max, row["name"]))
+    empty_cases = [case for case in cases if not case.children]
+    return render_template("cases/home.html", rows=rows, empty_cases=empty_cases)
+
+
+def _home_row(form, case: Case, child: Child, assessment: Assessment) -> dict:
+    timescale = assessment.timescale(on=date.today())
+    statuses = [assessment.status(section) for section in assessment.relevant_sections()]
+    if all(status is Status.COMPLETED for status in statuses):
+        status = Status.COMPLETED
+    elif all(status is Status.NOT_STARTED for status in statuses):
+        status = Status.NOT_STARTED
+    else:
+        status = Status.IN_PROGRESS
+    return {
+        "name": assessment.child_name or "Unnamed child",
+        "href": url_for("wizard.task_list", reference=case.reference, key=child.key),
+        "reference": case.reference,
+        "due": timescale.due_date if timescale else None,
+        "left": timescale.working_days_left if timescale else None,
+        "overdue": bool(timescale and timescale.overdue and status is not Status.COMPLETED),
+        "status": status,
+    }
+
+
+# --- a new case ----------------------------------------------------------------------------------
+
+
+def _new_reference() -> str:
+    return f"FG-{date.today():%Y}-{secrets.token_hex(3).upper()}"
+
+
+@blueprint.route("/cases/new", methods=["GET", "POST"])
+def new_case():
+    form = _form()
+    section, page = _page(REFERRAL_PAGE)
+    infos = pages.page_fields(form, page)
+    if request.method == "GET":
+        return _render_new(section, page, infos, PageState(), Assessment(form, {}, None, today=date.today()))
+    state, values = pages.read(infos, request.form)
+    answers = pages.merge({}, values)
+    assessment = Assessment(form, answers, None, today=date.today())
+    state.errors = pages.page_errors(assessment, section, infos, state)
+    if state.errors:
+        return _render_new(section, page, infos, state, assessment), 400
+    case = Case(reference=_new_reference(), owner_id=g.user.id, household=answers)
+    db.session.add(case)
+    db.session.commit()
+    people_page = form.info("household_members").page.id
+    return redirect(
+        url_for(
+            "wizard.question",
+            reference=case.reference,
+            key=None,
+            section_id="case",
+            page_id=people_page,
+            then="children",
+        )
+    )
+
+
+def _render_new(section, page, infos, state: PageState, assessment):
+    views = pages.views(assessment, infos, state)
+    return render_template(
+        "cases/new.html",
+        section=section,
+        page=page,
+        views=views,
+        errors=[{"text": view.error, "href": f"#{view.anchor}"} for view in views if view.error],
+    )
+
+
+# --- a case and its children ---------------------------------------------------------------------
+
+
+@blueprint.route("/cases/<reference>")
+def case(reference: str):
+    current = _case_or_404(reference)
+    form = _form()
+    household = Assessment(form, current.household, None, today=date.today())
+    sections = [
+        {
+            "section": section,
+            "status": household.status(section),
+            "href": url_for(
+                "wizard.question",
+                reference=reference,
+                key=None,
+                section_id=section.id,
+                page_id=section.pages[0].id,
+            ),
+        }
+        for section in form.sections
+        if section.scope == "household"
+    ]
+    children = [
+        {
+            "name": Assessment(form, current.household, child.answers, today=date.today()).child_name,
+            "child": child,
+        }
+        for child in current.children
+    ]
+    return render_template("cases/case.html", case=current, sections=sections, children=children)
+
+
+@blueprint.route("/cases/<reference>/children", methods=["GET", "POST"])
+def children(reference: str):
+    """The children of the household ("add to a list"): each gets an assessment of their own (B1)."""
+    current = _case_or_404(reference)
+    form = _form()
+    names = [
+        (child, Assessment(form, current.household, child.answers, today=date.today()).child_name)
+        for child in current.children
+    ]
+    error = None
+    if request.method == "POST":
+        answer = request.form.get("add-another")
+        if answer == "yes" or (not names and answer is None):
+            return redirect(url_for("cases.new_child", reference=reference))
+        if answer == "no":
+            return redirect(url_for("cases.case", reference=reference))
+        error = "Select yes if you need to add another child" if names else None
+    return render_template("cases/children.html", case=current, names=names, error=error), (
+        400 if error else 200
+    )
+
+
+def _child_key(name: str, taken: set[str]) -> str:
+    base = "child-" + (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "unnamed")
+    key, number = base, 2
+    while key in taken:
+        key, number = f"{base}-{number}", number + 1
+    return key
+
+
+@blueprint.route("/cases/<reference>/children/new", methods=["GET", "POST"])
+def new_child(reference: str):
+    current = _case_or_404(reference)
+    form = _form()
+    section, page = _page(CHILD_PAGE)
+    infos = pages.page_fields(form, page)
+    if request.method == "GET":
+        state = PageState()
+        return _render_child(
+            current, section, page, infos, state, Assessment(form, current.household, {}, today=date.today())
+        )
+    state, values = pages.read(infos, request.form)
+    answers = pages.merge({}, values)
+    assessment = Assessment(form, current.household, answers, today=date.today())
+    state.errors = pages.page_errors(assessment, section, infos, state)
+    if state.errors:
+        return _render_child(current, section, page, infos, state, assessment), 400
+    key = _child_key(answers.get(known.CHILD_NAME, ""), {child.key for child in current.children})
+    current.children.append(Child(key=key, position=len(current.children), answers=answers))
+    db.session.commit()
+    return redirect(url_for("cases.children", reference=reference))
+
+
+def _render_child(current: Case, section, page, infos, state: PageState, assessment):
+    views = pages.views(assessment, infos, state)
+    for view in views:
+        view.heading = False
+    return render_template(
+        "cases/new_child.html",
+        case=current,
+        page=page,
+        views=views,
+        errors=[{"text": view.error, "href": f"#{view.anchor}"} for view in views if view.error]
+        + [
+            {"text": p.error, "href": f"#{k}"}
+            for k, p in state.errors.items()
+            if k not in {v.field.id for v in views}
+        ],
+    )
+
+
+@blueprint.route("/cases/<reference>/children/<key>/remove", methods=["GET", "POST"])
+def remove_child(reference: str, key: str):
+    current = _case_or_404(reference)
+    child = current.child(key)
+    if child is None:
+        abort(404)
+    name = Assessment(_form(), current.household, child.answers, today=date.today()).child_name
+    back = url_for("cases.children", reference=reference)
+    error = None
+    if request.method == "POST":
+        answer = request.form.get("confirm")
+        if answer == "yes":
+            current.children.remove(child)
+            db.session.commit()
+            return redirect(back)
+        if answer == "no":
+            return redirect(back)
+        error = f"Select yes if you want to remove {name}"
+    subject = Subject(current, None)
+    return render_template(
+        "wizard/remove.html", name=name, error=error, version=current.version, back=back, subject=subject
+    ), (400 if error else 200)
+
+
+@blueprint.route("/cases/<reference>/case-file.json")
+def export(reference: str):
+    """The case as a case file: the same JSON `formgen import` and the examples use."""
+    current = _case_or_404(reference)
+    body = current.to_case_file().to_json()
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{current.reference}.json"'},
+    )

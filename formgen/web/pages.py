@@ -1,0 +1,202 @@
+"""A question page, from the spec: which questions it shows, what they hold, and saving what was typed.
+
+The views stay thin: they load a subject, call these functions and render or redirect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask import abort, g
+from werkzeug.datastructures import MultiDict
+
+from formgen.display import display, item_label
+from formgen.engine import Assessment
+from formgen.engine.inputs import Parsed, parse, to_raw
+from formgen.engine.journey import reveal
+from formgen.spec.form import FieldInfo, FormSpec
+from formgen.spec.model import Page, Section
+from formgen.web.extensions import db
+from formgen.web.fields import FieldView, read_raw
+from formgen.web.models import Case, Child
+
+
+@dataclass
+class Subject:
+    """What a page edits: a case's household answers, or one child's answers (seen with the household's)."""
+
+    case: Case
+    child: Child | None
+
+    @property
+    def household_only(self) -> bool:
+        return self.child is None
+
+    def answers_for(self, section: Section) -> dict[str, Any]:
+        """The stored answers a section's page writes to."""
+        if section.scope == "household":
+            return dict(self.case.household)
+        if self.child is None:
+            raise LookupError(f"section {section.id!r} belongs to a child")
+        return dict(self.child.answers)
+
+    def assessment(
+        self, form: FormSpec, section: Section | None = None, answers: dict | None = None
+    ) -> Assessment:
+        """The assessment as stored, or with `answers` in place of what `section` writes to."""
+        household = self.case.household
+        child = self.child.answers if self.child is not None else None
+        if answers is not None and section is not None:
+            if section.scope == "household":
+                household = answers
+            else:
+                child = answers
+        return Assessment(form, household, child, today=date.today())
+
+    def record(self, section: Section) -> Case | Child:
+        return self.case if section.scope == "household" else self.child  # type: ignore[return-value]
+
+
+def owned_case(reference: str) -> Case:
+    """A case the signed-in user holds; any other reference is "not found", so none can be guessed at.
+
+    Teams and managers' access come with the approval work; until then a case is its owner's.
+    """
+    case = db.session.scalar(db.select(Case).where(Case.reference == reference, Case.owner_id == g.user.id))
+    if case is None:
+        abort(404)
+    return case
+
+
+def can_answer(info: FieldInfo) -> bool:
+    """Manager-only decisions are recorded by a manager (roles and approval come with their own pages)."""
+    return not info.field.manager_only or g.user.role == "manager"
+
+
+def people(assessment: Assessment, info: FieldInfo) -> dict[str, str]:
+    """The items a `choices_from` field offers, by id."""
+    if info.field.choices_from is None:
+        return {}
+    group = assessment.form.info(info.field.choices_from)
+    return {
+        str(item.get("id")): label_of(assessment, group, item) for item in assessment.items(group.field.id)
+    }
+
+
+def label_of(assessment: Assessment, group: FieldInfo, item: Mapping[str, Any]) -> str:
+    fields = {info.field.id: info for info in assessment.form.item_fields(group.field)}
+    return item_label(
+        group.field,
+        lambda field_id: display(fields[field_id].field, assessment.item_value(fields[field_id], item, -1)),
+    )
+
+
+@dataclass
+class PageState:
+    """What a page shows: raw values as typed or stored, and a message (with a date's part) per field."""
+
+    raw: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, Parsed] = field(default_factory=dict)
+
+
+def stored_state(infos: list[FieldInfo], answers: Mapping[str, Any]) -> PageState:
+    return PageState({info.field.id: to_raw(info.field, answers.get(info.field.id)) for info in infos})
+
+
+def views(
+    assessment: Assessment,
+    infos: list[FieldInfo],
+    state: PageState,
+    *,
+    item: Mapping[str, Any] | None = None,
+    index: int | None = None,
+) -> list[FieldView]:
+    """The page's questions in order, each follow-up placed under the choice it hangs on."""
+    form = assessment.form
+    built: dict[str, FieldView] = {}
+    for info in infos:
+        error = state.errors.get(info.field.id)
+        built[info.field.id] = FieldView(
+            info,
+            state.raw.get(info.field.id, to_raw(info.field, None)),
+            error.error if error else None,
+            error.part if error else None,
+            people=people(assessment, info),
+        )
+    top: list[FieldView] = []
+    for info in infos:
+        view = built[info.field.id]
+        hangs_on = reveal(form, info)
+        if hangs_on and hangs_on.controller in built:
+            built[hangs_on.controller].reveals.setdefault(hangs_on.value, []).append(view)
+        elif assessment.is_visible(info, item, index):
+            top.append(view)
+    if len(top) == 1 and top[0].field.type != "group":
+        top[0].heading = True
+    return top
+
+
+def page_fields(form: FormSpec, page: Page) -> list[FieldInfo]:
+    return [
+        info for info in (form.info(f.id) for f in page.fields) if not info.field.hidden and can_answer(info)
+    ]
+
+
+def item_fields(form: FormSpec, group: FieldInfo) -> list[FieldInfo]:
+    return [info for info in form.item_fields(group.field) if not info.field.hidden and can_answer(info)]
+
+
+def read(infos: list[FieldInfo], submitted: MultiDict) -> tuple[PageState, dict[str, Any]]:
+    """What was typed: the raw values to show again, messages for unreadable ones, and the readable values."""
+    state, values = PageState(), {}
+    for info in infos:
+        if info.field.type == "group":
+            continue
+        raw = read_raw(info.field, submitted, info.field.id)
+        state.raw[info.field.id] = raw
+        parsed = parse(info.field, raw)
+        if parsed.error:
+            state.errors[info.field.id] = parsed
+        else:
+            values[info.field.id] = parsed.value
+    return state, values
+
+
+def merge(answers: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored answers with the page's readable values; a cleared answer is removed, nothing else is lost."""
+    merged = dict(answers)
+    for key, value in values.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged
+
+
+def page_errors(
+    assessment: Assessment, section: Section, infos: list[FieldInfo], state: PageState
+) -> dict[str, Parsed]:
+    """Messages for the page's visible questions: what could not be read, then the engine's checks."""
+    on_page = {info.field.id for info in infos}
+    errors = {
+        key: parsed
+        for key, parsed in state.errors.items()
+        if assessment.is_visible(assessment.form.info(key))
+    }
+    for error in assessment.errors(section, include_manager_only=g.user.role == "manager"):
+        if error.group is None and error.field in on_page:
+            errors.setdefault(error.field, Parsed(error=error.message))
+    return errors
+
+
+def item_errors(
+    assessment: Assessment, section: Section, group: FieldInfo, index: int, state: PageState
+) -> dict[str, Parsed]:
+    errors = dict(state.errors)
+    for error in assessment.errors(section, include_manager_only=g.user.role == "manager"):
+        if error.group == group.field.id and error.item == index:
+            errors.setdefault(error.field, Parsed(error=error.message))
+    return errors

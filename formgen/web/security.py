@@ -1,0 +1,78 @@
+"""Who is signed in, what every response promises the browser, and the guard on pages with child data."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, Response, g, redirect, request, session, url_for
+
+from formgen.web.extensions import db
+from formgen.web.models import User
+
+# The only endpoints anyone may reach without signing in (a test checks every other one is guarded).
+PUBLIC_ENDPOINTS = {"auth.sign_in", "static"}
+
+
+def load_user() -> None:
+    user_id = session.get("user_id")
+    g.user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if g.user is None and user_id is not None:
+        session.clear()
+
+
+def require_sign_in() -> Response | None:
+    """Registered on every blueprint but sign-in's: no page with child data without signing in."""
+    if g.get("user") is None:
+        return redirect(
+            url_for("auth.sign_in", next=request.full_path.rstrip("?") if request.method == "GET" else None)
+        )
+    return None
+
+
+def _csp(nonce: str) -> str:
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def set_nonce() -> None:
+    g.csp_nonce = secrets.token_urlsafe(16)
+
+
+def security_headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = _csp(g.get("csp_nonce", "none"))
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if request.endpoint != "static":
+        # Children's data must not linger in shared or browser caches.
+        response.headers["Cache-Control"] = "no-store"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return response
+
+
+def init_security(app: Flask) -> None:
+    app.before_request(set_nonce)
+    app.before_request(load_user)
+    app.after_request(security_headers)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site, so a sign-in link cannot send someone elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("cases.home")

@@ -1,0 +1,491 @@
+"""A child's assessment: the task list, the generated question pages, lists of people and things, check
+answers and the documents. Household sections are reached from a child's task list or from the case.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask import redirect as redirect_to
+from sqlalchemy.orm.exc import StaleDataError
+
+from formgen.display import display, format_day
+from formgen.documents import DOCUMENTS, documents_for, render_document
+from formgen.documents.assemble import file_name
+from formgen.engine import Status
+from formgen.engine.inputs import Parsed
+from formgen.engine.journey import first_unanswered_page, next_page
+from formgen.spec.form import FieldInfo
+from formgen.spec.model import Page, Section
+from formgen.web import pages
+from formgen.web.extensions import db
+from formgen.web.pages import PageState, Subject, owned_case
+
+blueprint = Blueprint("wizard", __name__, url_prefix="/cases/<reference>")
+
+CONFLICT = (
+    "Someone else saved this assessment after you opened this page, so your answers have not been saved. "
+    "They are shown below: check them against the latest answers, then select Continue to save them."
+)
+NEXT_STEPS = {"children": "cases.children"}  # where the new-case journey goes after the people page
+
+
+def _services():
+    from formgen.web import services
+
+    return services()
+
+
+def load_subject(reference: str, key: str | None) -> Subject:
+    case = owned_case(reference)
+    child = None
+    if key is not None:
+        child = case.child(key)
+        if child is None:
+            abort(404)
+    return Subject(case, child)
+
+
+def find_page(section_id: str, page_id: str | None, subject: Subject) -> tuple[Section, Page | None]:
+    form = _services().form
+    try:
+        section = form.section(section_id)
+    except KeyError:
+        abort(404)
+    if section.scope == "child" and subject.child is None:
+        abort(404)
+    if page_id is None:
+        return section, None
+    page = next((page for page in section.pages if page.id == page_id), None)
+    if page is None:
+        abort(404)
+    return section, page
+
+
+def url(subject: Subject, endpoint: str, **values: Any) -> str:
+    key = subject.child.key if subject.child else None
+    return url_for(f"wizard.{endpoint}", reference=subject.case.reference, key=key, **values)
+
+
+def back_to_tasks(subject: Subject) -> str:
+    if subject.child is None:
+        return url_for("cases.case", reference=subject.case.reference)
+    return url(subject, "task_list")
+
+
+def _route(rule: str, **options: Any):
+    """Register a view under a child's URL and under the household's (for pages shared by siblings)."""
+
+    def register(view):
+        blueprint.add_url_rule(f"/children/<key>{rule}", view_func=view, **options)
+        blueprint.add_url_rule(f"/household{rule}", view_func=view, defaults={"key": None}, **options)
+        return view
+
+    return register
+
+
+# --- task list -----------------------------------------------------------------------------------
+
+
+@blueprint.route("/children/<key>")
+def task_list(reference: str, key: str):
+    subject = load_subject(reference, key)
+    form = _services().form
+    assessment = subject.assessment(form)
+    tasks = []
+    for section in form.sections:
+        if not assessment.section_visible(section):
+            continue
+        status = assessment.status(section)
+        manager_only = all(info.field.manager_only for info in form.top_fields(section))
+        href = None
+        if not manager_only or pages.can_answer(next(form.top_fields(section))):
+            target = "check_answers" if status is not Status.NOT_STARTED else "question"
+            first = section.pages[0].id
+            href = url(
+                subject,
+                target,
+                section_id=section.id,
+                **({} if target == "check_answers" else {"page_id": first}),
+            )
+        tasks.append({"section": section, "status": status, "href": href, "manager_only": manager_only})
+    documents = [
+        (kind, DOCUMENTS[kind].title)
+        for kind in documents_for(form, subject.case.to_case_file(), key, today=date.today())
+    ]
+    return render_template(
+        "wizard/task_list.html",
+        subject=subject,
+        assessment=assessment,
+        tasks=tasks,
+        timescale=assessment.timescale(on=date.today()),
+        documents=documents,
+        format_day=format_day,
+    )
+
+
+# --- question pages ------------------------------------------------------------------------------
+
+
+@_route("/<section_id>/<page_id>", methods=["GET", "POST"])
+def question(reference: str, key: str | None, section_id: str, page_id: str):
+    subject = load_subject(reference, key)
+    section, page = find_page(section_id, page_id, subject)
+    form = _services().form
+    infos = pages.page_fields(form, page)
+    record = subject.record(section)
+    stored = subject.answers_for(section)
+    if request.method == "GET":
+        state = pages.stored_state(infos, stored)
+        return _render_page(subject, section, page, infos, subject.assessment(form), state, record.version)
+
+    state, values = pages.read(infos, request.form)
+    answers = pages.merge(stored, values)
+    assessment = subject.assessment(form, section, answers)
+    save_later = request.form.get("action") == "save-later"
+    errors = state.errors if save_later else pages.page_errors(assessment, section, infos, state)
+    errors.update(_list_question_error(assessment, page, infos, save_later))
+    if errors:
+        state.errors = errors
+        return _render_page(subject, section, page, infos, assessment, state, record.version), 400
+    if not _save(record, section, answers):
+        state.errors = {}
+        return _render_page(
+            subject, section, page, infos, assessment, state, record.version, conflict=True
+        ), 409
+    if save_later:
+        return redirect_to(back_to_tasks(subject))
+    if request.form.get("add-another") == "yes":
+        group = _only_group(assessment, infos)
+        return redirect_to(
+            url(
+                subject,
+                "item",
+                section_id=section.id,
+                page_id=page.id,
+                group_id=group.field.id,
+                item_id="new",
+            )
+        )
+    return redirect_to(_after_saving(subject, section, page, infos, before=stored))
+
+
+def _only_group(assessment, infos: list[FieldInfo]) -> FieldInfo | None:
+    """A page whose one visible question is a list: it follows the "add to a list" pattern."""
+    visible = [info for info in infos if assessment.is_visible(info)]
+    return visible[0] if len(visible) == 1 and visible[0].field.type == "group" else None
+
+
+def _list_question_error(
+    assessment, page: Page, infos: list[FieldInfo], save_later: bool
+) -> dict[str, Parsed]:
+    group = _only_group(assessment, infos)
+    if save_later or group is None or not assessment.items(group.field.id):
+        return {}
+    if request.form.get("add-another") not in {"yes", "no"}:
+        name = group.field.item_name or "item"
+        return {"add-another": Parsed(error=f"Select yes if you need to add another {name}")}
+    return {}
+
+
+def _save(record, section: Section, answers: dict[str, Any]) -> bool:
+    """Save if nobody saved since the page was opened; otherwise keep the last good version."""
+    submitted = request.form.get("version", type=int)
+    if submitted != record.version:
+        return False
+    if section.scope == "household":
+        record.household = answers
+    else:
+        record.answers = answers
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        return False
+    return True
+
+
+def _after_saving(
+    subject: Subject, section: Section, page: Page, infos: list[FieldInfo], before: dict
+) -> str:
+    form = _services().form
+    assessment = subject.assessment(form)
+    returning = request.args.get("return") == "check"
+    extra = {"return": "check"} if returning else {}
+    earlier = subject.assessment(form, section, before)
+    newly_shown = any(assessment.is_visible(info) and not earlier.is_visible(info) for info in infos)
+    if newly_shown and first_unanswered_page(assessment, section) == page:
+        return url(subject, "question", section_id=section.id, page_id=page.id, **extra)
+    then = request.args.get("then")
+    if then in NEXT_STEPS:
+        return url_for(NEXT_STEPS[then], reference=subject.case.reference)
+    following = (
+        first_unanswered_page(assessment, section) if returning else next_page(assessment, section, page.id)
+    )
+    if following is None:
+        return url(subject, "check_answers", section_id=section.id)
+    return url(subject, "question", section_id=section.id, page_id=following.id, **extra)
+
+
+def _render_page(
+    subject, section, page, infos, assessment, state: PageState, version: int, conflict: bool = False
+):
+    field_views = pages.views(assessment, infos, state)
+    groups = {
+        view.field.id: _group_rows(subject, section, page, assessment, view.info)
+        for view in field_views
+        if view.field.type == "group"
+    }
+    list_page = _only_group(assessment, infos)
+    error_list = _error_summary(field_views, state.errors)
+    return render_template(
+        "wizard/page.html",
+        subject=subject,
+        section=section,
+        page=page,
+        views=field_views,
+        groups=groups,
+        list_page=list_page,
+        add_another=state.raw.get("add-another", ""),
+        errors=error_list,
+        add_another_error=state.errors.get("add-another"),
+        version=version,
+        conflict=conflict,
+        back=back_to_tasks(subject),
+    )
+
+
+def _error_summary(field_views, errors: dict[str, Parsed]) -> list[dict[str, str]]:
+    """The summary at the top, in page order, each linking to its field (a date to its wrong part)."""
+    summary = []
+
+    def walk(views):
+        for view in views:
+            if view.error:
+                summary.append({"text": view.error, "href": f"#{view.anchor}"})
+            for revealed in view.reveals.values():
+                walk(revealed)
+
+    walk(field_views)
+    if "add-another" in errors:
+        summary.append({"text": errors["add-another"].error or "", "href": "#add-another"})
+    for key, parsed in errors.items():
+        if key != "add-another" and not any(item["href"].lstrip("#").startswith(key) for item in summary):
+            summary.append({"text": parsed.error or "", "href": f"#{key}"})
+    return summary
+
+
+def _group_rows(subject, section, page, assessment, group: FieldInfo) -> list[dict[str, Any]]:
+    rows = []
+    for item in assessment.items(group.field.id):
+        item_id = str(item.get("id"))
+        link = {"section_id": section.id, "page_id": page.id, "group_id": group.field.id, "item_id": item_id}
+        rows.append(
+            {
+                "label": pages.label_of(assessment, group, item),
+                "change": url(subject, "item", **link, **_keep_return()),
+                "remove": url(subject, "remove_item", **link, **_keep_return()),
+            }
+        )
+    return rows
+
+
+def _keep_return() -> dict[str, str]:
+    return {key: request.args[key] for key in ("return", "then") if key in request.args}
+
+
+# --- items of a list -----------------------------------------------------------------------------
+
+
+def _find_group(section: Section, page: Page, group_id: str) -> FieldInfo:
+    form = _services().form
+    if group_id not in {field.id for field in page.fields}:
+        abort(404)
+    group = form.info(group_id)
+    if group.field.type != "group":
+        abort(404)
+    return group
+
+
+@_route("/<section_id>/<page_id>/<group_id>/<item_id>", methods=["GET", "POST"])
+def item(reference: str, key: str | None, section_id: str, page_id: str, group_id: str, item_id: str):
+    subject = load_subject(reference, key)
+    section, page = find_page(section_id, page_id, subject)
+    group = _find_group(section, page, group_id)
+    form = _services().form
+    record = subject.record(section)
+    stored = subject.answers_for(section)
+    items = list(stored.get(group_id) or [])
+    index = next((i for i, existing in enumerate(items) if str(existing.get("id")) == item_id), None)
+    if item_id != "new" and index is None:
+        abort(404)
+    infos = pages.item_fields(form, group)
+    existing = items[index] if index is not None else {"id": "new"}
+    if request.method == "GET":
+        state = pages.stored_state(infos, existing)
+        return _render_item(
+            subject,
+            section,
+            page,
+            group,
+            infos,
+            subject.assessment(form),
+            existing,
+            index,
+            state,
+            record.version,
+        )
+
+    state, values = pages.read(infos, request.form)
+    updated = pages.merge(existing, values)
+    if index is None:
+        updated["id"] = uuid.uuid4().hex[:10]
+        items.append(updated)
+        index = len(items) - 1
+    else:
+        items[index] = updated
+    answers = {**stored, group_id: items}
+    assessment = subject.assessment(form, section, answers)
+    errors = pages.item_errors(assessment, section, group, index, state)
+    if errors:
+        state.errors = errors
+        return _render_item(
+            subject, section, page, group, infos, assessment, updated, index, state, record.version
+        ), 400
+    if not _save(record, section, answers):
+        return _render_item(
+            subject,
+            section,
+            page,
+            group,
+            infos,
+            assessment,
+            updated,
+            index,
+            state,
+            record.version,
+            conflict=True,
+        ), 409
+    return redirect_to(url(subject, "question", section_id=section.id, page_id=page.id, **_keep_return()))
+
+
+def _render_item(
+    subject, section, page, group, infos, assessment, item_values, index, state, version, conflict=False
+):
+    field_views = pages.views(assessment, infos, state, item=item_values, index=index)
+    for view in field_views:
+        view.heading = False
+    name = group.field.item_name or "item"
+    title = (
+        f"Add a {name}"
+        if item_values.get("id") == "new"
+        else f"Change the details of {pages.label_of(assessment, group, item_values)}"
+    )
+    return render_template(
+        "wizard/item.html",
+        subject=subject,
+        section=section,
+        title=title,
+        views=field_views,
+        errors=_error_summary(field_views, state.errors),
+        version=version,
+        conflict=conflict,
+        back=url(subject, "question", section_id=section.id, page_id=page.id, **_keep_return()),
+    )
+
+
+@_route("/<section_id>/<page_id>/<group_id>/<item_id>/remove", methods=["GET", "POST"])
+def remove_item(reference: str, key: str | None, section_id: str, page_id: str, group_id: str, item_id: str):
+    subject = load_subject(reference, key)
+    section, page = find_page(section_id, page_id, subject)
+    group = _find_group(section, page, group_id)
+    form = _services().form
+    record = subject.record(section)
+    stored = subject.answers_for(section)
+    items = list(stored.get(group_id) or [])
+    target = next((existing for existing in items if str(existing.get("id")) == item_id), None)
+    if target is None:
+        abort(404)
+    name = pages.label_of(subject.assessment(form), group, target)
+    back = url(subject, "question", section_id=section.id, page_id=page.id, **_keep_return())
+    error = None
+    if request.method == "POST":
+        answer = request.form.get("confirm")
+        if answer == "yes":
+            answers = {**stored, group_id: [existing for existing in items if existing is not target]}
+            if _save(record, section, answers):
+                return redirect_to(back)
+            error = CONFLICT
+        elif answer == "no":
+            return redirect_to(back)
+        else:
+            error = f"Select yes if you want to remove {name}"
+    return render_template(
+        "wizard/remove.html", name=name, error=error, version=record.version, back=back, subject=subject
+    ), (400 if error else 200)
+
+
+# --- check answers -------------------------------------------------------------------------------
+
+
+@_route("/<section_id>/check")
+def check_answers(reference: str, key: str | None, section_id: str):
+    subject = load_subject(reference, key)
+    section, _ = find_page(section_id, None, subject)
+    form = _services().form
+    assessment = subject.assessment(form)
+    rows = []
+    for page in section.pages:
+        if not assessment.page_visible(section, page.id):
+            continue
+        for info in pages.page_fields(form, page):
+            if not assessment.is_visible(info):
+                continue
+            rows.append(_answer_row(subject, section, page, assessment, info))
+    return render_template(
+        "wizard/check_answers.html",
+        subject=subject,
+        section=section,
+        rows=rows,
+        status=assessment.status(section),
+        back=back_to_tasks(subject),
+    )
+
+
+def _answer_row(subject, section, page, assessment, info: FieldInfo) -> dict[str, Any]:
+    if info.field.type == "group":
+        items = [pages.label_of(assessment, info, item) for item in assessment.items(info.field.id)]
+        value = items or None
+    else:
+        text = display(info.field, assessment.value(info.field.id), pages.people(assessment, info))
+        value = text.splitlines() if text else None
+    change = url(subject, "question", section_id=section.id, page_id=page.id, **{"return": "check"})
+    return {
+        "key": info.field.short_label or info.field.label,
+        "lines": value,
+        "change": change,
+        "id": info.field.id,
+    }
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+
+@blueprint.route("/children/<key>/documents/<kind>.docx")
+def document(reference: str, key: str, kind: str):
+    subject = load_subject(reference, key)
+    services = _services()
+    case_file = subject.case.to_case_file()
+    if kind not in documents_for(services.form, case_file, key, today=date.today()):
+        abort(404)
+    content = render_document(services.form, services.templates, case_file, key, kind, today=date.today())
+    return send_file(
+        io.BytesIO(content),
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        as_attachment=True,
+        download_name=file_name(case_file, key, kind),
+    )
