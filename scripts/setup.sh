@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# Set formgen up in .venv from a fresh clone on Debian: the Debian packages it needs, then its Python
-# packages at the versions in constraints.txt. Safe to run again. `scripts/setup.sh dev` adds the test tools.
+# Set formgen up from a fresh clone on Debian: the Debian packages it needs, its Python packages in .venv
+# at the versions in constraints.txt, and the compiled stylesheet. Safe to run again.
+# `scripts/setup.sh dev` adds the test tools and Debian's chromium for the browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 python=${PYTHON:-python3}
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-if ! command -v "$python" >/dev/null 2>&1 || ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
-    echo "Installing Python's venv support from Debian..."
+apt_install() {
+    echo "Installing $* from Debian..."
     as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv python3-pip >/dev/null
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+if ! command -v "$python" >/dev/null 2>&1 || ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
+    apt_install python3 python3-venv python3-pip
     python=python3
+fi
+if [ "${1:-}" = "dev" ] && ! command -v chromium >/dev/null 2>&1; then
+    # Playwright cannot download its own browser here: the browser tests drive Debian's.
+    apt_install chromium
 fi
 
 if [ ! -x .venv/bin/python ]; then
@@ -23,3 +32,4 @@ if [ "${1:-}" = "dev" ]; then
     target=".[dev]"
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e "$target"
+scripts/build_assets.sh

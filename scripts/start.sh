@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# The main job: set up, check every spec, template and example, then render every document of the
-# example cases into out/ and print their paths.
+# The main job: set up everything (Python and npm packages, the stylesheet, the database), make the first
+# account and load the example cases once, then serve the web app on embedded SQLite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 .venv/bin/formgen check
-for case_file in examples/*.json; do
-    .venv/bin/formgen render "$case_file" --all --out-dir out
-done
+.venv/bin/formgen demo
+exec .venv/bin/formgen serve --host "${FORMGEN_HOST:-127.0.0.1}" --port "${FORMGEN_PORT:-5000}"

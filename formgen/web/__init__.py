@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from formgen.settings import Settings
 from formgen.spec import FormSpec, load_spec
 from formgen.web import config
 from formgen.web.extensions import csrf, db
-from formgen.web.security import init_security, require_sign_in
+from formgen.web.security import init_security
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ def services() -> Services:
 
 
 def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | None = None) -> Flask:
+    """The app; its instance folder (database, secret key) is FORMGEN_INSTANCE_PATH, or Flask's default."""
+    if instance_path is None and os.environ.get("FORMGEN_INSTANCE_PATH"):
+        instance_path = Path(os.environ["FORMGEN_INSTANCE_PATH"])
     app = Flask(
         __name__, instance_path=str(instance_path) if instance_path else None, instance_relative_config=True
     )
@@ -47,8 +51,8 @@ def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | No
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     db.init_app(app)
+    init_security(app)  # before CSRF's own check, so even its error page has a nonce and a user
     csrf.init_app(app)
-    init_security(app)
     _register_blueprints(app)
     _register_errors(app)
     return app
@@ -57,10 +61,8 @@ def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | No
 def _register_blueprints(app: Flask) -> None:
     from formgen.web import auth, cases, wizard
 
-    for module in (cases, wizard):
-        module.blueprint.before_request(require_sign_in)
+    for module in (auth, cases, wizard):
         app.register_blueprint(module.blueprint)
-    app.register_blueprint(auth.blueprint)
 
     @app.context_processor
     def layout() -> dict[str, Any]:

@@ -14,8 +14,10 @@ from formgen.web import pages
 from formgen.web.extensions import db
 from formgen.web.models import Case, Child
 from formgen.web.pages import PageState, Subject, owned_case
+from formgen.web.security import require_sign_in
 
 blueprint = Blueprint("cases", __name__)
+blueprint.before_request(require_sign_in)  # every page here shows a child's data
 
 REFERRAL_PAGE = ("case", 0)  # the first page of the case section: when, from whom, why
 CHILD_PAGE = ("child", 0)  # the first page of a child's assessment: who they are and the start date

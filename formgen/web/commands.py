@@ -68,6 +68,7 @@ def import_case(app: Flask, case: CaseFile, email: str, label: str) -> str:
 def demo_account(app: Flask) -> tuple[str, str]:
     """The first account of a new installation, its password kept in the instance folder for its owner."""
     path = Path(app.instance_path) / "first-account-password"
+    path.parent.mkdir(parents=True, exist_ok=True)
     with app.app_context():
         exists = db.session.scalar(db.select(User).where(User.email == DEMO_EMAIL)) is not None
     if not exists:

@@ -10,7 +10,7 @@ from formgen.web.extensions import db
 from formgen.web.models import User
 
 # The only endpoints anyone may reach without signing in (a test checks every other one is guarded).
-PUBLIC_ENDPOINTS = {"auth.sign_in", "static"}
+PUBLIC_ENDPOINTS = {"auth.sign_in", "auth.sign_out", "static"}
 
 
 def load_user() -> None:

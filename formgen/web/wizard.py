@@ -24,8 +24,10 @@ from formgen.spec.model import Page, Section
 from formgen.web import pages
 from formgen.web.extensions import db
 from formgen.web.pages import PageState, Subject, owned_case
+from formgen.web.security import require_sign_in
 
 blueprint = Blueprint("wizard", __name__, url_prefix="/cases/<reference>")
+blueprint.before_request(require_sign_in)  # every page here shows a child's data
 
 CONFLICT = (
     "Someone else saved this assessment after you opened this page, so your answers have not been saved. "

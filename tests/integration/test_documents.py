@@ -11,8 +11,8 @@ import pytest
 from docx import Document
 from lxml import etree
 
-from formgen.documents import TemplateError, TemplateStore, build_context, documents_for, render_document
 from formgen.display import clean_text, format_day
+from formgen.documents import TemplateError, TemplateStore, build_context, documents_for, render_document
 from formgen.engine import CaseFile
 from formgen.spec import load_spec
 from tests.readability import flesch_kincaid_grade

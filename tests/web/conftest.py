@@ -1,0 +1,58 @@
+"""The web app on a fresh SQLite database made by the real migrations, and signed-in test clients."""
+
+from __future__ import annotations
+
+import pytest
+
+from formgen.web import create_app
+from formgen.web.commands import create_user, import_case
+from formgen.web.database import upgrade
+from tests.support import load_example
+from tests.web.pagecheck import CheckedClient, form_values
+
+EMAIL = "sam.practitioner@example.org"
+PASSWORD = "a long and fictional passphrase"
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("FORMGEN_SECRET_KEY", "test-secret-key")
+    url = f"sqlite:///{tmp_path / 'formgen.db'}"
+    upgrade(url)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True}, instance_path=tmp_path)
+    app.test_client_class = CheckedClient
+    create_user(app, EMAIL, "Sam Practitioner", "practitioner", PASSWORD)
+    return app
+
+
+def sign_in(client: CheckedClient, email: str = EMAIL, password: str = PASSWORD):
+    token = client.csrf_token("/sign-in")
+    return client.post("/sign-in", data={"csrf_token": token, "email": email, "password": password})
+
+
+@pytest.fixture
+def client(app) -> CheckedClient:
+    client = app.test_client()
+    response = sign_in(client)
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def example_case(app) -> str:
+    """The sibling-group example, held by the signed-in practitioner."""
+    return import_case(app, load_example("sibling-group"), EMAIL, "sibling-group")
+
+
+def form_token(client: CheckedClient, path: str) -> tuple[str, int | None]:
+    """The CSRF token and the saved version a page's form carries."""
+    values = form_values(client.get(path).get_data(as_text=True))
+    version = values.get("version")
+    return values["csrf_token"], int(version) if version else None
+
+
+def submit(client: CheckedClient, path: str, data: dict, **kwargs):
+    """Post a page as a browser would: with its token and the version it was opened at."""
+    token, version = form_token(client, path)
+    fields = {"csrf_token": token, **({"version": version} if version is not None else {}), **data}
+    return client.post(path, data=fields, **kwargs)

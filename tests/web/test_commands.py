@@ -1,0 +1,136 @@
+"""The web app's command-line tasks, run as a user runs them."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from formgen.cli import main
+from tests.support import EXAMPLES_DIR
+
+
+@pytest.fixture
+def env(tmp_path) -> dict[str, str]:
+    return {
+        "FORMGEN_INSTANCE_PATH": str(tmp_path / "instance"),
+        "FORMGEN_SECRET_KEY": "test-secret-key",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'formgen.db'}",
+    }
+
+
+def run(env, *arguments, input=None):
+    return CliRunner().invoke(main, list(arguments), env=env, input=input)
+
+
+def test_create_user_reads_the_password_from_standard_input(env):
+    result = run(
+        env,
+        "create-user",
+        "--email",
+        "Jo.Worker@example.org",
+        "--name",
+        "Jo Worker",
+        "--role",
+        "practitioner",
+        "--password-stdin",
+        input="a long fictional passphrase\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created practitioner account for jo.worker@example.org" in result.output
+    again = run(
+        env,
+        "create-user",
+        "--email",
+        "jo.worker@example.org",
+        "--name",
+        "Jo",
+        "--password-stdin",
+        input="another long passphrase\n",
+    )
+    assert again.exit_code == 1 and "there is already an account for jo.worker@example.org" in again.output
+
+
+@pytest.mark.parametrize(
+    ("role", "password", "message"),
+    [
+        ("wizard", "a long fictional passphrase", "role must be one of"),
+        ("manager", "short", "at least 12 characters"),
+    ],
+)
+def test_create_user_refuses_a_bad_role_or_a_short_password(env, role, password, message):
+    result = run(
+        env,
+        "create-user",
+        "--email",
+        "x@example.org",
+        "--name",
+        "X",
+        "--role",
+        role,
+        "--password-stdin",
+        input=password + "\n",
+    )
+    assert result.exit_code == 1 and message in result.output
+
+
+def test_import_loads_a_case_file_once_for_a_user(env, tmp_path):
+    run(
+        env,
+        "create-user",
+        "--email",
+        "jo@example.org",
+        "--name",
+        "Jo",
+        "--password-stdin",
+        input="a long fictional passphrase\n",
+    )
+    case_file = EXAMPLES_DIR / "pre-birth.json"
+    result = run(env, "import", str(case_file), "--user", "jo@example.org")
+    assert result.exit_code == 0 and "Imported case EX-PB-01 for jo@example.org" in result.output
+    assert "already exists" in run(env, "import", str(case_file), "--user", "jo@example.org").output
+    broken = tmp_path / "broken.json"
+    broken.write_text(
+        case_file.read_text().replace('"referral_date": "2025-09-01"', '"referral_date": "1 September"')
+    )
+    result = run(env, "import", str(broken), "--user", "jo@example.org")
+    assert result.exit_code == 1 and "household.referral_date" in result.output
+
+
+def test_demo_makes_the_first_account_and_loads_the_examples_once(env):
+    first = run(env, "demo")
+    assert first.exit_code == 0, first.output
+    password = first.output.split("with the password ")[1].split()[0]
+    second = run(env, "demo")
+    assert second.exit_code == 0 and password in second.output
+    secret = Path(env["FORMGEN_INSTANCE_PATH"]) / "first-account-password"
+    assert secret.read_text() == password and oct(secret.stat().st_mode)[-3:] == "600"
+
+
+def test_serve_answers_on_the_port_with_a_production_server(env):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "formgen", "serve", "--port", str(port)]
+    server = subprocess.Popen(
+        command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in", timeout=2) as response:
+                    assert response.status == 200
+                    assert response.headers["Server"] == "formgen"  # waitress, not the development server
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

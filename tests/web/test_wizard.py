@@ -1,0 +1,457 @@
+"""The practitioner's journey through the test client: every page checked by the page check."""
+
+import io
+import json
+import re
+
+from docx import Document
+from lxml import html as lxml_html
+
+from formgen.spec import load_spec
+from formgen.web.extensions import db
+from formgen.web.models import Case
+from tests.support import SPEC_DIR
+from tests.web.conftest import submit
+
+REFERRAL = {
+    "referral_date-day": "3",
+    "referral_date-month": "3",
+    "referral_date-year": "2025",
+    "referral_source": "Class teacher at Hilltop Primary",
+    "referral_reason": "Bruising seen on arm & child said 'Dad was angry'",
+}
+
+
+def stored_case(app, reference: str) -> Case:
+    with app.app_context():
+        case = db.session.scalar(db.select(Case).where(Case.reference == reference))
+        db.session.expunge(case)
+        return case
+
+
+def household(app, reference: str) -> dict:
+    with app.app_context():
+        return dict(db.session.scalar(db.select(Case).where(Case.reference == reference)).household)
+
+
+def child_answers(app, reference: str, key: str) -> dict:
+    with app.app_context():
+        case = db.session.scalar(db.select(Case).where(Case.reference == reference))
+        return dict(case.child(key).answers)
+
+
+def tree(response):
+    return lxml_html.fromstring(response.get_data(as_text=True))
+
+
+def summary_links(response) -> list[tuple[str, str]]:
+    return [
+        (a.text_content().strip(), a.get("href"))
+        for a in tree(response).xpath("//div[@class='govuk-error-summary']//a")
+    ]
+
+
+# --- a new case ----------------------------------------------------------------------------------
+
+
+def test_a_new_case_from_a_referral_with_its_people_and_children(app, client):
+    response = submit(client, "/cases/new", REFERRAL)
+    assert response.status_code == 302
+    people = response.headers["Location"]
+    reference = re.search(r"/cases/([^/]+)/", people).group(1)
+    assert household(app, reference)["referral_reason"] == REFERRAL["referral_reason"]
+
+    # Add a person: the list page, then the item page, then back to the list with "add another?".
+    add = tree(client.get(people)).xpath("//a[normalize-space()='Add a person']/@href")[0]
+    response = submit(
+        client,
+        add,
+        {
+            "name": "Jordan Example",
+            "relationship": "mother",
+            "parental_responsibility": "yes",
+            "first_language": "English",
+            "interpreter_needed": "no",
+        },
+    )
+    assert response.status_code == 302 and response.headers["Location"] == people
+    page = client.get(people).get_data(as_text=True)
+    assert "Jordan Example (Mother)" in page and "Do you need to add another person?" in page
+
+    response = submit(client, people, {})
+    assert response.status_code == 400
+    assert summary_links(response) == [("Select yes if you need to add another person", "#add-another")]
+    response = submit(client, people, {"add-another": "no"})
+    assert response.headers["Location"] == f"/cases/{reference}/children"
+
+    # Two siblings, each with an assessment of their own starting on its date.
+    for name, born in (("Robin Example", "2016"), ("Sky Example", "2019")):
+        response = submit(
+            client,
+            f"/cases/{reference}/children/new",
+            {
+                "child_name": name,
+                "unborn": "no",
+                "child_date_of_birth-day": "1",
+                "child_date_of_birth-month": "6",
+                "child_date_of_birth-year": born,
+                "assessment_start_date-day": "4",
+                "assessment_start_date-month": "3",
+                "assessment_start_date-year": "2025",
+            },
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    response = submit(client, f"/cases/{reference}/children", {"add-another": "no"})
+    assert response.headers["Location"] == f"/cases/{reference}"
+    case = client.get(f"/cases/{reference}").get_data(as_text=True)
+    assert "Robin Example" in case and "Sky Example" in case
+    assert child_answers(app, reference, "child-robin-example")["assessment_start_date"] == "2025-03-04"
+
+
+def test_a_person_is_changed_and_removed_only_after_confirming(app, client, example_case):
+    page = f"/cases/{example_case}/household/case/household"
+    before = household(app, example_case)["household_members"]
+    first = before[0]
+    change = f"{page}/household_members/{first['id']}"
+    assert (
+        submit(
+            client,
+            change,
+            {
+                **{k: v for k, v in first.items() if isinstance(v, str)},
+                "name": "Renamed Example",
+                "parental_responsibility": "yes",
+                "interpreter_needed": "no",
+            },
+        ).status_code
+        == 302
+    )
+    assert household(app, example_case)["household_members"][0]["name"] == "Renamed Example"
+
+    remove = f"{change}/remove"
+    assert "Are you sure you want to remove Renamed Example" in client.get(remove).get_data(as_text=True)
+    assert submit(client, remove, {}).status_code == 400
+    submit(client, remove, {"confirm": "no"})
+    assert len(household(app, example_case)["household_members"]) == len(before)
+    submit(client, remove, {"confirm": "yes"})
+    assert [p["id"] for p in household(app, example_case)["household_members"]] == [
+        p["id"] for p in before[1:]
+    ]
+
+
+# --- question pages ------------------------------------------------------------------------------
+
+
+def test_every_page_of_every_section_renders_for_a_real_case(app, client, example_case):
+    form = load_spec(SPEC_DIR, "general")
+    seen_types = set()
+    for section in form.sections:
+        scope = "household" if section.scope == "household" else "children/child-tilly"
+        for page in section.pages:
+            response = client.get(f"/cases/{example_case}/{scope}/{section.id}/{page.id}")
+            assert response.status_code == 200, (section.id, page.id)
+            seen_types |= {field.type for field in page.fields}
+        assert client.get(f"/cases/{example_case}/{scope}/{section.id}/check").status_code == 200
+    assert seen_types >= {
+        "text",
+        "long_text",
+        "yes_no",
+        "single_choice",
+        "multiple_choice",
+        "date",
+        "time",
+        "group",
+    }
+
+
+def test_an_error_names_the_field_keeps_what_was_typed_and_links_to_the_wrong_part(client, example_case):
+    path = f"/cases/{example_case}/household/case/referral"
+    response = submit(
+        client,
+        path,
+        {
+            "referral_date-day": "31",
+            "referral_date-month": "",
+            "referral_date-year": "2025",
+            "referral_source": "Typed & kept <b>",
+            "referral_reason": "",
+        },
+    )
+    assert response.status_code == 400
+    page = tree(response)
+    assert page.findtext(".//title").startswith("Error: The referral")
+    assert summary_links(response) == [
+        ("The date the referral was received must include a month", "#referral_date-month"),
+        ("Enter why the child or family was referred", "#referral_reason"),
+    ]
+    assert page.xpath("//input[@id='referral_date-day']/@value") == ["31"]
+    assert page.xpath("//input[@id='referral_source']/@value") == ["Typed & kept <b>"]
+    assert "govuk-input--error" in page.xpath("//input[@id='referral_date-month']/@class")[0]
+    assert "govuk-input--error" not in page.xpath("//input[@id='referral_date-day']/@class")[0]
+
+    impossible = submit(
+        client, path, {"referral_date-day": "30", "referral_date-month": "2", "referral_date-year": "2025"}
+    )
+    assert ("The date the referral was received must be a real date", "#referral_date-day") in summary_links(
+        impossible
+    )
+
+
+def test_a_follow_up_is_revealed_under_its_choice_and_required_only_when_chosen(app, client, example_case):
+    path = f"/cases/{example_case}/household/case/history"
+    page = tree(client.get(path))
+    # The follow-up sits in the conditional container of the "Yes" choice, in the HTML without JavaScript.
+    assert page.xpath(
+        "//div[contains(@class,'govuk-radios__conditional')]//textarea[@name='early_help_findings']"
+    )
+    response = submit(
+        client,
+        path,
+        {"previous_involvement": "None known", "early_help_assessment": "yes", "early_help_findings": ""},
+    )
+    assert response.status_code == 400
+    assert [href for _, href in summary_links(response)] == ["#early_help_findings"]
+    response = submit(
+        client,
+        path,
+        {
+            "previous_involvement": "None known",
+            "early_help_assessment": "no",
+            "early_help_findings": "typed then unticked",
+        },
+    )
+    assert response.status_code == 302
+    # Nothing typed is lost: the hidden follow-up's text is kept, but it is not asked.
+    assert household(app, example_case)["early_help_findings"] == "typed then unticked"
+
+
+def test_manager_decisions_are_not_asked_of_a_practitioner(client, example_case):
+    page = client.get(f"/cases/{example_case}/children/child-tilly/child_views/seeing_the_child").get_data(
+        as_text=True
+    )
+    assert 'name="child_seen"' in page
+    assert "child_not_seen_explanation" not in page
+    tasks = client.get(f"/cases/{example_case}/children/child-tilly").get_data(as_text=True)
+    assert "For a manager" in tasks
+
+
+def test_save_and_come_back_later_keeps_a_partial_page(app, client, example_case):
+    path = f"/cases/{example_case}/household/case/referral"
+    response = submit(
+        client,
+        path,
+        {
+            "referral_source": "Saved for later",
+            "referral_reason": "",
+            "action": "save-later",
+            "referral_date-day": "6",
+            "referral_date-month": "10",
+            "referral_date-year": "2025",
+        },
+    )
+    assert response.status_code == 302
+    assert household(app, example_case)["referral_source"] == "Saved for later"
+    assert "referral_reason" not in household(app, example_case)
+    assert tree(client.get(path)).xpath("//input[@id='referral_source']/@value") == ["Saved for later"]
+
+
+def test_save_later_still_refuses_what_cannot_be_read(client, example_case):
+    path = f"/cases/{example_case}/household/case/referral"
+    response = submit(
+        client,
+        path,
+        {
+            "referral_date-day": "99",
+            "referral_date-month": "1",
+            "referral_date-year": "2025",
+            "action": "save-later",
+        },
+    )
+    assert response.status_code == 400
+    assert tree(response).xpath("//input[@id='referral_date-day']/@value") == ["99"]
+
+
+def test_an_edit_conflict_is_refused_and_shows_what_was_typed(app, client, example_case):
+    from tests.web.conftest import sign_in
+
+    other = app.test_client()
+    sign_in(other)
+    path = f"/cases/{example_case}/household/family/family_functioning"
+    _, opened_at = _opened(client, path)
+    assert (
+        submit(
+            other,
+            path,
+            {
+                "family_history": "Saved first by the other tab",
+                "wider_family_support": "Aunt",
+                "family_group_conference": "arranged",
+            },
+        ).status_code
+        == 302
+    )
+
+    token, _ = _opened(client, path)
+    response = client.post(
+        path,
+        data={
+            "csrf_token": token,
+            "version": opened_at,
+            "family_history": "Typed second",
+            "wider_family_support": "Aunt",
+            "family_group_conference": "arranged",
+        },
+    )
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Your answers have not been saved" in page and "Typed second" in page
+    assert household(app, example_case)["family_history"] == "Saved first by the other tab"
+    # Saving again from the page that showed the conflict is a deliberate choice, and goes through.
+    again = tree(response).xpath("//input[@name='version']/@value")[0]
+    assert (
+        client.post(
+            path,
+            data={
+                "csrf_token": token,
+                "version": again,
+                "family_history": "Typed second",
+                "wider_family_support": "Aunt",
+                "family_group_conference": "arranged",
+            },
+        ).status_code
+        == 302
+    )
+    assert household(app, example_case)["family_history"] == "Typed second"
+
+
+def _opened(client, path):
+    from tests.web.conftest import form_token
+
+    return form_token(client, path)
+
+
+def test_check_answers_change_returns_to_check_answers_asking_a_new_follow_up_first(
+    app, client, example_case
+):
+    base = f"/cases/{example_case}/children/child-kai/harm"
+    check = client.get(f"{base}/check")
+    change = tree(check).xpath("//a[contains(@href,'extra_familial_harm')]/@href")[0]
+    assert change.endswith("?return=check")
+    answers = child_answers(app, example_case, "child-kai")
+    response = submit(
+        client,
+        change,
+        {
+            "harm_contexts": answers["harm_contexts"],
+            "harm_forms": ["trafficking"],
+            "harm_details": "Older boys at the park",
+            "sibling_risk": "",
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"{base}/trafficking_referrals?return=check"
+    response = submit(
+        client,
+        response.headers["Location"],
+        {
+            "nrm_referral_date-day": "10",
+            "nrm_referral_date-month": "10",
+            "nrm_referral_date-year": "2025",
+            "ictg_referred": "no",
+            "ictg_not_referred_reason": "Not in this area",
+        },
+    )
+    assert response.headers["Location"] == f"{base}/check"
+    assert "Not in this area" in client.get(f"{base}/check").get_data(as_text=True)
+
+
+def test_the_task_list_shows_statuses_the_timescale_and_the_documents(client, example_case):
+    page = tree(client.get(f"/cases/{example_case}/children/child-tilly"))
+    statuses = [
+        " ".join(s.text_content().split())
+        for s in page.xpath("//div[contains(@class,'govuk-task-list__status')]")
+    ]
+    assert statuses.count("Completed") >= 8 and "For a manager" in statuses
+    text = page.text_content()
+    assert "8 December 2025" in text  # the sibling group's due date: 45 working days from 6 October 2025
+    links = page.xpath("//a[contains(@href,'/documents/')]/@href")
+    assert sorted(link.rsplit("/", 1)[1] for link in links) == ["child.docx", "plan.docx", "record.docx"]
+
+
+def test_the_record_downloads_with_the_saved_answers(client, example_case):
+    response = client.get(f"/cases/{example_case}/children/child-tilly/documents/record.docx")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    document = Document(io.BytesIO(response.data))
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        c.text for t in document.tables for r in t.rows for c in r.cells
+    )
+    assert "Tilly" in text and "Hilltop" not in text
+
+
+def test_home_lists_assessments_soonest_due_first(client, app):
+    from formgen.web.commands import import_case
+    from tests.support import load_example
+    from tests.web.conftest import EMAIL
+
+    for name in ("sibling-group", "pre-birth", "unaccompanied-asylum-seeker"):
+        import_case(app, load_example(name), EMAIL, name)
+    rows = tree(client.get("/")).xpath("//tbody/tr")
+    dues = [row.xpath("./td[3]")[0].text_content().strip() for row in rows]
+    assert dues[0] == "27 October 2025"  # the pre-birth case: 4 weeks before the expected delivery
+    assert dues[-1] == "13 March 2026"
+    assert len(rows) == 5
+
+
+def test_a_case_downloads_as_the_case_file_it_was_imported_from(client, example_case):
+    from tests.support import load_example
+
+    response = client.get(f"/cases/{example_case}/case-file.json")
+    assert response.mimetype == "application/json"
+    assert json.loads(response.data) == load_example("sibling-group").model_dump(mode="json")
+
+
+def test_a_number_question_added_by_an_overlay_is_asked_and_checked(tmp_path, monkeypatch):
+    import shutil
+
+    from formgen.web import create_app
+    from formgen.web.commands import create_user, import_case
+    from formgen.web.database import upgrade
+    from tests.support import load_example
+    from tests.web.conftest import EMAIL, PASSWORD, sign_in
+    from tests.web.pagecheck import CheckedClient
+
+    specs = tmp_path / "form_specs"
+    shutil.copytree(SPEC_DIR, specs)
+    overlay = (specs / "authorities" / "general.yaml").read_text() + (
+        "  - add_field:\n      page: environment\n"
+        "      field: {id: rooms, type: number, label: 'How many bedrooms are there?',\n"
+        "              name: the number of bedrooms, min: 0, max: 20}\n"
+    )
+    (specs / "authorities" / "numbers.yaml").write_text(overlay)
+    monkeypatch.setenv("FORMGEN_SPEC_DIR", str(specs))
+    monkeypatch.setenv("FORMGEN_AUTHORITY", "numbers")
+    monkeypatch.setenv("FORMGEN_SECRET_KEY", "test-secret-key")
+    url = f"sqlite:///{tmp_path / 'formgen.db'}"
+    upgrade(url)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url}, instance_path=tmp_path)
+    app.test_client_class = CheckedClient
+    create_user(app, EMAIL, "Sam Practitioner", "practitioner", PASSWORD)
+    reference = import_case(app, load_example("sibling-group"), EMAIL, "sibling-group")
+    client = app.test_client()
+    sign_in(client)
+    path = f"/cases/{reference}/household/family/environment"
+    stored = household(app, reference)
+    page = {
+        key: stored[key]
+        for key in ("housing", "employment", "income", "social_integration", "community_resources")
+    }
+    assert tree(client.get(path)).xpath("//input[@id='rooms']/@inputmode") == ["decimal"]
+    assert summary_links(submit(client, path, {**page, "rooms": "three"})) == [
+        ("The number of bedrooms must be a number", "#rooms")
+    ]
+    assert summary_links(submit(client, path, {**page, "rooms": "30"})) == [
+        ("The number of bedrooms must be 20 or less", "#rooms")
+    ]
+    assert submit(client, path, {**page, "rooms": "3"}).status_code == 302
+    assert household(app, reference)["rooms"] == 3
