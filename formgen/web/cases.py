@@ -58,7 +58,11 @@ def home():
 
 def _home_row(form, case: Case, child: Child, assessment: Assessment) -> dict:
     timescale = assessment.timescale(on=date.today())
-    statuses = [assessment.status(section) for section in assessment.relevant_sections()]
+    statuses = [
+        assessment.status(section)
+        for section in assessment.relevant_sections()
+        if not all(info.field.manager_only for info in form.top_fields(section))  # the manager's part
+    ]
     if all(status is Status.COMPLETED for status in statuses):
         status = Status.COMPLETED
     elif all(status is Status.NOT_STARTED for status in statuses):

@@ -455,3 +455,8 @@ def test_a_number_question_added_by_an_overlay_is_asked_and_checked(tmp_path, mo
     ]
     assert submit(client, path, {**page, "rooms": "3"}).status_code == 302
     assert household(app, reference)["rooms"] == 3
+
+
+def test_home_marks_a_finished_assessment_completed_while_the_manager_review_waits(client, example_case):
+    rows = tree(client.get("/")).xpath("//tbody/tr")
+    assert {row.xpath("./td[5]")[0].text_content().strip() for row in rows} == {"Completed"}
