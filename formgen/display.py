@@ -35,6 +35,11 @@ def join_words(words: Sequence[str]) -> str:
     return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
+def article(noun: str) -> str:
+    """'an agency', 'a person': enough English for the item names a spec gives."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def fill_placeholders(template: str, values: Mapping[str, str]) -> str:
     """Put an item's values into a spec text such as "Agency consulted: {agency}" (no format(), no eval)."""
     return PLACEHOLDER.sub(lambda match: values.get(match.group(1), ""), template)

@@ -46,9 +46,9 @@ def first_unanswered_page(assessment: Assessment, section: Section) -> Page | No
 
 
 def reveal(form: FormSpec, info: FieldInfo) -> Reveal | None:
-    """The question and choice a field hangs on, when both are on its page and it can sit under it."""
+    """The question and choice a field hangs on, when both are on its page (or its list item's page)."""
     condition = info.show_if
-    if condition is None or info.group is not None or info.field.type == "group":
+    if condition is None or info.field.type == "group":
         return None
     match condition.tree:
         case (
@@ -60,8 +60,13 @@ def reveal(form: FormSpec, info: FieldInfo) -> Reveal | None:
             pass
         case _:
             return None
-    controller = form.fields.get(name)
-    if controller is None or controller.page is not info.page:
+    if info.group is not None:
+        controller = form.fields.get(f"{info.group.id}.{name}")
+    else:
+        controller = form.fields.get(name)
+        if controller is not None and controller.page is not info.page:
+            controller = None
+    if controller is None or controller.group is not info.group:
         return None
     if controller.field.type == "yes_no" and isinstance(value, bool):
         return Reveal(name, "yes" if value else "no")

@@ -74,7 +74,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask import get_template_attribute, request
 
-    from formgen.display import format_day
+    from formgen.display import article, format_day
     from formgen.web.fields import params
     from formgen.web.wizard import url
 
@@ -87,7 +87,7 @@ def _register_template_helpers(app: Flask) -> None:
         return ("?" + "&".join(f"{key}={value}" for key, value in kept.items())) if kept else ""
 
     app.jinja_env.globals.update(
-        field_params=field_params, url=url, keep_query=keep_query, format_day=format_day
+        field_params=field_params, url=url, keep_query=keep_query, format_day=format_day, article=article
     )
 
 

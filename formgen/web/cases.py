@@ -94,10 +94,11 @@ def new_case():
     infos = pages.page_fields(form, page)
     if request.method == "GET":
         return _render_new(section, page, infos, PageState(), Assessment(form, {}, None, today=date.today()))
+    on_screen = pages.shown(pages.views(Assessment(form, {}, None, today=date.today()), infos, PageState()))
     state, values = pages.read(infos, request.form)
     answers = pages.merge({}, values)
     assessment = Assessment(form, answers, None, today=date.today())
-    state.errors = pages.page_errors(assessment, section, infos, state)
+    state.errors = pages.page_errors(assessment, section, on_screen, state)
     if state.errors:
         return _render_new(section, page, infos, state, assessment), 400
     case = Case(reference=_new_reference(), owner_id=g.user.id, household=answers)
@@ -201,10 +202,12 @@ def new_child(reference: str):
         return _render_child(
             current, section, page, infos, state, Assessment(form, current.household, {}, today=date.today())
         )
+    before = Assessment(form, current.household, {}, today=date.today())
+    on_screen = pages.shown(pages.views(before, infos, PageState()))
     state, values = pages.read(infos, request.form)
     answers = pages.merge({}, values)
     assessment = Assessment(form, current.household, answers, today=date.today())
-    state.errors = pages.page_errors(assessment, section, infos, state)
+    state.errors = pages.page_errors(assessment, section, on_screen, state)
     if state.errors:
         return _render_child(current, section, page, infos, state, assessment), 400
     key = _child_key(answers.get(known.CHILD_NAME, ""), {child.key for child in current.children})

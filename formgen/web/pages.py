@@ -76,14 +76,13 @@ def can_answer(info: FieldInfo) -> bool:
     return not info.field.manager_only or g.user.role == "manager"
 
 
-def people(assessment: Assessment, info: FieldInfo) -> dict[str, str]:
-    """The items a `choices_from` field offers, by id."""
+def people(assessment: Assessment, info: FieldInfo, exclude: str | None = None) -> dict[str, str]:
+    """The items a `choices_from` field offers, by id (an item never offers itself)."""
     if info.field.choices_from is None:
         return {}
     group = assessment.form.info(info.field.choices_from)
-    return {
-        str(item.get("id")): label_of(assessment, group, item) for item in assessment.items(group.field.id)
-    }
+    items = [item for item in assessment.items(group.field.id) if str(item.get("id")) != exclude]
+    return {str(item.get("id")): label_of(assessment, group, item) for item in items}
 
 
 def label_of(assessment: Assessment, group: FieldInfo, item: Mapping[str, Any]) -> str:
@@ -124,7 +123,7 @@ def views(
             state.raw.get(info.field.id, to_raw(info.field, None)),
             error.error if error else None,
             error.part if error else None,
-            people=people(assessment, info),
+            people=people(assessment, info, exclude=str(item.get("id")) if item else None),
         )
     top: list[FieldView] = []
     for info in infos:
@@ -137,6 +136,16 @@ def views(
     if len(top) == 1 and top[0].field.type != "group":
         top[0].heading = True
     return top
+
+
+def shown(field_views: list[FieldView]) -> set[str]:
+    """The ids of every question a page puts on screen, follow-ups under their choices included."""
+    ids = set()
+    for view in field_views:
+        ids.add(view.field.id)
+        for revealed in view.reveals.values():
+            ids |= shown(revealed)
+    return ids
 
 
 def page_fields(form: FormSpec, page: Page) -> list[FieldInfo]:
@@ -177,26 +186,32 @@ def merge(answers: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def page_errors(
-    assessment: Assessment, section: Section, infos: list[FieldInfo], state: PageState
+    assessment: Assessment, section: Section, on_screen: set[str], state: PageState
 ) -> dict[str, Parsed]:
-    """Messages for the page's visible questions: what could not be read, then the engine's checks."""
-    on_page = {info.field.id for info in infos}
-    errors = {
-        key: parsed
-        for key, parsed in state.errors.items()
-        if assessment.is_visible(assessment.form.info(key))
-    }
+    """Messages for the questions the person saw: what could not be read, then the engine's checks.
+
+    A question the answers have only now brought in (a list that follows "yes") is not an error yet:
+    the page is shown again to ask it.
+    """
+    form = assessment.form
+    visible = {key for key in on_screen if assessment.is_visible(form.info(key))}
+    errors = {key: parsed for key, parsed in state.errors.items() if key in visible}
     for error in assessment.errors(section, include_manager_only=g.user.role == "manager"):
-        if error.group is None and error.field in on_page:
+        if error.group is None and error.field in visible:
             errors.setdefault(error.field, Parsed(error=error.message))
     return errors
 
 
 def item_errors(
-    assessment: Assessment, section: Section, group: FieldInfo, index: int, state: PageState
+    assessment: Assessment,
+    section: Section,
+    group: FieldInfo,
+    index: int,
+    on_screen: set[str],
+    state: PageState,
 ) -> dict[str, Parsed]:
-    errors = dict(state.errors)
+    errors = {key: parsed for key, parsed in state.errors.items() if key in on_screen}
     for error in assessment.errors(section, include_manager_only=g.user.role == "manager"):
-        if error.group == group.field.id and error.item == index:
+        if error.group == group.field.id and error.item == index and error.field in on_screen:
             errors.setdefault(error.field, Parsed(error=error.message))
     return errors

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask import redirect as redirect_to
 from sqlalchemy.orm.exc import StaleDataError
 
-from formgen.display import display, format_day
+from formgen.display import article, display, format_day
 from formgen.documents import DOCUMENTS, documents_for, render_document
 from formgen.documents.assemble import file_name
 from formgen.engine import Status
@@ -145,11 +145,12 @@ def question(reference: str, key: str | None, section_id: str, page_id: str):
         state = pages.stored_state(infos, stored)
         return _render_page(subject, section, page, infos, subject.assessment(form), state, record.version)
 
+    on_screen = pages.shown(pages.views(subject.assessment(form), infos, PageState()))
     state, values = pages.read(infos, request.form)
     answers = pages.merge(stored, values)
     assessment = subject.assessment(form, section, answers)
     save_later = request.form.get("action") == "save-later"
-    errors = state.errors if save_later else pages.page_errors(assessment, section, infos, state)
+    errors = state.errors if save_later else pages.page_errors(assessment, section, on_screen, state)
     errors.update(_list_question_error(assessment, page, infos, save_later))
     if errors:
         state.errors = errors
@@ -325,6 +326,8 @@ def item(reference: str, key: str | None, section_id: str, page_id: str, group_i
     index = next((i for i, existing in enumerate(items) if str(existing.get("id")) == item_id), None)
     if item_id != "new" and index is None:
         abort(404)
+    if not subject.assessment(form).is_visible(group):
+        abort(404)  # a list the answers do not ask for cannot take items
     infos = pages.item_fields(form, group)
     existing = items[index] if index is not None else {"id": "new"}
     if request.method == "GET":
@@ -342,6 +345,9 @@ def item(reference: str, key: str | None, section_id: str, page_id: str, group_i
             record.version,
         )
 
+    on_screen = pages.shown(
+        pages.views(subject.assessment(form), infos, PageState(), item=existing, index=index)
+    )
     state, values = pages.read(infos, request.form)
     updated = pages.merge(existing, values)
     if index is None:
@@ -352,7 +358,7 @@ def item(reference: str, key: str | None, section_id: str, page_id: str, group_i
         items[index] = updated
     answers = {**stored, group_id: items}
     assessment = subject.assessment(form, section, answers)
-    errors = pages.item_errors(assessment, section, group, index, state)
+    errors = pages.item_errors(assessment, section, group, index, on_screen, state)
     if errors:
         state.errors = errors
         return _render_item(
@@ -382,9 +388,10 @@ def _render_item(
     for view in field_views:
         view.heading = False
     name = group.field.item_name or "item"
+    adding = request.view_args.get("item_id") == "new"
     title = (
-        f"Add a {name}"
-        if item_values.get("id") == "new"
+        f"Add {article(name)}"
+        if adding
         else f"Change the details of {pages.label_of(assessment, group, item_values)}"
     )
     return render_template(

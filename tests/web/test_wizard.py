@@ -460,3 +460,47 @@ def test_a_number_question_added_by_an_overlay_is_asked_and_checked(tmp_path, mo
 def test_home_marks_a_finished_assessment_completed_while_the_manager_review_waits(client, example_case):
     rows = tree(client.get("/")).xpath("//tbody/tr")
     assert {row.xpath("./td[5]")[0].text_content().strip() for row in rows} == {"Completed"}
+
+
+def test_follow_ups_inside_a_list_item_are_revealed_under_their_choice(client, example_case):
+    page = tree(client.get(f"/cases/{example_case}/household/case/household/household_members/new"))
+    revealed = page.xpath(
+        "//div[contains(@class,'govuk-radios__conditional')]//input[@name='interpreter_arranged']"
+    )
+    assert revealed, "the interpreter follow-up should sit under 'Yes'"
+    assert page.findtext(".//h1").strip() == "Add a person"
+
+
+def test_a_list_brought_in_by_an_answer_is_asked_next_not_reported_as_an_error(app, client, example_case):
+    path = f"/cases/{example_case}/children/child-kai/child_views/seeing_the_child"
+    answers = child_answers(app, example_case, "child-kai")
+    with app.app_context():
+        case = db.session.scalar(db.select(Case).where(Case.reference == example_case))
+        child = case.child("child-kai")
+        child.answers = {
+            key: value for key, value in answers.items() if key not in {"child_seen", "child_visits"}
+        }
+        db.session.commit()
+    add_visit = f"{path}/child_visits/new"
+    assert client.get(add_visit).status_code == 404  # not asked until the child has been seen
+    response = submit(client, path, {"child_seen": "yes"})
+    assert response.status_code == 302 and response.headers["Location"] == path
+    assert child_answers(app, example_case, "child-kai")["child_seen"] is True
+    assert "Add a visit" in client.get(path).get_data(as_text=True)
+    assert client.get(add_visit).status_code == 200
+    # Now the list is on screen, continuing without a visit is an error.
+    assert submit(client, path, {"child_seen": "yes"}).status_code == 400
+
+
+def test_buttons_and_titles_use_an_before_a_vowel(client, example_case):
+    page = client.get(f"/cases/{example_case}/household/plan/agencies").get_data(as_text=True)
+    assert "Add an agency" in page and "Add a agency" not in page
+
+
+def test_a_person_is_not_offered_as_confidential_from_themselves(app, client, example_case):
+    members = household(app, example_case)["household_members"]
+    page = tree(
+        client.get(f"/cases/{example_case}/household/case/household/household_members/{members[0]['id']}")
+    )
+    offered = page.xpath("//input[@name='contact_confidential_from']/@value")
+    assert members[0]["id"] not in offered and members[1]["id"] in offered

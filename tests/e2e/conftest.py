@@ -1,0 +1,138 @@
+"""The wizard served by a real server on a free port, driven in Debian's chromium by Playwright.
+
+One server and one browser for the whole run; each test gets its own account and browser context, so
+tests share nothing but the database file. Playwright cannot download browsers here, so the browser is
+the system's chromium, with the flags that keep it off the network.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from formgen.settings import PROJECT_ROOT
+from formgen.web import create_app
+from formgen.web.commands import create_user
+from formgen.web.database import upgrade
+from formgen.web.extensions import db
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+STYLESHEET = PROJECT_ROOT / "formgen" / "web" / "static" / "formgen.css"
+PASSWORD = "fictional-password-for-tests"
+TIMEOUT_MS = 10_000
+# Fictional practitioners, one per test that asks for an account.
+NAMES = itertools.cycle(["Robin Ashdown", "Priya Nandakumar", "Tomasz Wielgosz", "Efua Mensah-Clarke"])
+
+
+@dataclass(frozen=True)
+class Account:
+    email: str
+    name: str
+    password: str = PASSWORD
+
+
+@dataclass
+class Site:
+    """The running app and where it answers."""
+
+    app: Flask
+    url: str
+    _numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def new_account(self, role: str = "practitioner") -> Account:
+        number = next(self._numbers)
+        account = Account(f"practitioner-{number}@example.org", next(NAMES))
+        create_user(self.app, account.email, account.name, role, account.password)
+        return account
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """No line per request (a failing test's output is long enough); errors are still logged."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    assert STYLESHEET.exists(), f"{STYLESHEET} is missing: run scripts/build_assets.sh first"
+    instance: Path = tmp_path_factory.mktemp("instance")
+    url = f"sqlite:///{instance / 'formgen.db'}"
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv("FORMGEN_SECRET_KEY", "a-secret-key-used-only-by-the-browser-tests")
+        upgrade(url)
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url}, instance_path=instance)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, name="formgen-e2e-server", daemon=True)
+    thread.start()
+    try:
+        yield Site(app, f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is needed: apt-get install chromium"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def account(site: Site) -> Account:
+    return site.new_account()
+
+
+def open_context(browser: Browser, site: Site, *, javascript: bool = True) -> BrowserContext:
+    context = browser.new_context(base_url=site.url, java_script_enabled=javascript, accept_downloads=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
+@pytest.fixture
+def context(browser: Browser, site: Site) -> Iterator[BrowserContext]:
+    opened = open_context(browser, site)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+def sign_in(page: Page, account: Account) -> None:
+    """Sign in through the sign-in page, as a person would."""
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(account.email)
+    page.get_by_label("Password", exact=True).fill(account.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", level=1, name="Your assessments").wait_for()
