@@ -57,7 +57,7 @@ def home():
 
 
 def _home_row(form, case: Case, child: Child, assessment: Assessment) -> dict:
-    timescale = assessment.timescale(on=date.today())
+    timescale = assessment.timescale()  # as at completion once completed, else today
     statuses = [
         assessment.status(section)
         for section in assessment.relevant_sections()

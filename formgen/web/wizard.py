@@ -124,7 +124,7 @@ def task_list(reference: str, key: str):
         subject=subject,
         assessment=assessment,
         tasks=tasks,
-        timescale=assessment.timescale(on=date.today()),
+        timescale=assessment.timescale(),  # as at completion once completed, else today
         documents=documents,
         format_day=format_day,
     )

@@ -504,3 +504,22 @@ def test_a_person_is_not_offered_as_confidential_from_themselves(app, client, ex
     )
     offered = page.xpath("//input[@name='contact_confidential_from']/@value")
     assert members[0]["id"] not in offered and members[1]["id"] in offered
+
+
+def test_a_completed_assessment_is_timed_at_its_completion_and_an_open_late_one_is_overdue(
+    app, client, example_case
+):
+    tasks = tree(client.get(f"/cases/{example_case}/children/child-tilly"))
+    assert "Overdue" not in tasks.text_content()
+    keys = [" ".join(key.text_content().split()) for key in tasks.xpath("//dt")]
+    values = [" ".join(value.text_content().split()) for value in tasks.xpath("//dd")]
+    assert int(dict(zip(keys, values, strict=False))["Working days used"]) < 45
+    with app.app_context():
+        case = db.session.scalar(db.select(Case).where(Case.reference == example_case))
+        child = case.child("child-kai")
+        child.answers = {key: value for key, value in child.answers.items() if key != "completion_date"}
+        db.session.commit()
+    assert "Overdue" in client.get(f"/cases/{example_case}/children/child-kai").get_data(as_text=True)
+    home = tree(client.get("/"))
+    kai = next(row for row in home.xpath("//tbody/tr") if "Kai" in row.text_content())
+    assert "Overdue" in kai.text_content()
