@@ -22,6 +22,10 @@ if [ "${1:-}" = "dev" ] && ! command -v chromium >/dev/null 2>&1; then
     # Playwright cannot download its own browser here: the browser tests drive Debian's.
     apt_install chromium
 fi
+if [ "${1:-}" = "dev" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    # The tests run the app on a throwaway PostgreSQL cluster as well as on SQLite.
+    apt_install postgresql
+fi
 
 if [ ! -x .venv/bin/python ]; then
     "$python" -m venv .venv

@@ -2,6 +2,7 @@
 
 from alembic import context
 from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
 from formgen.web import models  # noqa: F401 - registers the tables on the metadata
 from formgen.web.extensions import db
@@ -12,7 +13,8 @@ if context.is_offline_mode():
     with context.begin_transaction():
         context.run_migrations()
 else:
-    with create_engine(url).connect() as connection:
+    # No pool: the migration's one connection closes with it, leaving nothing open behind.
+    with create_engine(url, poolclass=NullPool).connect() as connection:
         context.configure(connection=connection, target_metadata=db.metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()
