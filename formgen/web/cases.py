@@ -119,12 +119,16 @@ def new_case():
 
 def _render_new(section, page, infos, state: PageState, assessment):
     views = pages.views(assessment, infos, state)
+    for view in views:
+        view.heading = False  # the page title is the h1
     return render_template(
-        "cases/new.html",
-        section=section,
-        page=page,
+        "form_page.html",
+        caption="New case",
+        title=page.title,
         views=views,
         errors=[{"text": view.error, "href": f"#{view.anchor}"} for view in views if view.error],
+        version=None,
+        back=url_for("cases.home"),
     )
 
 
@@ -219,18 +223,16 @@ def new_child(reference: str):
 def _render_child(current: Case, section, page, infos, state: PageState, assessment):
     views = pages.views(assessment, infos, state)
     for view in views:
-        view.heading = False
+        view.heading = False  # the page title is the h1
     return render_template(
-        "cases/new_child.html",
-        case=current,
-        page=page,
+        "form_page.html",
+        caption=f"Case {current.reference}",
+        title="Add a child",
+        intro="Each child has an assessment of their own, starting on the date you give here.",
         views=views,
-        errors=[{"text": view.error, "href": f"#{view.anchor}"} for view in views if view.error]
-        + [
-            {"text": p.error, "href": f"#{k}"}
-            for k, p in state.errors.items()
-            if k not in {v.field.id for v in views}
-        ],
+        errors=[{"text": view.error, "href": f"#{view.anchor}"} for view in views if view.error],
+        version=None,
+        back=url_for("cases.children", reference=current.reference),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -304,138 +305,132 @@ def _keep_return() -> dict[str, str]:
 # --- items of a list -----------------------------------------------------------------------------
 
 
-def _find_group(section: Section, page: Page, group_id: str) -> FieldInfo:
-    form = _services().form
+@dataclass
+class _List:
+    """A list on a page (people, agencies, visits) and what its item pages need."""
+
+    subject: Subject
+    section: Section
+    page: Page
+    group: FieldInfo
+    stored: dict[str, Any]
+    items: list[dict[str, Any]]
+
+    @property
+    def record(self):
+        return self.subject.record(self.section)
+
+    def index_of(self, item_id: str) -> int | None:
+        return next((i for i, existing in enumerate(self.items) if str(existing.get("id")) == item_id), None)
+
+    def back(self) -> str:
+        return url(
+            self.subject, "question", section_id=self.section.id, page_id=self.page.id, **_keep_return()
+        )
+
+
+def _load_list(reference: str, key: str | None, section_id: str, page_id: str, group_id: str) -> _List:
+    subject = load_subject(reference, key)
+    section, page = find_page(section_id, page_id, subject)
     if group_id not in {field.id for field in page.fields}:
         abort(404)
-    group = form.info(group_id)
+    group = _services().form.info(group_id)
     if group.field.type != "group":
         abort(404)
-    return group
+    stored = subject.answers_for(section)
+    return _List(subject, section, page, group, stored, list(stored.get(group_id) or []))
 
 
 @_route("/<section_id>/<page_id>/<group_id>/<item_id>", methods=["GET", "POST"])
 def item(reference: str, key: str | None, section_id: str, page_id: str, group_id: str, item_id: str):
-    subject = load_subject(reference, key)
-    section, page = find_page(section_id, page_id, subject)
-    group = _find_group(section, page, group_id)
+    """Add an item to a list (item_id "new") or change one."""
+    found = _load_list(reference, key, section_id, page_id, group_id)
     form = _services().form
-    record = subject.record(section)
-    stored = subject.answers_for(section)
-    items = list(stored.get(group_id) or [])
-    index = next((i for i, existing in enumerate(items) if str(existing.get("id")) == item_id), None)
+    index = found.index_of(item_id)
     if item_id != "new" and index is None:
         abort(404)
-    if not subject.assessment(form).is_visible(group):
+    if not found.subject.assessment(form).is_visible(found.group):
         abort(404)  # a list the answers do not ask for cannot take items
-    infos = pages.item_fields(form, group)
-    existing = items[index] if index is not None else {"id": "new"}
+    infos = pages.item_fields(form, found.group)
+    existing = found.items[index] if index is not None else {"id": "new"}
+    version = found.record.version
     if request.method == "GET":
         state = pages.stored_state(infos, existing)
-        return _render_item(
-            subject,
-            section,
-            page,
-            group,
-            infos,
-            subject.assessment(form),
-            existing,
-            index,
-            state,
-            record.version,
-        )
+        return _render_item(found, infos, found.subject.assessment(form), existing, index, state, version)
 
-    on_screen = pages.shown(
-        pages.views(subject.assessment(form), infos, PageState(), item=existing, index=index)
-    )
+    before = pages.views(found.subject.assessment(form), infos, PageState(), item=existing, index=index)
     state, values = pages.read(infos, request.form)
     updated = pages.merge(existing, values)
+    items = list(found.items)
     if index is None:
         updated["id"] = uuid.uuid4().hex[:10]
         items.append(updated)
         index = len(items) - 1
     else:
         items[index] = updated
-    answers = {**stored, group_id: items}
-    assessment = subject.assessment(form, section, answers)
-    errors = pages.item_errors(assessment, section, group, index, on_screen, state)
-    if errors:
-        state.errors = errors
-        return _render_item(
-            subject, section, page, group, infos, assessment, updated, index, state, record.version
-        ), 400
-    if not _save(record, section, answers):
-        return _render_item(
-            subject,
-            section,
-            page,
-            group,
-            infos,
-            assessment,
-            updated,
-            index,
-            state,
-            record.version,
-            conflict=True,
-        ), 409
-    return redirect_to(url(subject, "question", section_id=section.id, page_id=page.id, **_keep_return()))
+    answers = {**found.stored, group_id: items}
+    assessment = found.subject.assessment(form, found.section, answers)
+    state.errors = pages.item_errors(
+        assessment, found.section, found.group, index, pages.shown(before), state
+    )
+    if state.errors:
+        return _render_item(found, infos, assessment, updated, index, state, version), 400
+    if not _save(found.record, found.section, answers):
+        return _render_item(found, infos, assessment, updated, index, state, version, conflict=True), 409
+    return redirect_to(found.back())
 
 
 def _render_item(
-    subject, section, page, group, infos, assessment, item_values, index, state, version, conflict=False
+    found: _List, infos, assessment, values, index, state: PageState, version: int, conflict=False
 ):
-    field_views = pages.views(assessment, infos, state, item=item_values, index=index)
+    field_views = pages.views(assessment, infos, state, item=values, index=index)
     for view in field_views:
-        view.heading = False
-    name = group.field.item_name or "item"
-    adding = request.view_args.get("item_id") == "new"
-    title = (
-        f"Add {article(name)}"
-        if adding
-        else f"Change the details of {pages.label_of(assessment, group, item_values)}"
-    )
+        view.heading = False  # the item's page has its own h1
+    if request.view_args.get("item_id") == "new":
+        title = f"Add {article(found.group.field.item_name or 'item')}"
+    else:
+        title = f"Change the details of {pages.label_of(assessment, found.group, values)}"
     return render_template(
-        "wizard/item.html",
-        subject=subject,
-        section=section,
+        "form_page.html",
+        caption=found.section.title,
         title=title,
         views=field_views,
         errors=_error_summary(field_views, state.errors),
         version=version,
         conflict=conflict,
-        back=url(subject, "question", section_id=section.id, page_id=page.id, **_keep_return()),
+        back=found.back(),
     )
 
 
 @_route("/<section_id>/<page_id>/<group_id>/<item_id>/remove", methods=["GET", "POST"])
 def remove_item(reference: str, key: str | None, section_id: str, page_id: str, group_id: str, item_id: str):
-    subject = load_subject(reference, key)
-    section, page = find_page(section_id, page_id, subject)
-    group = _find_group(section, page, group_id)
-    form = _services().form
-    record = subject.record(section)
-    stored = subject.answers_for(section)
-    items = list(stored.get(group_id) or [])
-    target = next((existing for existing in items if str(existing.get("id")) == item_id), None)
-    if target is None:
+    """Remove an item from a list, once the person has confirmed it."""
+    found = _load_list(reference, key, section_id, page_id, group_id)
+    index = found.index_of(item_id)
+    if index is None:
         abort(404)
-    name = pages.label_of(subject.assessment(form), group, target)
-    back = url(subject, "question", section_id=section.id, page_id=page.id, **_keep_return())
+    name = pages.label_of(found.subject.assessment(_services().form), found.group, found.items[index])
     error = None
     if request.method == "POST":
         answer = request.form.get("confirm")
+        if answer == "no":
+            return redirect_to(found.back())
         if answer == "yes":
-            answers = {**stored, group_id: [existing for existing in items if existing is not target]}
-            if _save(record, section, answers):
-                return redirect_to(back)
+            remaining = found.items[:index] + found.items[index + 1 :]
+            if _save(found.record, found.section, {**found.stored, group_id: remaining}):
+                return redirect_to(found.back())
             error = CONFLICT
-        elif answer == "no":
-            return redirect_to(back)
         else:
             error = f"Select yes if you want to remove {name}"
-    return render_template(
-        "wizard/remove.html", name=name, error=error, version=record.version, back=back, subject=subject
-    ), (400 if error else 200)
+    page = render_template(
+        "wizard/remove.html",
+        name=name,
+        error=error,
+        version=found.record.version,
+        back=found.back(),
+        subject=found.subject,
+    )
+    return page, (400 if error else 200)
 
 
 # --- check answers -------------------------------------------------------------------------------
