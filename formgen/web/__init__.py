@@ -99,3 +99,9 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(error):
         return render_template("errors/not_found.html"), 404
+
+    @app.errorhandler(500)
+    def server_error(error):
+        # The request's transaction is rolled back with its session: the last saved answers stand.
+        db.session.rollback()
+        return render_template("errors/server_error.html"), 500

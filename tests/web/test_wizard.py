@@ -523,3 +523,42 @@ def test_a_completed_assessment_is_timed_at_its_completion_and_an_open_late_one_
     home = tree(client.get("/"))
     kai = next(row for row in home.xpath("//tbody/tr") if "Kai" in row.text_content())
     assert "Overdue" in kai.text_content()
+
+
+def test_a_save_that_fails_in_the_database_leaves_the_last_good_version(app, client, example_case):
+    from sqlalchemy import text
+
+    path = f"/cases/{example_case}/household/family/family_functioning"
+    before = household(app, example_case)
+    with app.app_context():
+        # A real failure inside the database, as a full disk or a dropped connection would give.
+        db.session.execute(
+            text(
+                "CREATE TRIGGER refuse BEFORE UPDATE ON cases BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+            )
+        )
+        db.session.commit()
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = submit(
+        client,
+        path,
+        {"family_history": "Lost?", "wider_family_support": "Aunt", "family_group_conference": "arranged"},
+    )
+    assert response.status_code == 500
+    assert "Everything saved before it is safe" in response.get_data(as_text=True)
+    assert household(app, example_case) == before
+    with app.app_context():
+        db.session.execute(text("DROP TRIGGER refuse"))
+        db.session.commit()
+    assert (
+        submit(
+            client,
+            path,
+            {
+                "family_history": "Saved after",
+                "wider_family_support": "Aunt",
+                "family_group_conference": "arranged",
+            },
+        ).status_code
+        == 302
+    )
