@@ -22,11 +22,12 @@ REFERRAL = {
 }
 
 
-def stored_case(app, reference: str) -> Case:
+def child_keys(app, reference: str) -> list[str]:
     with app.app_context():
-        case = db.session.scalar(db.select(Case).where(Case.reference == reference))
-        db.session.expunge(case)
-        return case
+        return [
+            child.key
+            for child in db.session.scalar(db.select(Case).where(Case.reference == reference)).children
+        ]
 
 
 def household(app, reference: str) -> dict:
@@ -533,9 +534,7 @@ def test_a_save_that_fails_in_the_database_leaves_the_last_good_version(app, cli
     with app.app_context():
         # A real failure inside the database, as a full disk or a dropped connection would give.
         db.session.execute(
-            text(
-                "CREATE TRIGGER refuse BEFORE UPDATE ON cases BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
-            )
+            text("CREATE TRIGGER refuse BEFORE UPDATE ON cases BEGIN SELECT RAISE(ABORT, 'disk full'); END")
         )
         db.session.commit()
     app.config["PROPAGATE_EXCEPTIONS"] = False
@@ -562,3 +561,13 @@ def test_a_save_that_fails_in_the_database_leaves_the_last_good_version(app, cli
         ).status_code
         == 302
     )
+
+
+def test_a_child_is_removed_from_the_case_only_after_confirming(app, client, example_case):
+    path = f"/cases/{example_case}/children/child-poppy/remove"
+    assert "Are you sure you want to remove Poppy Dacres?" in client.get(path).get_data(as_text=True)
+    assert submit(client, path, {"confirm": "no"}).headers["Location"] == f"/cases/{example_case}/children"
+    assert child_keys(app, example_case) == ["child-tilly", "child-kai", "child-poppy"]
+    submit(client, path, {"confirm": "yes"})
+    assert child_keys(app, example_case) == ["child-tilly", "child-kai"]
+    assert client.get(f"/cases/{example_case}/children/child-poppy").status_code == 404
