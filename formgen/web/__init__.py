@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, g, render_template
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
@@ -72,7 +72,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from flask import get_template_attribute, request
+    from flask import get_template_attribute
 
     from formgen.display import article, format_day
     from formgen.web.fields import params
@@ -81,14 +81,7 @@ def _register_template_helpers(app: Flask) -> None:
     def field_params(view):
         return params(view, get_template_attribute("macros/fields.html", "field"))
 
-    def keep_query() -> str:
-        """The journey's query (returning to check answers, the new-case flow) carried onto a link."""
-        kept = {key: request.args[key] for key in ("return", "then") if key in request.args}
-        return ("?" + "&".join(f"{key}={value}" for key, value in kept.items())) if kept else ""
-
-    app.jinja_env.globals.update(
-        field_params=field_params, url=url, keep_query=keep_query, format_day=format_day, article=article
-    )
+    app.jinja_env.globals.update(field_params=field_params, url=url, format_day=format_day, article=article)
 
 
 def _register_errors(app: Flask) -> None:
@@ -102,6 +95,8 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        # The request's transaction is rolled back with its session: the last saved answers stand.
+        # Whatever the request had not committed is rolled back: the last saved answers stand. The
+        # page shows no account details, which may need the database that has just failed.
         db.session.rollback()
+        g.user = None
         return render_template("errors/server_error.html"), 500

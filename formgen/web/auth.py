@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
+from werkzeug.security import generate_password_hash
 from wtforms import EmailField, PasswordField
 
 from formgen.web.extensions import db
@@ -15,6 +16,7 @@ from formgen.web.security import safe_next
 blueprint = Blueprint("auth", __name__)
 
 WRONG = "Enter a correct email address and password"
+_UNKNOWN = User(password_hash=generate_password_hash("an account that does not exist"))
 
 
 class SignInForm(FlaskForm):
@@ -47,9 +49,11 @@ def sign_in():
         minutes = int(current_app.config["SIGN_IN_LOCKOUT"].total_seconds() // 60)
         if _is_locked(user):
             errors["email"] = f"Too many failed attempts. Wait {minutes} minutes, then try again"
-        elif user is None or not user.check_password(form.password.data or ""):
-            if user is not None:
-                _record_failure(user)
+        elif user is None:
+            _UNKNOWN.check_password(form.password.data or "")  # as slow as a real check: no timing tell
+            errors["email"] = WRONG
+        elif not user.check_password(form.password.data or ""):
+            _record_failure(user)
             errors["email"] = WRONG
         else:
             user.failed_sign_ins, user.locked_until = 0, None
@@ -57,6 +61,7 @@ def sign_in():
             session.clear()  # a new session on sign-in, so a planted session id is worthless
             session.permanent = True
             session["user_id"] = user.id
+            session["epoch"] = user.session_epoch
             return redirect(safe_next(request.args.get("next")))
     elif request.method == "POST":
         errors["email"] = WRONG
@@ -65,6 +70,9 @@ def sign_in():
 
 @blueprint.route("/sign-out", methods=["POST"])
 def sign_out():
+    if g.get("user") is not None:
+        g.user.session_epoch += 1
+        db.session.commit()
     session.clear()
     flash("You have signed out")
     return redirect(url_for("auth.sign_in"))

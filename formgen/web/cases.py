@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
+import io
 import secrets
 from datetime import date
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, send_file, url_for
 
 from formgen.engine import Assessment, Status
-from formgen.spec import known_fields as known
 from formgen.web import pages
 from formgen.web.extensions import db
 from formgen.web.models import Case, Child
@@ -27,10 +26,6 @@ def _form():
     from formgen.web import services
 
     return services().form
-
-
-def _case_or_404(reference: str) -> Case:
-    return owned_case(reference)
 
 
 def _page(place: tuple[str, int]):
@@ -84,7 +79,11 @@ def _home_row(form, case: Case, child: Child, assessment: Assessment) -> dict:
 
 
 def _new_reference() -> str:
-    return f"FG-{date.today():%Y}-{secrets.token_hex(3).upper()}"
+    """A reference no case has yet (random, so it says nothing about the family)."""
+    while True:
+        reference = f"FG-{date.today():%Y}-{secrets.token_hex(3).upper()}"
+        if db.session.scalar(db.select(Case.id).where(Case.reference == reference)) is None:
+            return reference
 
 
 @blueprint.route("/cases/new", methods=["GET", "POST"])
@@ -92,43 +91,29 @@ def new_case():
     form = _form()
     section, page = _page(REFERRAL_PAGE)
     infos = pages.page_fields(form, page)
+    before = Assessment(form, {}, None, today=date.today())
+    context = {"caption": "New case", "title": page.title, "back": url_for("cases.home")}
     if request.method == "GET":
-        return _render_new(section, page, infos, PageState(), Assessment(form, {}, None, today=date.today()))
-    on_screen = pages.shown(pages.views(Assessment(form, {}, None, today=date.today()), infos, PageState()))
-    state, values = pages.read(infos, request.form)
-    answers = pages.merge({}, values)
-    assessment = Assessment(form, answers, None, today=date.today())
-    state.errors = pages.page_errors(assessment, section, on_screen, state)
-    if state.errors:
-        return _render_new(section, page, infos, state, assessment), 400
+        return pages.form_page(before, infos, PageState(), **context)
+    posted = pages.read(before, infos, request.form)
+    answers = pages.merge({}, posted.values)
+    after = Assessment(form, answers, None, today=date.today())
+    posted.state.errors = pages.page_errors(after, section, posted.on_screen, posted.state)
+    if posted.state.errors:
+        return pages.form_page(after, infos, posted.state, **context), 400
     case = Case(reference=_new_reference(), owner_id=g.user.id, household=answers)
     db.session.add(case)
     db.session.commit()
-    people_page = form.info("household_members").page.id
+    people = form.info("household_members").page.id
     return redirect(
         url_for(
             "wizard.question",
             reference=case.reference,
             key=None,
             section_id="case",
-            page_id=people_page,
+            page_id=people,
             then="children",
         )
-    )
-
-
-def _render_new(section, page, infos, state: PageState, assessment):
-    views = pages.views(assessment, infos, state)
-    for view in views:
-        view.heading = False  # the page title is the h1
-    return render_template(
-        "form_page.html",
-        caption="New case",
-        title=page.title,
-        views=views,
-        errors=[{"text": view.error, "href": f"#{view.anchor}"} for view in views if view.error],
-        version=None,
-        back=url_for("cases.home"),
     )
 
 
@@ -137,7 +122,7 @@ def _render_new(section, page, infos, state: PageState, assessment):
 
 @blueprint.route("/cases/<reference>")
 def case(reference: str):
-    current = _case_or_404(reference)
+    current = owned_case(reference)
     form = _form()
     household = Assessment(form, current.household, None, today=date.today())
     sections = [
@@ -168,7 +153,7 @@ def case(reference: str):
 @blueprint.route("/cases/<reference>/children", methods=["GET", "POST"])
 def children(reference: str):
     """The children of the household ("add to a list"): each gets an assessment of their own (B1)."""
-    current = _case_or_404(reference)
+    current = owned_case(reference)
     form = _form()
     names = [
         (child, Assessment(form, current.household, child.answers, today=date.today()).child_name)
@@ -187,58 +172,37 @@ def children(reference: str):
     )
 
 
-def _child_key(name: str, taken: set[str]) -> str:
-    base = "child-" + (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "unnamed")
-    key, number = base, 2
-    while key in taken:
-        key, number = f"{base}-{number}", number + 1
-    return key
-
-
 @blueprint.route("/cases/<reference>/children/new", methods=["GET", "POST"])
 def new_child(reference: str):
-    current = _case_or_404(reference)
+    current = owned_case(reference)
     form = _form()
     section, page = _page(CHILD_PAGE)
     infos = pages.page_fields(form, page)
-    if request.method == "GET":
-        state = PageState()
-        return _render_child(
-            current, section, page, infos, state, Assessment(form, current.household, {}, today=date.today())
-        )
     before = Assessment(form, current.household, {}, today=date.today())
-    on_screen = pages.shown(pages.views(before, infos, PageState()))
-    state, values = pages.read(infos, request.form)
-    answers = pages.merge({}, values)
-    assessment = Assessment(form, current.household, answers, today=date.today())
-    state.errors = pages.page_errors(assessment, section, on_screen, state)
-    if state.errors:
-        return _render_child(current, section, page, infos, state, assessment), 400
-    key = _child_key(answers.get(known.CHILD_NAME, ""), {child.key for child in current.children})
-    current.children.append(Child(key=key, position=len(current.children), answers=answers))
+    context = {
+        "caption": f"Case {current.reference}",
+        "title": "Add a child",
+        "intro": "Each child has an assessment of their own, starting on the date you give here.",
+        "back": url_for("cases.children", reference=current.reference),
+    }
+    if request.method == "GET":
+        return pages.form_page(before, infos, PageState(), **context)
+    posted = pages.read(before, infos, request.form)
+    answers = pages.merge({}, posted.values)
+    after = Assessment(form, current.household, answers, today=date.today())
+    posted.state.errors = pages.page_errors(after, section, posted.on_screen, posted.state)
+    if posted.state.errors:
+        return pages.form_page(after, infos, posted.state, **context), 400
+    # An opaque key: a child's name does not belong in web addresses, logs or browser history.
+    position = max((child.position for child in current.children), default=-1) + 1
+    current.children.append(Child(key=f"child-{secrets.token_hex(4)}", position=position, answers=answers))
     db.session.commit()
     return redirect(url_for("cases.children", reference=reference))
 
 
-def _render_child(current: Case, section, page, infos, state: PageState, assessment):
-    views = pages.views(assessment, infos, state)
-    for view in views:
-        view.heading = False  # the page title is the h1
-    return render_template(
-        "form_page.html",
-        caption=f"Case {current.reference}",
-        title="Add a child",
-        intro="Each child has an assessment of their own, starting on the date you give here.",
-        views=views,
-        errors=[{"text": view.error, "href": f"#{view.anchor}"} for view in views if view.error],
-        version=None,
-        back=url_for("cases.children", reference=current.reference),
-    )
-
-
 @blueprint.route("/cases/<reference>/children/<key>/remove", methods=["GET", "POST"])
 def remove_child(reference: str, key: str):
-    current = _case_or_404(reference)
+    current = owned_case(reference)
     child = current.child(key)
     if child is None:
         abort(404)
@@ -263,10 +227,8 @@ def remove_child(reference: str, key: str):
 @blueprint.route("/cases/<reference>/case-file.json")
 def export(reference: str):
     """The case as a case file: the same JSON `formgen import` and the examples use."""
-    current = _case_or_404(reference)
-    body = current.to_case_file().to_json()
-    return Response(
-        body,
-        mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{current.reference}.json"'},
+    current = owned_case(reference)
+    body = io.BytesIO(current.to_case_file().to_json().encode("utf-8"))
+    return send_file(
+        body, mimetype="application/json", as_attachment=True, download_name=f"{current.reference}.json"
     )

@@ -29,6 +29,8 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Raised on signing out: every session cookie issued before it stops working, copies included.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
     def set_password(self, password: str) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask import abort, g
+from flask import abort, g, render_template
 from werkzeug.datastructures import MultiDict
 
 from formgen.display import display, item_label
@@ -30,10 +30,6 @@ class Subject:
 
     case: Case
     child: Child | None
-
-    @property
-    def household_only(self) -> bool:
-        return self.child is None
 
     def answers_for(self, section: Section) -> dict[str, Any]:
         """The stored answers a section's page writes to."""
@@ -86,11 +82,15 @@ def people(assessment: Assessment, info: FieldInfo, exclude: str | None = None) 
 
 
 def label_of(assessment: Assessment, group: FieldInfo, item: Mapping[str, Any]) -> str:
+    """An item's name from its group's item_label; a field naming someone from another list shows the name."""
     fields = {info.field.id: info for info in assessment.form.item_fields(group.field)}
-    return item_label(
-        group.field,
-        lambda field_id: display(fields[field_id].field, assessment.item_value(fields[field_id], item, -1)),
-    )
+
+    def text_of(field_id: str) -> str:
+        info = fields[field_id]
+        names = people(assessment, info) if info.field.choices_from not in (None, group.field.id) else None
+        return display(info.field, assessment.item_value(info, item, -1), names)
+
+    return item_label(group.field, text_of)
 
 
 @dataclass
@@ -158,11 +158,32 @@ def item_fields(form: FormSpec, group: FieldInfo) -> list[FieldInfo]:
     return [info for info in form.item_fields(group.field) if not info.field.hidden and can_answer(info)]
 
 
-def read(infos: list[FieldInfo], submitted: MultiDict) -> tuple[PageState, dict[str, Any]]:
-    """What was typed: the raw values to show again, messages for unreadable ones, and the readable values."""
+@dataclass
+class Submission:
+    """A posted page: what to show again, messages for what cannot be read, and the readable values."""
+
+    state: PageState
+    values: dict[str, Any]
+    on_screen: set[str]  # the questions the person saw, the only ones the post can change
+
+
+def read(
+    before: Assessment,
+    infos: list[FieldInfo],
+    submitted: MultiDict,
+    *,
+    item: Mapping[str, Any] | None = None,
+    index: int | None = None,
+) -> Submission:
+    """Read a posted page against the answers it was shown with.
+
+    Only questions that were on screen are read: a stored answer to a question the page did not show
+    (a hidden follow-up) is kept, not taken as cleared.
+    """
+    on_screen = shown(views(before, infos, PageState(), item=item, index=index))
     state, values = PageState(), {}
     for info in infos:
-        if info.field.type == "group":
+        if info.field.type == "group" or info.field.id not in on_screen:
             continue
         raw = read_raw(info.field, submitted, info.field.id)
         state.raw[info.field.id] = raw
@@ -171,7 +192,26 @@ def read(infos: list[FieldInfo], submitted: MultiDict) -> tuple[PageState, dict[
             state.errors[info.field.id] = parsed
         else:
             values[info.field.id] = parsed.value
-    return state, values
+    return Submission(state, values, on_screen)
+
+
+def error_summary(
+    field_views: list[FieldView], extra: Mapping[str, Parsed] | None = None
+) -> list[dict[str, str]]:
+    """The summary at the top, in page order, each linking to its field (a date to its wrong part)."""
+    summary = []
+
+    def walk(current: list[FieldView]) -> None:
+        for view in current:
+            if view.error:
+                summary.append({"text": view.error, "href": f"#{view.anchor}"})
+            for revealed in view.reveals.values():
+                walk(revealed)
+
+    walk(field_views)
+    for key, parsed in (extra or {}).items():
+        summary.append({"text": parsed.error or "", "href": f"#{key}"})
+    return summary
 
 
 def merge(answers: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
@@ -183,6 +223,17 @@ def merge(answers: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
+
+
+def form_page(assessment: Assessment, infos: list[FieldInfo], state: PageState, **context: Any) -> str:
+    """A page of questions under a heading of its own: a new case's referral, a new child, a list item."""
+    field_views = views(
+        assessment, infos, state, item=context.pop("item", None), index=context.pop("index", None)
+    )
+    for view in field_views:
+        view.heading = False  # the page's title is its h1
+    context.setdefault("version", None)
+    return render_template("form_page.html", views=field_views, errors=error_summary(field_views), **context)
 
 
 def page_errors(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, redirect, request, session, url_for
 
@@ -15,8 +16,11 @@ PUBLIC_ENDPOINTS = {"auth.sign_in", "auth.sign_out", "static"}
 
 def load_user() -> None:
     user_id = session.get("user_id")
-    g.user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if g.user is None and user_id is not None:
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is not None and session.get("epoch") != user.session_epoch:
+        user = None  # a session from before the last sign-out
+    g.user = user
+    if user is None and user_id is not None:
         session.clear()
 
 
@@ -73,6 +77,12 @@ def init_security(app: Flask) -> None:
 
 def safe_next(target: str | None) -> str:
     """Only a path on this site, so a sign-in link cannot send someone elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    if (
+        target
+        and target.startswith("/")
+        and not any(ord(character) <= 0x20 or character == "\\" for character in target)
+    ):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and not target.startswith("//"):
+            return target
     return url_for("cases.home")

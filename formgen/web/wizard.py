@@ -142,17 +142,22 @@ def question(reference: str, key: str | None, section_id: str, page_id: str):
     infos = pages.page_fields(form, page)
     record = subject.record(section)
     stored = subject.answers_for(section)
+    if not infos:
+        abort(404)  # a page only a manager answers
     if request.method == "GET":
         state = pages.stored_state(infos, stored)
         return _render_page(subject, section, page, infos, subject.assessment(form), state, record.version)
 
-    on_screen = pages.shown(pages.views(subject.assessment(form), infos, PageState()))
-    state, values = pages.read(infos, request.form)
-    answers = pages.merge(stored, values)
+    posted = pages.read(subject.assessment(form), infos, request.form)
+    answers = pages.merge(stored, posted.values)
     assessment = subject.assessment(form, section, answers)
-    save_later = request.form.get("action") == "save-later"
-    errors = state.errors if save_later else pages.page_errors(assessment, section, on_screen, state)
-    errors.update(_list_question_error(assessment, page, infos, save_later))
+    adding = _group_to_add(infos)
+    partial = request.form.get("action") == "save-later" or adding is not None
+    state = posted.state
+    errors = (
+        dict(state.errors) if partial else pages.page_errors(assessment, section, posted.on_screen, state)
+    )
+    errors.update({} if partial else _list_question_error(assessment, infos))
     if errors:
         state.errors = errors
         return _render_page(subject, section, page, infos, assessment, state, record.version), 400
@@ -161,21 +166,21 @@ def question(reference: str, key: str | None, section_id: str, page_id: str):
         return _render_page(
             subject, section, page, infos, assessment, state, record.version, conflict=True
         ), 409
-    if save_later:
-        return redirect_to(back_to_tasks(subject))
     if request.form.get("add-another") == "yes":
-        group = _only_group(assessment, infos)
-        return redirect_to(
-            url(
-                subject,
-                "item",
-                section_id=section.id,
-                page_id=page.id,
-                group_id=group.field.id,
-                item_id="new",
-            )
-        )
+        adding = _only_group(assessment, infos)
+    if adding is not None:
+        # What was typed on the page is saved before going to the item's page.
+        target = {"section_id": section.id, "page_id": page.id, "group_id": adding.field.id, "item_id": "new"}
+        return redirect_to(url(subject, "item", **target, **journey_args()))
+    if partial:
+        return redirect_to(back_to_tasks(subject))
     return redirect_to(_after_saving(subject, section, page, infos, before=stored))
+
+
+def _group_to_add(infos: list[FieldInfo]) -> FieldInfo | None:
+    """The list whose "Add …" button was pressed, if one was."""
+    wanted = request.form.get("add")
+    return next((info for info in infos if info.field.type == "group" and info.field.id == wanted), None)
 
 
 def _only_group(assessment, infos: list[FieldInfo]) -> FieldInfo | None:
@@ -184,11 +189,9 @@ def _only_group(assessment, infos: list[FieldInfo]) -> FieldInfo | None:
     return visible[0] if len(visible) == 1 and visible[0].field.type == "group" else None
 
 
-def _list_question_error(
-    assessment, page: Page, infos: list[FieldInfo], save_later: bool
-) -> dict[str, Parsed]:
+def _list_question_error(assessment, infos: list[FieldInfo]) -> dict[str, Parsed]:
     group = _only_group(assessment, infos)
-    if save_later or group is None or not assessment.items(group.field.id):
+    if group is None or not assessment.items(group.field.id):
         return {}
     if request.form.get("add-another") not in {"yes", "no"}:
         name = group.field.item_name or "item"
@@ -245,7 +248,8 @@ def _render_page(
         if view.field.type == "group"
     }
     list_page = _only_group(assessment, infos)
-    error_list = _error_summary(field_views, state.errors)
+    extra = {"add-another": state.errors["add-another"]} if "add-another" in state.errors else {}
+    error_list = pages.error_summary(field_views, extra)
     return render_template(
         "wizard/page.html",
         subject=subject,
@@ -263,26 +267,6 @@ def _render_page(
     )
 
 
-def _error_summary(field_views, errors: dict[str, Parsed]) -> list[dict[str, str]]:
-    """The summary at the top, in page order, each linking to its field (a date to its wrong part)."""
-    summary = []
-
-    def walk(views):
-        for view in views:
-            if view.error:
-                summary.append({"text": view.error, "href": f"#{view.anchor}"})
-            for revealed in view.reveals.values():
-                walk(revealed)
-
-    walk(field_views)
-    if "add-another" in errors:
-        summary.append({"text": errors["add-another"].error or "", "href": "#add-another"})
-    for key, parsed in errors.items():
-        if key != "add-another" and not any(item["href"].lstrip("#").startswith(key) for item in summary):
-            summary.append({"text": parsed.error or "", "href": f"#{key}"})
-    return summary
-
-
 def _group_rows(subject, section, page, assessment, group: FieldInfo) -> list[dict[str, Any]]:
     rows = []
     for item in assessment.items(group.field.id):
@@ -291,14 +275,15 @@ def _group_rows(subject, section, page, assessment, group: FieldInfo) -> list[di
         rows.append(
             {
                 "label": pages.label_of(assessment, group, item),
-                "change": url(subject, "item", **link, **_keep_return()),
-                "remove": url(subject, "remove_item", **link, **_keep_return()),
+                "change": url(subject, "item", **link, **journey_args()),
+                "remove": url(subject, "remove_item", **link, **journey_args()),
             }
         )
     return rows
 
 
-def _keep_return() -> dict[str, str]:
+def journey_args() -> dict[str, str]:
+    """Where the journey goes next (back to check answers, on to the children), kept from page to page."""
     return {key: request.args[key] for key in ("return", "then") if key in request.args}
 
 
@@ -325,7 +310,7 @@ class _List:
 
     def back(self) -> str:
         return url(
-            self.subject, "question", section_id=self.section.id, page_id=self.page.id, **_keep_return()
+            self.subject, "question", section_id=self.section.id, page_id=self.page.id, **journey_args()
         )
 
 
@@ -353,14 +338,12 @@ def item(reference: str, key: str | None, section_id: str, page_id: str, group_i
         abort(404)  # a list the answers do not ask for cannot take items
     infos = pages.item_fields(form, found.group)
     existing = found.items[index] if index is not None else {"id": "new"}
-    version = found.record.version
     if request.method == "GET":
         state = pages.stored_state(infos, existing)
-        return _render_item(found, infos, found.subject.assessment(form), existing, index, state, version)
+        return _render_item(found, infos, found.subject.assessment(form), existing, index, state)
 
-    before = pages.views(found.subject.assessment(form), infos, PageState(), item=existing, index=index)
-    state, values = pages.read(infos, request.form)
-    updated = pages.merge(existing, values)
+    posted = pages.read(found.subject.assessment(form), infos, request.form, item=existing, index=index)
+    updated = pages.merge(existing, posted.values)
     items = list(found.items)
     if index is None:
         updated["id"] = uuid.uuid4().hex[:10]
@@ -370,33 +353,30 @@ def item(reference: str, key: str | None, section_id: str, page_id: str, group_i
         items[index] = updated
     answers = {**found.stored, group_id: items}
     assessment = found.subject.assessment(form, found.section, answers)
-    state.errors = pages.item_errors(
-        assessment, found.section, found.group, index, pages.shown(before), state
-    )
+    state = posted.state
+    state.errors = pages.item_errors(assessment, found.section, found.group, index, posted.on_screen, state)
     if state.errors:
-        return _render_item(found, infos, assessment, updated, index, state, version), 400
+        return _render_item(found, infos, assessment, updated, index, state), 400
     if not _save(found.record, found.section, answers):
-        return _render_item(found, infos, assessment, updated, index, state, version, conflict=True), 409
+        return _render_item(found, infos, assessment, updated, index, state, conflict=True), 409
     return redirect_to(found.back())
 
 
-def _render_item(
-    found: _List, infos, assessment, values, index, state: PageState, version: int, conflict=False
-):
-    field_views = pages.views(assessment, infos, state, item=values, index=index)
-    for view in field_views:
-        view.heading = False  # the item's page has its own h1
+def _render_item(found: _List, infos, assessment, values, index, state: PageState, conflict: bool = False):
     if request.view_args.get("item_id") == "new":
         title = f"Add {article(found.group.field.item_name or 'item')}"
     else:
         title = f"Change the details of {pages.label_of(assessment, found.group, values)}"
-    return render_template(
-        "form_page.html",
+    # The version read now: after a refused save it is the newer one, so Continue saves deliberately.
+    return pages.form_page(
+        assessment,
+        infos,
+        state,
+        item=values,
+        index=index,
         caption=found.section.title,
         title=title,
-        views=field_views,
-        errors=_error_summary(field_views, state.errors),
-        version=version,
+        version=found.record.version,
         conflict=conflict,
         back=found.back(),
     )

@@ -145,3 +145,11 @@ def test_sign_out_ends_the_session(client):
     token = client.csrf_token("/")
     assert client.post("/sign-out", data={"csrf_token": token}).status_code == 302
     assert client.get("/").status_code == 302
+
+
+def test_signing_out_ends_every_copy_of_the_session(app, client):
+    copied = app.test_client()
+    copied.set_cookie("formgen_session", client.get_cookie("formgen_session").value)
+    assert copied.get("/").status_code == 200
+    client.post("/sign-out", data={"csrf_token": client.csrf_token("/")})
+    assert copied.get("/").status_code == 302
