@@ -76,12 +76,15 @@ def _register_template_helpers(app: Flask) -> None:
 
     from formgen.display import article, format_day
     from formgen.web.fields import params
+    from formgen.web.pages import task_status
     from formgen.web.wizard import url
 
     def field_params(view):
         return params(view, get_template_attribute("macros/fields.html", "field"))
 
-    app.jinja_env.globals.update(field_params=field_params, url=url, format_day=format_day, article=article)
+    app.jinja_env.globals.update(
+        field_params=field_params, url=url, format_day=format_day, article=article, task_status=task_status
+    )
 
 
 def _register_errors(app: Flask) -> None:

@@ -56,7 +56,7 @@ def _home_row(form, case: Case, child: Child, assessment: Assessment) -> dict:
     statuses = [
         assessment.status(section)
         for section in assessment.relevant_sections()
-        if not all(info.field.manager_only for info in form.top_fields(section))  # the manager's part
+        if not pages.for_managers(form, section)
     ]
     if all(status is Status.COMPLETED for status in statuses):
         status = Status.COMPLETED

@@ -14,7 +14,7 @@ from flask import abort, g, render_template
 from werkzeug.datastructures import MultiDict
 
 from formgen.display import display, item_label
-from formgen.engine import Assessment
+from formgen.engine import Assessment, Status
 from formgen.engine.inputs import Parsed, parse, to_raw
 from formgen.engine.journey import reveal
 from formgen.spec.form import FieldInfo, FormSpec
@@ -65,6 +65,23 @@ def owned_case(reference: str) -> Case:
     if case is None:
         abort(404)
     return case
+
+
+_STATUS_TAGS = {Status.NOT_STARTED: "govuk-tag--blue", Status.IN_PROGRESS: "govuk-tag--light-blue"}
+
+
+def task_status(status: Status, open_to_me: bool = True) -> dict[str, Any]:
+    """A task list item's status as the GOV.UK pattern shows it: "Completed" as plain text, others as tags."""
+    if not open_to_me:
+        return {"text": "For a manager", "classes": "govuk-task-list__status--cannot-start-yet"}
+    if status is Status.COMPLETED:
+        return {"text": status.value}
+    return {"tag": {"text": status.value, "classes": _STATUS_TAGS[status]}}
+
+
+def for_managers(form: FormSpec, section: Section) -> bool:
+    """A section only a manager answers (the review): a practitioner's progress leaves it out."""
+    return all(info.field.manager_only for info in form.top_fields(section))
 
 
 def can_answer(info: FieldInfo) -> bool:

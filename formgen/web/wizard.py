@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask import Blueprint, abort, g, render_template, request, send_file, url_for
 from flask import redirect as redirect_to
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -104,18 +104,13 @@ def task_list(reference: str, key: str):
         if not assessment.section_visible(section):
             continue
         status = assessment.status(section)
-        manager_only = all(info.field.manager_only for info in form.top_fields(section))
         href = None
-        if not manager_only or pages.can_answer(next(form.top_fields(section))):
-            target = "check_answers" if status is not Status.NOT_STARTED else "question"
-            first = section.pages[0].id
-            href = url(
-                subject,
-                target,
-                section_id=section.id,
-                **({} if target == "check_answers" else {"page_id": first}),
-            )
-        tasks.append({"section": section, "status": status, "href": href, "manager_only": manager_only})
+        if not pages.for_managers(form, section) or g.user.role == "manager":
+            if status is Status.NOT_STARTED:
+                href = url(subject, "question", section_id=section.id, page_id=section.pages[0].id)
+            else:
+                href = url(subject, "check_answers", section_id=section.id)
+        tasks.append({"section": section, "status": status, "href": href})
     documents = [
         (kind, DOCUMENTS[kind].title)
         for kind in documents_for(form, subject.case.to_case_file(), key, today=date.today())
