@@ -122,7 +122,6 @@ def task_list(reference: str, key: str):
         tasks=tasks,
         timescale=assessment.timescale(),  # as at completion once completed, else today
         documents=documents,
-        format_day=format_day,
     )
 
 
