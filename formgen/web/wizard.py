@@ -14,7 +14,7 @@ from flask import Blueprint, abort, g, render_template, request, send_file, url_
 from flask import redirect as redirect_to
 from sqlalchemy.orm.exc import StaleDataError
 
-from formgen.display import article, display, format_day
+from formgen.display import article, display
 from formgen.documents import DOCUMENTS, documents_for, render_document
 from formgen.documents.assemble import file_name
 from formgen.engine import Status
