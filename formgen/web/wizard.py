@@ -390,8 +390,8 @@ def remove_item(reference: str, key: str | None, section_id: str, page_id: str, 
         if answer == "no":
             return redirect_to(found.back())
         if answer == "yes":
-            remaining = found.items[:index] + found.items[index + 1 :]
-            if _save(found.record, found.section, {**found.stored, group_id: remaining}):
+            remaining = pages.without_item(_services().form, found.stored, group_id, item_id)
+            if _save(found.record, found.section, remaining):
                 return redirect_to(found.back())
             error = CONFLICT
         else:

@@ -624,3 +624,14 @@ def test_a_list_names_people_chosen_from_another_list(app, client, example_case)
 def test_the_case_file_downloads_under_its_reference(client, example_case):
     response = client.get(f"/cases/{example_case}/case-file.json")
     assert response.headers["Content-Disposition"] == f"attachment; filename={example_case}.json"
+
+
+def test_removing_a_person_also_removes_the_choices_that_named_them(app, client, example_case):
+    members = household(app, example_case)["household_members"]
+    father = next(person for person in members if person["relationship"] == "father")
+    assert father["id"] in household(app, example_case)["household_address_confidential_from"]
+    remove = f"/cases/{example_case}/household/case/household/household_members/{father['id']}/remove"
+    assert submit(client, remove, {"confirm": "yes"}).status_code == 302
+    after = household(app, example_case)
+    assert father["id"] not in json.dumps(after)  # no list, choice or item still names him
+    assert len(after["household_members"]) == len(members) - 1
