@@ -3,33 +3,20 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from formgen.documents import TemplateStore
 from formgen.settings import Settings
-from formgen.spec import FormSpec, load_spec
+from formgen.spec import load_spec
 from formgen.web import config
 from formgen.web.extensions import csrf, db
 from formgen.web.security import init_security
-
-
-@dataclass(frozen=True)
-class Services:
-    """What every request reads and nothing changes: the loaded form and the document templates."""
-
-    settings: Settings
-    form: FormSpec
-    templates: TemplateStore
-
-
-def services() -> Services:
-    return current_app.extensions["formgen"]
+from formgen.web.services import Services, services
 
 
 def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | None = None) -> Flask:

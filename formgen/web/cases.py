@@ -12,8 +12,9 @@ from formgen.engine import Assessment, Status
 from formgen.web import pages
 from formgen.web.extensions import db
 from formgen.web.models import Case, Child
-from formgen.web.pages import PageState, Subject, owned_case
+from formgen.web.pages import PageState, owned_case
 from formgen.web.security import require_sign_in
+from formgen.web.services import services
 
 blueprint = Blueprint("cases", __name__)
 blueprint.before_request(require_sign_in)  # every page here shows a child's data
@@ -22,14 +23,12 @@ REFERRAL_PAGE = ("case", 0)  # the first page of the case section: when, from wh
 CHILD_PAGE = ("child", 0)  # the first page of a child's assessment: who they are and the start date
 
 
-def _form():
-    from formgen.web import services
-
-    return services().form
+def _name(case: Case, child: Child) -> str:
+    return Assessment(services().form, case.household, child.answers, today=date.today()).child_name
 
 
 def _page(place: tuple[str, int]):
-    section = _form().section(place[0])
+    section = services().form.section(place[0])
     return section, section.pages[place[1]]
 
 
@@ -39,7 +38,7 @@ def _page(place: tuple[str, int]):
 @blueprint.route("/")
 def home():
     """The signed-in practitioner's assessments, soonest due first; overdue ones stand out."""
-    form = _form()
+    form = services().form
     cases = db.session.scalars(db.select(Case).where(Case.owner_id == g.user.id)).all()
     rows = []
     for case in cases:
@@ -88,7 +87,7 @@ def _new_reference() -> str:
 
 @blueprint.route("/cases/new", methods=["GET", "POST"])
 def new_case():
-    form = _form()
+    form = services().form
     section, page = _page(REFERRAL_PAGE)
     infos = pages.page_fields(form, page)
     before = Assessment(form, {}, None, today=date.today())
@@ -123,7 +122,7 @@ def new_case():
 @blueprint.route("/cases/<reference>")
 def case(reference: str):
     current = owned_case(reference)
-    form = _form()
+    form = services().form
     household = Assessment(form, current.household, None, today=date.today())
     sections = [
         {
@@ -142,7 +141,7 @@ def case(reference: str):
     ]
     children = [
         {
-            "name": Assessment(form, current.household, child.answers, today=date.today()).child_name,
+            "name": _name(current, child),
             "child": child,
         }
         for child in current.children
@@ -154,11 +153,7 @@ def case(reference: str):
 def children(reference: str):
     """The children of the household ("add to a list"): each gets an assessment of their own (B1)."""
     current = owned_case(reference)
-    form = _form()
-    names = [
-        (child, Assessment(form, current.household, child.answers, today=date.today()).child_name)
-        for child in current.children
-    ]
+    names = [(child, _name(current, child)) for child in current.children]
     error = None
     if request.method == "POST":
         answer = request.form.get("add-another")
@@ -175,7 +170,7 @@ def children(reference: str):
 @blueprint.route("/cases/<reference>/children/new", methods=["GET", "POST"])
 def new_child(reference: str):
     current = owned_case(reference)
-    form = _form()
+    form = services().form
     section, page = _page(CHILD_PAGE)
     infos = pages.page_fields(form, page)
     before = Assessment(form, current.household, {}, today=date.today())
@@ -206,7 +201,7 @@ def remove_child(reference: str, key: str):
     child = current.child(key)
     if child is None:
         abort(404)
-    name = Assessment(_form(), current.household, child.answers, today=date.today()).child_name
+    name = _name(current, child)
     back = url_for("cases.children", reference=reference)
     error = None
     if request.method == "POST":
@@ -218,9 +213,8 @@ def remove_child(reference: str, key: str):
         if answer == "no":
             return redirect(back)
         error = f"Select yes if you want to remove {name}"
-    subject = Subject(current, None)
     return render_template(
-        "wizard/remove.html", name=name, error=error, version=current.version, back=back, subject=subject
+        "wizard/remove.html", name=name, error=error, version=current.version, back=back
     ), (400 if error else 200)
 
 

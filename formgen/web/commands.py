@@ -8,10 +8,11 @@ from pathlib import Path
 from flask import Flask
 
 from formgen.engine import CaseFile, answer_problems
-from formgen.web import create_app, services
+from formgen.web import create_app
 from formgen.web.database import upgrade
 from formgen.web.extensions import db
 from formgen.web.models import ROLES, Case, Child, User
+from formgen.web.services import services
 
 DEMO_EMAIL = "practitioner@example.org"
 DEMO_NAME = "Alex Practitioner"

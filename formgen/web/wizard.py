@@ -26,21 +26,12 @@ from formgen.web import pages
 from formgen.web.extensions import db
 from formgen.web.pages import PageState, Subject, owned_case
 from formgen.web.security import require_sign_in
+from formgen.web.services import services
 
 blueprint = Blueprint("wizard", __name__, url_prefix="/cases/<reference>")
 blueprint.before_request(require_sign_in)  # every page here shows a child's data
 
-CONFLICT = (
-    "Someone else saved this assessment after you opened this page, so your answers have not been saved. "
-    "They are shown below: check them against the latest answers, then select Continue to save them."
-)
 NEXT_STEPS = {"children": "cases.children"}  # where the new-case journey goes after the people page
-
-
-def _services():
-    from formgen.web import services
-
-    return services()
 
 
 def load_subject(reference: str, key: str | None) -> Subject:
@@ -54,7 +45,7 @@ def load_subject(reference: str, key: str | None) -> Subject:
 
 
 def find_page(section_id: str, page_id: str | None, subject: Subject) -> tuple[Section, Page | None]:
-    form = _services().form
+    form = services().form
     try:
         section = form.section(section_id)
     except KeyError:
@@ -97,7 +88,7 @@ def _route(rule: str, **options: Any):
 @blueprint.route("/children/<key>")
 def task_list(reference: str, key: str):
     subject = load_subject(reference, key)
-    form = _services().form
+    form = services().form
     assessment = subject.assessment(form)
     tasks = []
     for section in form.sections:
@@ -132,7 +123,7 @@ def task_list(reference: str, key: str):
 def question(reference: str, key: str | None, section_id: str, page_id: str):
     subject = load_subject(reference, key)
     section, page = find_page(section_id, page_id, subject)
-    form = _services().form
+    form = services().form
     infos = pages.page_fields(form, page)
     record = subject.record(section)
     stored = subject.answers_for(section)
@@ -213,7 +204,7 @@ def _save(record, section: Section, answers: dict[str, Any]) -> bool:
 def _after_saving(
     subject: Subject, section: Section, page: Page, infos: list[FieldInfo], before: dict
 ) -> str:
-    form = _services().form
+    form = services().form
     assessment = subject.assessment(form)
     returning = request.args.get("return") == "check"
     extra = {"return": "check"} if returning else {}
@@ -313,7 +304,7 @@ def _load_list(reference: str, key: str | None, section_id: str, page_id: str, g
     section, page = find_page(section_id, page_id, subject)
     if group_id not in {field.id for field in page.fields}:
         abort(404)
-    group = _services().form.info(group_id)
+    group = services().form.info(group_id)
     if group.field.type != "group":
         abort(404)
     stored = subject.answers_for(section)
@@ -324,7 +315,7 @@ def _load_list(reference: str, key: str | None, section_id: str, page_id: str, g
 def item(reference: str, key: str | None, section_id: str, page_id: str, group_id: str, item_id: str):
     """Add an item to a list (item_id "new") or change one."""
     found = _load_list(reference, key, section_id, page_id, group_id)
-    form = _services().form
+    form = services().form
     index = found.index_of(item_id)
     if item_id != "new" and index is None:
         abort(404)
@@ -383,28 +374,28 @@ def remove_item(reference: str, key: str | None, section_id: str, page_id: str, 
     index = found.index_of(item_id)
     if index is None:
         abort(404)
-    name = pages.label_of(found.subject.assessment(_services().form), found.group, found.items[index])
-    error = None
+    name = pages.label_of(found.subject.assessment(services().form), found.group, found.items[index])
+    error, status = None, 200
     if request.method == "POST":
         answer = request.form.get("confirm")
         if answer == "no":
             return redirect_to(found.back())
         if answer == "yes":
-            remaining = pages.without_item(_services().form, found.stored, group_id, item_id)
+            remaining = pages.without_item(services().form, found.stored, group_id, item_id)
             if _save(found.record, found.section, remaining):
                 return redirect_to(found.back())
-            error = CONFLICT
+            status = 409  # the banner explains; nothing was removed
         else:
-            error = f"Select yes if you want to remove {name}"
+            error, status = f"Select yes if you want to remove {name}", 400
     page = render_template(
         "wizard/remove.html",
         name=name,
         error=error,
+        conflict=status == 409,
         version=found.record.version,
         back=found.back(),
-        subject=found.subject,
     )
-    return page, (400 if error else 200)
+    return page, status
 
 
 # --- check answers -------------------------------------------------------------------------------
@@ -414,7 +405,7 @@ def remove_item(reference: str, key: str | None, section_id: str, page_id: str, 
 def check_answers(reference: str, key: str | None, section_id: str):
     subject = load_subject(reference, key)
     section, _ = find_page(section_id, None, subject)
-    form = _services().form
+    form = services().form
     assessment = subject.assessment(form)
     rows = []
     for page in section.pages:
@@ -456,11 +447,11 @@ def _answer_row(subject, section, page, assessment, info: FieldInfo) -> dict[str
 @blueprint.route("/children/<key>/documents/<kind>.docx")
 def document(reference: str, key: str, kind: str):
     subject = load_subject(reference, key)
-    services = _services()
+    loaded = services()
     case_file = subject.case.to_case_file()
-    if kind not in documents_for(services.form, case_file, key, today=date.today()):
+    if kind not in documents_for(loaded.form, case_file, key, today=date.today()):
         abort(404)
-    content = render_document(services.form, services.templates, case_file, key, kind, today=date.today())
+    content = render_document(loaded.form, loaded.templates, case_file, key, kind, today=date.today())
     return send_file(
         io.BytesIO(content),
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -635,3 +635,24 @@ def test_removing_a_person_also_removes_the_choices_that_named_them(app, client,
     after = household(app, example_case)
     assert father["id"] not in json.dumps(after)  # no list, choice or item still names him
     assert len(after["household_members"]) == len(members) - 1
+
+
+def test_a_removal_from_a_stale_page_is_refused_and_removes_nothing(app, client, example_case):
+    from tests.web.conftest import form_token, sign_in
+
+    members = household(app, example_case)["household_members"]
+    remove = f"/cases/{example_case}/household/case/household/household_members/{members[0]['id']}/remove"
+    token, opened_at = form_token(client, remove)
+    other = app.test_client()
+    sign_in(other)
+    referral = f"/cases/{example_case}/household/case/referral"
+    assert (
+        submit(
+            other, referral, {"action": "save-later", "referral_source": "Changed in another tab"}
+        ).status_code
+        == 302
+    )
+    response = client.post(remove, data={"csrf_token": token, "version": opened_at, "confirm": "yes"})
+    assert response.status_code == 409
+    assert "Your answers have not been saved" in response.get_data(as_text=True)
+    assert household(app, example_case)["household_members"] == members
