@@ -7,7 +7,7 @@ from their own limits, so a mistyped year is a message, never an overflow.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2100, 12, 31)
@@ -31,3 +31,13 @@ def checked(day: date) -> date:
     if not in_range(day):
         raise OutOfRange(day)
     return day
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier), or the month's last day where it is shorter."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    last = (following - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))

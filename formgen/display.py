@@ -1,15 +1,16 @@
-"""Answers as people read them, on a page or in a document: choice labels, dates in words, safe text."""
+"""Text as people read it, on a page or in a document: dates in words, lists in words, safe for XML."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, time
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING
 
 from babel.dates import format_date
 
-from formgen.spec.model import FormField
+if TYPE_CHECKING:
+    from formgen.spec.model import FormField
 
 # Word pastes a manual line break as a vertical tab and a page break as a form feed: keep them as line
 # breaks. Every other control character is invalid in XML (docxtpl fails on it), and a bell (\a) would
@@ -53,34 +54,3 @@ def item_label(group: FormField, text_of: Callable[[str], str]) -> str:
     """
     template = group.item_label or "{" + (group.fields or [])[0].id + "}"
     return PLACEHOLDER.sub(lambda match: text_of(match.group(1)), template)
-
-
-def display(field: FormField, value: Any, people: Mapping[str, str] | None = None) -> str:
-    """A typed answer as text. `people` names the items a `choices_from` field points at."""
-    if value is None:
-        return ""
-    match field.type:
-        case "yes_no":
-            return "Yes" if value else "No"
-        case "date":
-            return format_day(value)
-        case "time":
-            return value.strftime("%H:%M") if isinstance(value, time) else str(value)
-        case "number":
-            return f"{value:g}" if isinstance(value, float) else str(value)
-        case "single_choice":
-            return _choice_text(field, value, people)
-        case "multiple_choice":
-            return "\n".join(_choice_text(field, choice, people) for choice in value)
-        case "group":
-            return str(len(value))
-    return clean_text(str(value))
-
-
-def _choice_text(field: FormField, value: str, people: Mapping[str, str] | None) -> str:
-    if field.choices_from is not None:
-        return clean_text((people or {}).get(value, value))
-    for choice in field.choices or []:
-        if choice.value == value:
-            return clean_text(choice.label)
-    return clean_text(value)

@@ -12,16 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from formgen.display import (
-    clean_text,
-    display,
-    fill_placeholders,
-    format_day,
-    item_label,
-    join_words,
-)
+from formgen.display import clean_text, fill_placeholders, format_day, item_label, join_words
 from formgen.engine.assessment import Assessment
 from formgen.engine.casefile import CaseFile
+from formgen.fieldtypes import display
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo, FormSpec
 from formgen.spec.model import Section
@@ -390,14 +384,9 @@ class _Builder:
 
     def child_text(self, info: FieldInfo) -> str:
         """Choices in their child wording where the spec gives one; other answers as written."""
-        value = self.assessment.value(info.field.id)
-        if info.field.type in {"single_choice", "multiple_choice"} and value is not None:
-            chosen = value if isinstance(value, list) else [value]
-            wordings = {
-                choice.value: choice.child_wording or choice.label for choice in info.field.choices or []
-            }
-            return "\n".join(clean_text(wordings.get(choice, choice)) for choice in chosen)
-        return self.text(info.field.id)
+        if self.withheld(info, None):
+            return ""
+        return display(info.field, self.assessment.value(info.field.id), self.people(info), child=True)
 
     def child_decisions(self) -> list[str]:
         info = self.form.fields.get(known.OUTCOMES)

@@ -14,10 +14,10 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from formgen.engine.values import Invalid, capitalised, is_blank, missing_message, subject, typed_value
+from formgen.fieldtypes import Checks, Invalid, field_type, is_blank, missing_message, subject, typed_value
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo, FormSpec
-from formgen.spec.model import FormField, Section
+from formgen.spec.model import Section
 from formgen.timescales import Timescale, WorkingCalendar, assessment_timescale, due_date
 
 Answers = Mapping[str, Any]
@@ -212,7 +212,10 @@ class Assessment:
             return [error(value.message)]
         if value is None:
             return [error(missing_message(field))] if self.is_required(info, item, index) else []
-        problem = self._constraint(field, value)
+        checks = Checks(
+            self.today, self._lookup(info, item, index), self._subject, self._allowed_values(info)
+        )
+        problem = field_type(field).constraint(field, value, checks)
         if problem:
             return [error(problem)]
         if field.type == "group":
@@ -234,41 +237,16 @@ class Assessment:
                     )
         return found
 
-    def _constraint(self, field: FormField, value: Any) -> str | None:
-        name = capitalised(subject(field))
-        if field.type == "number":
-            if field.min is not None and value < field.min:
-                return f"{name} must be {field.min:g} or more"
-            if field.max is not None and value > field.max:
-                return f"{name} must be {field.max:g} or less"
-        if field.max_length is not None and len(value) > field.max_length:
-            return f"{name} must be {field.max_length} characters or fewer"
-        if field.not_future and value > self.today:
-            return f"{name} must be today or in the past"
-        if field.type in {"single_choice", "multiple_choice"}:
-            return self._choice_problem(field, value)
-        return None
+    def _allowed_values(self, info: FieldInfo) -> set[str] | None:
+        """The items a `choices_from` field may name; None for a field whose choices the spec fixes."""
+        source = info.field.choices_from
+        if source is None:
+            return None
+        return {str(item.get("id")) for item in self.items(source)}
 
-    def _choice_problem(self, field: FormField, value: str | list[str]) -> str | None:
-        chosen = value if isinstance(value, list) else [value]
-        allowed = self._allowed_values(field)
-        for choice in chosen:
-            if allowed is not None and choice not in allowed:
-                return f"{capitalised(subject(field))}: {choice!r} is not one of the choices"
-        if len(set(chosen)) != len(chosen):
-            return f"{capitalised(subject(field))}: each choice can be selected only once"
-        for exclusive in field.exclusive:
-            if exclusive in chosen and len(chosen) > 1:
-                label = next((c.label for c in field.choices or [] if c.value == exclusive), exclusive)
-                return f"Select ‘{label}’ on its own, or remove it and keep the other answers"
-        return None
-
-    def _allowed_values(self, field: FormField) -> set[str] | None:
-        if field.choices is not None:
-            return {choice.value for choice in field.choices}
-        if field.choices_from is not None:
-            return {str(item.get("id")) for item in self.items(field.choices_from)}
-        return None
+    def _subject(self, field_id: str) -> str:
+        info = self.form.fields.get(field_id)
+        return subject(info.field) if info else field_id
 
     def _rule_errors(self, section: Section) -> list[FieldError]:
         found = []

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from formgen.engine.assessment import Assessment
-from formgen.engine.values import Invalid, typed_value
+from formgen.fieldtypes import Invalid, typed_value
 from formgen.spec.form import FieldInfo, FormSpec
 from formgen.spec.problems import Problem, SpecError, describe_path
 

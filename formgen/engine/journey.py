@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from formgen.conditions import Compare, In, Literal, Name
 from formgen.engine.assessment import Assessment
-from formgen.engine.values import is_blank
+from formgen.fieldtypes import field_type, is_blank
 from formgen.spec.form import FieldInfo, FormSpec
 from formgen.spec.model import Page, Section
 
@@ -68,8 +68,5 @@ def reveal(form: FormSpec, info: FieldInfo) -> Reveal | None:
             controller = None
     if controller is None or controller.group is not info.group:
         return None
-    if controller.field.type == "yes_no" and isinstance(value, bool):
-        return Reveal(name, "yes" if value else "no")
-    if controller.field.type in {"single_choice", "multiple_choice"} and isinstance(value, str):
-        return Reveal(name, value)
-    return None
+    submitted = field_type(controller.field).reveal_value(value)
+    return None if submitted is None else Reveal(name, submitted)

@@ -14,6 +14,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from formgen.conditions import Condition, ConditionError, Kind, UnusableName, check, parse
+from formgen.fieldtypes import field_type
 from formgen.spec import known_fields
 from formgen.spec.form import DERIVED_ANY, DERIVED_CHILD, CompiledRule, FieldInfo, FormSpec, Origin
 from formgen.spec.model import Authority, Choice, FormField, Manifest, Overlay, Section
@@ -214,6 +215,8 @@ class _Checker:
             self.check_confidential_from(info)
         if field.type == "group":
             self.check_group(info)
+        if field.within is not None:
+            self.check_within(info)
         if field.chronology:
             names = {item.id for item in info.group.fields or []} if info.group else set()
             self.check_placeholders(info, field.chronology, names, "chronology")
@@ -228,6 +231,15 @@ class _Checker:
                 f"confidential_from {info.field.confidential_from!r} must be a multiple_choice of people "
                 "(choices_from a group) in the same item or form",
                 "confidential_from",
+            )
+
+    def check_within(self, info: FieldInfo) -> None:
+        other = self.resolve(info.field.within.of, info)
+        if other is None or other.field.type != "date":
+            self.fail(info.origin, f"within.of {info.field.within.of!r} is not a date field", "within", "of")
+        elif info.section.scope == "household" and other.section.scope == "child":
+            self.fail(
+                info.origin, "within.of names a child's answer: a household field cannot use it", "within"
             )
 
     def check_group(self, info: FieldInfo) -> None:
@@ -344,12 +356,12 @@ class _Checker:
             visit(info, [])
 
     def check_essentials(self) -> None:
-        for field_id, (field_type, scope) in known_fields.ESSENTIAL.items():
+        for field_id, (type_name, scope) in known_fields.ESSENTIAL.items():
             info = self.form.fields.get(field_id)
             if info is None:
                 self.problems.append(Problem("form_specs", None, "", f"the form needs a field {field_id!r}"))
-            elif info.field.type != field_type or info.section.scope != scope:
-                self.fail(info.origin, f"{field_id!r} must be a {field_type} field in a {scope} section")
+            elif info.field.type != type_name or info.section.scope != scope:
+                self.fail(info.origin, f"{field_id!r} must be a {type_name} field in a {scope} section")
             elif info.field.hidden:
                 overlay = f"{AUTHORITIES}/{self.form.authority_id}.yaml"
                 self.problems.append(
@@ -359,13 +371,4 @@ class _Checker:
 
 def field_kind(field: FormField) -> Kind:
     """What a field's answer is, for conditions."""
-    match field.type:
-        case "yes_no":
-            return Kind("bool")
-        case "text" | "long_text":
-            return Kind("text")
-        case "single_choice" | "multiple_choice":
-            choices = None if field.choices is None else frozenset(c.value for c in field.choices)
-            return Kind("choice" if field.type == "single_choice" else "choices", choices)
-        case other:
-            return Kind(other)
+    return field_type(field).kind(field)

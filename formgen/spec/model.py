@@ -7,17 +7,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from formgen.fieldtypes import TYPE_KEYS, TYPES
+
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 RequirementId = Annotated[str, StringConstraints(pattern=r"^[A-K][0-9]+$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
-FieldType = Literal[
-    "text", "long_text", "yes_no", "single_choice", "multiple_choice", "date", "time", "number", "group"
-]
+FieldTypeName = Literal[tuple(TYPES)]  # the names in the one table of field types
 DocumentKind = Literal["record", "plan", "child"]
 Scope = Literal["child", "household"]
 Nation = Literal["ENG", "WLS", "SCT", "NIR"]
-
-CHOICE_TYPES = {"single_choice", "multiple_choice"}
 
 
 class _Strict(BaseModel):
@@ -31,9 +29,16 @@ class Choice(_Strict):
     child_wording: str | None = None
 
 
+class Within(_Strict):
+    """A date that must fall within some months either side of another date (`of`, a field id)."""
+
+    months: int = Field(gt=0, le=120)
+    of: Identifier
+
+
 class FormField(_Strict):
     id: Identifier
-    type: FieldType
+    type: FieldTypeName
     label: Text
     short_label: str | None = None  # a column heading in documents' tables, where a question is too long
     hint: str | None = None
@@ -58,6 +63,7 @@ class FormField(_Strict):
     max: float | None = None
     max_length: int | None = Field(default=None, gt=0)
     not_future: bool = False
+    within: Within | None = None
     fields: list[FormField] | None = None
     item_name: str | None = None
     item_label: str | None = None
@@ -68,34 +74,14 @@ class FormField(_Strict):
     def _keys_fit_the_type(self) -> FormField:
         if self.required and self.required_if:
             raise ValueError("give either required or required_if, not both")
-        sources = [
-            key for key in ("choices", "choice_list", "choices_from") if getattr(self, key) is not None
-        ]
-        if self.type in CHOICE_TYPES and len(sources) != 1:
-            raise ValueError(f"a {self.type} field needs exactly one of choices, choice_list, choices_from")
-        _only_for(self, self.type in CHOICE_TYPES, "choices", "choice_list", "choices_from")
-        _only_for(self, self.type == "multiple_choice", "exclusive")
-        _only_for(self, self.type == "number", "min", "max")
-        _only_for(self, self.type in {"text", "long_text"}, "max_length")
-        _only_for(self, self.type == "date", "not_future", "chronology")
-        _only_for(self, self.type == "group", "item_name", "item_label", "columns", "min_items")
-        if self.type == "group" and not self.fields:
-            raise ValueError("a group needs fields: the fields of each item")
-        _only_for(self, self.type == "group", "fields")
-        if self.choices is not None:
-            values = [choice.value for choice in self.choices]
-            if len(set(values)) != len(values):
-                raise ValueError("choice values must be unique")
+        kind = TYPES[self.type]
+        for key in sorted(TYPE_KEYS - kind.keys):
+            if getattr(self, key) not in (None, False, []):
+                raise ValueError(f"{key!r} does not apply to a {self.type} field")
+        problem = kind.spec_problem(self)
+        if problem:
+            raise ValueError(problem)
         return self
-
-
-def _only_for(field: FormField, allowed: bool, *keys: str) -> None:
-    if allowed:
-        return
-    for key in keys:
-        value = getattr(field, key)
-        if value not in (None, False, []):
-            raise ValueError(f"{key!r} does not apply to a {field.type} field")
 
 
 class Page(_Strict):

@@ -13,10 +13,10 @@ from typing import Any
 from flask import abort, g, render_template
 from werkzeug.datastructures import MultiDict
 
-from formgen.display import display, item_label
+from formgen.display import item_label
 from formgen.engine import Assessment, Status
-from formgen.engine.inputs import Parsed, parse, to_raw
 from formgen.engine.journey import reveal
+from formgen.fieldtypes import Parsed, display, field_type
 from formgen.spec.form import FieldInfo, FormSpec
 from formgen.spec.model import Page, Section
 from formgen.web.extensions import db
@@ -119,7 +119,11 @@ class PageState:
 
 
 def stored_state(infos: list[FieldInfo], answers: Mapping[str, Any]) -> PageState:
-    return PageState({info.field.id: to_raw(info.field, answers.get(info.field.id)) for info in infos})
+    return PageState({info.field.id: to_input(info, answers.get(info.field.id)) for info in infos})
+
+
+def to_input(info: FieldInfo, value: Any) -> Any:
+    return field_type(info.field).to_input(value)
 
 
 def views(
@@ -137,7 +141,7 @@ def views(
         error = state.errors.get(info.field.id)
         built[info.field.id] = FieldView(
             info,
-            state.raw.get(info.field.id, to_raw(info.field, None)),
+            state.raw.get(info.field.id, to_input(info, None)),
             error.error if error else None,
             error.part if error else None,
             people=people(assessment, info, exclude=str(item.get("id")) if item else None),
@@ -155,14 +159,14 @@ def views(
     return top
 
 
-def shown(field_views: list[FieldView]) -> set[str]:
-    """The ids of every question a page puts on screen, follow-ups under their choices included."""
-    ids = set()
+def every_view(field_views: list[FieldView]) -> list[FieldView]:
+    """Every question a page puts on screen, follow-ups under their choices included, in page order."""
+    found = []
     for view in field_views:
-        ids.add(view.field.id)
+        found.append(view)
         for revealed in view.reveals.values():
-            ids |= shown(revealed)
-    return ids
+            found.extend(every_view(revealed))
+    return found
 
 
 def page_fields(form: FormSpec, page: Page) -> list[FieldInfo]:
@@ -197,35 +201,32 @@ def read(
     Only questions that were on screen are read: a stored answer to a question the page did not show
     (a hidden follow-up) is kept, not taken as cleared.
     """
-    on_screen = shown(views(before, infos, PageState(), item=item, index=index))
+    screen = {
+        view.field.id: view for view in every_view(views(before, infos, PageState(), item=item, index=index))
+    }
     state, values = PageState(), {}
     for info in infos:
-        if info.field.type == "group" or info.field.id not in on_screen:
+        view = screen.get(info.field.id)
+        if info.field.type == "group" or view is None:
             continue
         raw = read_raw(info.field, submitted, info.field.id)
         state.raw[info.field.id] = raw
-        parsed = parse(info.field, raw)
+        # A choice of people is checked against the people the page offered.
+        parsed = field_type(info.field).parse(info.field, raw, view.people.keys())
         if parsed.error:
             state.errors[info.field.id] = parsed
         else:
             values[info.field.id] = parsed.value
-    return Submission(state, values, on_screen)
+    return Submission(state, values, set(screen))
 
 
 def error_summary(
     field_views: list[FieldView], extra: Mapping[str, Parsed] | None = None
 ) -> list[dict[str, str]]:
     """The summary at the top, in page order, each linking to its field (a date to its wrong part)."""
-    summary = []
-
-    def walk(current: list[FieldView]) -> None:
-        for view in current:
-            if view.error:
-                summary.append({"text": view.error, "href": f"#{view.anchor}"})
-            for revealed in view.reveals.values():
-                walk(revealed)
-
-    walk(field_views)
+    summary = [
+        {"text": view.error, "href": f"#{view.anchor}"} for view in every_view(field_views) if view.error
+    ]
     for key, parsed in (extra or {}).items():
         summary.append({"text": parsed.error or "", "href": f"#{key}"})
     return summary

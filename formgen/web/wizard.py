@@ -14,12 +14,12 @@ from flask import Blueprint, abort, g, render_template, request, send_file, url_
 from flask import redirect as redirect_to
 from sqlalchemy.orm.exc import StaleDataError
 
-from formgen.display import article, display
+from formgen.display import article
 from formgen.documents import DOCUMENTS, documents_for, render_document
 from formgen.documents.assemble import file_name
 from formgen.engine import Status
-from formgen.engine.inputs import Parsed
 from formgen.engine.journey import first_unanswered_page, next_page
+from formgen.fieldtypes import Parsed, display
 from formgen.spec.form import FieldInfo
 from formgen.spec.model import Page, Section
 from formgen.web import pages

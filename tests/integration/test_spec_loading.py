@@ -65,7 +65,7 @@ def test_i6_the_census_factor_codes_are_the_outcomes_choice_list(form):
 
 
 def test_every_required_field_has_a_govuk_message(form):
-    from formgen.engine.values import missing_message
+    from formgen.fieldtypes import missing_message
 
     for info in form.fields.values():
         if info.field.required or info.field.required_if:
