@@ -11,6 +11,7 @@ import click
 
 from formgen.check import check_everything
 from formgen.documents import DOCUMENTS, NoSuchDocument, TemplateError, TemplateStore, write_documents
+from formgen.engine import casefile
 from formgen.engine.casefile import answer_problems, load_case
 from formgen.settings import Settings
 from formgen.spec import SpecError, load_spec
@@ -98,6 +99,8 @@ def render(
         _fail([str(problem) for problem in error.problems])
     except (TemplateError, NoSuchDocument, KeyError) as error:
         _fail(str(error).strip("'\""))
+    if not case.children:
+        _fail(f"case {case.reference} has no children yet, so it has no documents")
     for path in paths:
         click.echo(path)
 
@@ -112,6 +115,18 @@ def example(settings: Settings, name: str, out: Path | None) -> None:
     if name not in available:
         _fail(f"no example {name!r}; choose from: {', '.join(available)}")
     text = (settings.examples_dir / f"{name}.json").read_text(encoding="utf-8")
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(out)
+
+
+@main.command("case-schema")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write here instead of stdout.")
+def case_schema(out: Path | None) -> None:
+    """The JSON Schema of a case file (published as docs/case-file.schema.json)."""
+    text = json.dumps(casefile.case_schema(), indent=2, ensure_ascii=False) + "\n"
     if out is None:
         click.echo(text, nl=False)
     else:

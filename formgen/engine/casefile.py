@@ -1,4 +1,8 @@
-"""Case files: a household, its children and their answers, as JSON (for examples, import and export)."""
+"""Case files: a household, its children and their answers, as JSON (for examples, import and export).
+
+Their shape is published as docs/case-file.schema.json (`formgen case-schema` writes it); older
+formats are converted on reading (formgen.engine.case_formats).
+"""
 
 from __future__ import annotations
 
@@ -8,33 +12,65 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AllowInfNan,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
+from formgen.display import clean_text
 from formgen.engine.assessment import Assessment
+from formgen.engine.case_formats import FORMAT, FormatError, upgraded
 from formgen.fieldtypes import Invalid, typed_value
 from formgen.spec.form import FieldInfo, FormSpec
 from formgen.spec.problems import Problem, SpecError, describe_path
 
-FORMAT = "formgen-case/1"
 ItemId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+Reference = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+# An answer as JSON holds it: what each field type stores (docs/form-specs.md), null for none.
+Scalar = StrictStr | StrictBool | StrictInt | Annotated[float, AllowInfNan(False)] | None
+ItemAnswers = dict[StrictStr, Scalar | list[StrictStr]]
+Answers = dict[StrictStr, Scalar | list[StrictStr] | list[ItemAnswers]]
+
+
+def _clean(value: Any) -> Any:
+    """Answers as the pages would have saved them: text without control characters (see clean_text)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    return value
 
 
 class ChildRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: ItemId
-    answers: dict[str, Any] = Field(default_factory=dict)
+    answers: Answers = Field(default_factory=dict)
+
+    _clean_answers = field_validator("answers", mode="after")(_clean)
 
 
 class CaseFile(BaseModel):
     """One household's case: shared household answers and one record of answers per child (B1)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", title="formgen case file")
 
-    format: Literal["formgen-case/1"] = FORMAT
-    reference: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    household: dict[str, Any] = Field(default_factory=dict)
-    children: list[ChildRecord] = Field(min_length=1)
+    format: Literal[FORMAT] = FORMAT  # type: ignore[valid-type] - a constant, which Literal takes
+    reference: Reference
+    household: Answers = Field(default_factory=dict)
+    children: list[ChildRecord] = Field(default_factory=list)
+
+    _clean_household = field_validator("household", mode="after")(_clean)
 
     def child(self, child_id: str) -> ChildRecord:
         for child in self.children:
@@ -54,16 +90,48 @@ def load_case(path: Path) -> CaseFile:
     """Read a case file; a problem is reported with the file and the place in it."""
     label = str(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return parse_case(path.read_bytes(), label)
     except FileNotFoundError:
         raise SpecError([Problem(label, None, "", "file not found")]) from None
+    except OSError as error:
+        raise SpecError([Problem(label, None, "", f"cannot read: {error.strerror}")]) from None
+
+
+def parse_case(content: bytes, label: str) -> CaseFile:
+    """A case file from its bytes, converted from an older format; every problem located in `label`."""
+    try:
+        data = json.loads(content.decode("utf-8"), parse_constant=_not_json)
+    except UnicodeDecodeError as error:
+        line = content[: error.start].count(b"\n") + 1
+        raise SpecError([Problem(label, line, "", "not UTF-8 text: save the file as UTF-8")]) from None
     except json.JSONDecodeError as error:
         raise SpecError([Problem(label, error.lineno, "", f"not valid JSON: {error.msg}")]) from None
+    except RecursionError:
+        raise SpecError([Problem(label, None, "", "not a case file: nested too deeply")]) from None
+    if not isinstance(data, dict):
+        raise SpecError([Problem(label, 1, "", "not a case file: expected a JSON object")])
     try:
-        return CaseFile.model_validate(data)
+        return CaseFile.model_validate(upgraded(data))
+    except FormatError as error:
+        raise SpecError([Problem(label, None, "format", str(error))]) from None
     except ValidationError as error:
         problems = [Problem(label, None, describe_path(item["loc"]), item["msg"]) for item in error.errors()]
         raise SpecError(problems) from None
+
+
+def _not_json(constant: str) -> Any:
+    # Python reads NaN and Infinity, which JSON (and PostgreSQL) do not allow.
+    raise json.JSONDecodeError(f"{constant} is not a JSON value", constant, 0)
+
+
+def case_schema() -> dict[str, Any]:
+    """The JSON Schema of today's case file, as docs/case-file.schema.json publishes it."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **CaseFile.model_json_schema(),
+        "description": f"A household's case in {FORMAT}: shared household answers and each child's answers, "
+        "keyed by the form's field ids (docs/form-specs.md). formgen converts older formats on import.",
+    }
 
 
 def answer_problems(form: FormSpec, case: CaseFile, label: str) -> list[Problem]:

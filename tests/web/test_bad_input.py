@@ -140,3 +140,24 @@ def test_control_characters_typed_or_pasted_are_stripped_before_saving(app, clie
     )
     assert response.status_code == 302
     assert household(app, example_case)["referral_source"] == "Head teacher at\nHilltop"
+
+
+def test_a_case_with_no_children_yet_exports_as_a_case_file_that_imports_again(app, client):
+    from formgen.engine.casefile import parse_case
+    from formgen.web.commands import import_case
+    from tests.web.conftest import EMAIL
+    from tests.web.test_wizard import REFERRAL
+
+    location = submit(client, "/cases/new", REFERRAL).headers["Location"]
+    reference = location.split("/")[2]
+    case_page = client.get(f"/cases/{reference}").get_data(as_text=True)
+    assert f"/cases/{reference}/case-file.json" in case_page  # the case page offers the link
+    response = client.get(f"/cases/{reference}/case-file.json")
+    assert response.status_code == 200
+    case = parse_case(response.data, "export")
+    assert (case.reference, case.children) == (reference, [])
+    assert case.household["referral_reason"] == REFERRAL["referral_reason"]
+    with app.app_context():
+        db.session.delete(db.session.scalar(db.select(Case).where(Case.reference == reference)))
+        db.session.commit()
+    assert import_case(app, case, EMAIL, "export") == reference

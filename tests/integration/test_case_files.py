@@ -1,0 +1,109 @@
+"""The case file format: its published JSON Schema, older versions converted, damaged files located."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft202012Validator
+
+from formgen.cli import main
+from formgen.engine.case_formats import FORMAT
+from formgen.engine.casefile import case_schema, load_case, parse_case
+from formgen.settings import PROJECT_ROOT
+from formgen.spec import SpecError
+from tests.support import EXAMPLES
+
+SCHEMA_FILE = PROJECT_ROOT / "docs" / "case-file.schema.json"
+FORMAT_1 = PROJECT_ROOT / "tests" / "data" / "case_files" / "format-1.json"
+
+
+def problems_of(content: bytes) -> list[str]:
+    with pytest.raises(SpecError) as raised:
+        parse_case(content, "case.json")
+    return [str(problem) for problem in raised.value.problems]
+
+
+def test_the_published_schema_is_the_one_formgen_reads():
+    published = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert published == case_schema(), "run: formgen case-schema --out docs/case-file.schema.json"
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
+def test_every_example_fits_the_published_schema(path):
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    errors = list(Draft202012Validator(schema).iter_errors(json.loads(path.read_text(encoding="utf-8"))))
+    assert errors == []
+
+
+def test_the_schema_refuses_what_formgen_refuses():
+    validator = Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+    good = {"format": FORMAT, "reference": "EX-1", "household": {"seen": True}, "children": []}
+    assert validator.is_valid(good)
+    for bad in (
+        {**good, "format": "formgen-case/1"},  # older files are converted by formgen, not valid as they are
+        {**good, "reference": "EX/1"},  # a reference stands in web addresses
+        {**good, "household": {"when": {"day": 3}}},  # no answer is a JSON object
+        {**good, "unknown": 1},
+    ):
+        assert not validator.is_valid(bad), bad
+
+
+def test_a_format_1_file_is_converted_on_reading():
+    old = json.loads(FORMAT_1.read_text(encoding="utf-8"))
+    assert old["format"] == "formgen-case/1"
+    case = load_case(FORMAT_1)
+    assert case.format == FORMAT
+    assert case.household == old["household"]
+    assert [child.answers for child in case.children] == [child["answers"] for child in old["children"]]
+
+
+def test_a_file_from_a_newer_formgen_is_refused_with_a_message():
+    newer = json.dumps({"format": "formgen-case/3", "reference": "EX-1", "children": []}).encode()
+    assert problems_of(newer) == [
+        "case.json: format: this case file was written by a newer formgen (formgen-case/3): "
+        f"this one reads formgen-case/1 to {FORMAT}"
+    ]
+    assert "format must be" in problems_of(b'{"format": "something else", "reference": "EX-1"}')[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b'{"format": "formgen-case/2",\n "reference": "caf\xe9"}', "case.json:2: not UTF-8 text"),
+        (b'{"format": "formgen-case/2", "reference": "EX-1", "household": {"n": NaN}}', "NaN is not a JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'["a list"]', "expected a JSON object"),
+        (b'{"format": "formgen-case/2", "reference": "EX-1", "household": {"n": Infinity}}', "Infinity"),
+    ],
+)
+def test_a_damaged_file_is_a_located_problem(content, expected):
+    assert any(expected in problem for problem in problems_of(content))
+
+
+def test_control_characters_in_answers_are_cleaned_on_reading():
+    content = json.dumps(
+        {
+            "format": FORMAT,
+            "reference": "EX-1",
+            "household": {"referral_reason": "Seen\x00 at school\x0bby her teacher"},
+            "children": [{"id": "child-a", "answers": {"child_name": "Ada\x07 Example"}}],
+        }
+    ).encode()
+    case = parse_case(content, "case.json")
+    assert case.household["referral_reason"] == "Seen at school\nby her teacher"
+    assert case.children[0].answers["child_name"] == "Ada Example"
+
+
+def test_a_directory_where_the_case_file_should_be_is_a_message(tmp_path):
+    with pytest.raises(SpecError) as raised:
+        load_case(tmp_path)
+    assert str(raised.value) == f"{tmp_path}: cannot read: Is a directory"
+
+
+def test_case_schema_command_prints_the_schema():
+    result = CliRunner().invoke(main, ["case-schema"])
+    assert result.exit_code == 0
+    assert json.loads(result.output) == case_schema()
