@@ -1,28 +1,34 @@
 """The field ids that formgen's code reads by name: everything else is driven by the spec alone.
 
-Essential fields must exist with the given type and scope, and an overlay cannot hide them: the
-timescale and the documents are built from them. The others are read when present.
+Each is declared here once, with the type and scope the code expects, and `formgen check` (the loader)
+checks them all, so an overlay that hides, moves or retypes one is told so rather than silently
+breaking a page or a document. Essential fields must exist and cannot be hidden: the timescale, the
+new-case and new-child pages and the documents are built from them. The others are read when present.
+An item's field is named "group.field".
 """
 
-REFERRAL_DATE = "referral_date"
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Known:
+    type: str
+    scope: str  # "household" or "child"
+    essential: bool = False
+    read_by: str = ""  # what reads it, for the message an author sees
+
+
+REFERRAL_DATE = "referral_date"  # its page is the new-case page
 START_DATE = "assessment_start_date"
-CHILD_NAME = "child_name"
+CHILD_NAME = "child_name"  # its page is the new-child page
 UNBORN = "unborn"
 DATE_OF_BIRTH = "child_date_of_birth"
 EXPECTED_DELIVERY = "expected_delivery_date"
 COMPLETION_DATE = "completion_date"
+HOUSEHOLD_MEMBERS = "household_members"  # its page follows the new-case page
 
-ESSENTIAL: dict[str, tuple[str, str]] = {
-    REFERRAL_DATE: ("date", "household"),
-    START_DATE: ("date", "child"),
-    CHILD_NAME: ("text", "child"),
-    UNBORN: ("yes_no", "child"),
-    DATE_OF_BIRTH: ("date", "child"),
-    EXPECTED_DELIVERY: ("date", "child"),
-    COMPLETION_DATE: ("date", "child"),
-}
-
-# Read by the documents when the form has them.
 LATE_REASON = "late_reason"
 LEGAL_BASIS = "legal_basis"
 WORKER_NAME = "lead_practitioner_name"
@@ -42,3 +48,45 @@ APPROVAL_REASONING = "approval_reasoning"
 PLAN_WHAT = "service"
 PLAN_WHO = "by_whom"
 PLAN_WHEN = "review_date"
+
+_TIMESCALE = "the timescale"
+_RECORD = "the record"
+_CHILD = "the child's version"
+
+KNOWN: dict[str, Known] = {
+    REFERRAL_DATE: Known("date", "household", essential=True, read_by="the timescale and the new-case page"),
+    HOUSEHOLD_MEMBERS: Known("group", "household", essential=True, read_by="the new-case journey"),
+    CHILD_NAME: Known(
+        "text", "child", essential=True, read_by="every page and document, and the new-child page"
+    ),
+    START_DATE: Known("date", "child", essential=True, read_by="the timescale and the task list"),
+    UNBORN: Known("yes_no", "child", essential=True, read_by=_TIMESCALE),
+    DATE_OF_BIRTH: Known("date", "child", essential=True, read_by="the child's age"),
+    EXPECTED_DELIVERY: Known("date", "child", essential=True, read_by=_TIMESCALE),
+    COMPLETION_DATE: Known("date", "child", essential=True, read_by=_TIMESCALE),
+    LATE_REASON: Known("long_text", "child", read_by=_RECORD),
+    LEGAL_BASIS: Known("single_choice", "child", read_by=_RECORD),
+    WORKER_NAME: Known("text", "household", read_by="the documents"),
+    WORKER_ROLE: Known("single_choice", "household", read_by="the documents"),
+    WORKER_PHONE: Known("text", "household", read_by="the documents"),
+    CHILD_SEEN: Known("yes_no", "child", read_by="the list of children in the record"),
+    CHILD_VISITS: Known("group", "child", read_by=_CHILD),
+    OUTCOMES: Known("multiple_choice", "child", read_by=_CHILD),
+    OUTCOME_FOR_CHILD: Known("long_text", "child", read_by=_CHILD),
+    PLAN_OF_ACTION: Known("group", "child", read_by=_CHILD),
+    f"{PLAN_OF_ACTION}.{PLAN_WHAT}": Known("text", "child", read_by=_CHILD),
+    f"{PLAN_OF_ACTION}.{PLAN_WHO}": Known("text", "child", read_by=_CHILD),
+    f"{PLAN_OF_ACTION}.{PLAN_WHEN}": Known("date", "child", read_by=_CHILD),
+    REVIEW_DECISION: Known("single_choice", "child", read_by=_RECORD),
+    APPROVER: Known("text", "child", read_by=_RECORD),
+    AUTHORISATION_DATE: Known("date", "child", read_by=_RECORD),
+    APPROVAL_REASONING: Known("long_text", "child", read_by=_RECORD),
+}
+
+# Pages a journey opens by the field they hold. The new-case page is asked before the case exists and
+# the new-child page before the child does, so neither may hold a list or hang on a show_if; the
+# people page follows the new-case page.
+NEW_CASE_PAGE = REFERRAL_DATE
+NEW_CHILD_PAGE = CHILD_NAME
+PEOPLE_PAGE = HOUSEHOLD_MEMBERS
+STANDALONE_PAGES = (NEW_CASE_PAGE, NEW_CHILD_PAGE)

@@ -147,7 +147,7 @@ class _Checker:
             self.check_field(info)
         self.compile_conditions()
         self.check_cycles()
-        self.check_essentials()
+        self.check_known()
         if self.problems:
             raise SpecError(self.problems)
 
@@ -355,17 +355,31 @@ class _Checker:
         for info in self.form.fields.values():
             visit(info, [])
 
-    def check_essentials(self) -> None:
-        for field_id, (type_name, scope) in known_fields.ESSENTIAL.items():
-            info = self.form.fields.get(field_id)
+    def check_known(self) -> None:
+        """Every field the code reads by name has the type and scope it expects (known_fields)."""
+        overlay = f"{AUTHORITIES}/{self.form.authority_id}.yaml"
+        for key, known in known_fields.KNOWN.items():
+            info = self.form.fields.get(key)
             if info is None:
-                self.problems.append(Problem("form_specs", None, "", f"the form needs a field {field_id!r}"))
-            elif info.field.type != type_name or info.section.scope != scope:
-                self.fail(info.origin, f"{field_id!r} must be a {type_name} field in a {scope} section")
-            elif info.field.hidden:
-                overlay = f"{AUTHORITIES}/{self.form.authority_id}.yaml"
+                if known.essential:
+                    message = f"the form needs a field {key!r}: it is read by {known.read_by}"
+                    self.problems.append(Problem("form_specs", None, "", message))
+            elif info.field.type != known.type or info.section.scope != known.scope:
+                wanted = f"a {known.type} field in a {known.scope} section"
+                self.fail(info.origin, f"{key!r} must be {wanted}: it is read by {known.read_by}")
+            elif info.field.hidden and known.essential:
                 self.problems.append(
-                    Problem(overlay, None, "", f"{field_id!r} cannot be hidden: formgen needs it")
+                    Problem(overlay, None, "", f"{key!r} cannot be hidden: it is read by {known.read_by}")
+                )
+        for key in known_fields.STANDALONE_PAGES:
+            info = self.form.fields.get(key)
+            if info is None:
+                continue
+            if info.page.id in self.form.page_conditions or any(f.type == "group" for f in info.page.fields):
+                self.fail(
+                    info.origin,
+                    f"the page of {key!r} is asked on its own, before the case or child exists: "
+                    "it cannot have a show_if or hold a list",
                 )
 
 

@@ -9,6 +9,8 @@ from datetime import date
 from flask import Blueprint, abort, g, redirect, render_template, request, send_file, url_for
 
 from formgen.engine import Assessment, Status
+from formgen.spec import known_fields as known
+from formgen.spec.model import Page, Section
 from formgen.web import pages
 from formgen.web.extensions import db
 from formgen.web.models import Case, Child
@@ -19,17 +21,15 @@ from formgen.web.services import services
 blueprint = Blueprint("cases", __name__)
 blueprint.before_request(require_sign_in)  # every page here shows a child's data
 
-REFERRAL_PAGE = ("case", 0)  # the first page of the case section: when, from whom, why
-CHILD_PAGE = ("child", 0)  # the first page of a child's assessment: who they are and the start date
-
 
 def _name(case: Case, child: Child) -> str:
     return Assessment(services().form, case.household, child.answers, today=date.today()).child_name
 
 
-def _page(place: tuple[str, int]):
-    section = services().form.section(place[0])
-    return section, section.pages[place[1]]
+def _page(field_id: str) -> tuple[Section, Page]:
+    """The section and page that ask a field the code reads by name (checked when the spec loads)."""
+    info = services().form.info(field_id)
+    return info.section, info.page
 
 
 # --- home ----------------------------------------------------------------------------------------
@@ -88,7 +88,7 @@ def _new_reference() -> str:
 @blueprint.route("/cases/new", methods=["GET", "POST"])
 def new_case():
     form = services().form
-    section, page = _page(REFERRAL_PAGE)
+    section, page = _page(known.NEW_CASE_PAGE)
     infos = pages.page_fields(form, page)
     before = Assessment(form, {}, None, today=date.today())
     context = {"caption": "New case", "title": page.title, "back": url_for("cases.home")}
@@ -103,14 +103,14 @@ def new_case():
     case = Case(reference=_new_reference(), owner_id=g.user.id, household=answers)
     db.session.add(case)
     db.session.commit()
-    people = form.info("household_members").page.id
+    people = form.info(known.PEOPLE_PAGE)
     return redirect(
         url_for(
             "wizard.question",
             reference=case.reference,
             key=None,
-            section_id="case",
-            page_id=people,
+            section_id=people.section.id,
+            page_id=people.page.id,
             then="children",
         )
     )
@@ -171,7 +171,7 @@ def children(reference: str):
 def new_child(reference: str):
     current = owned_case(reference)
     form = services().form
-    section, page = _page(CHILD_PAGE)
+    section, page = _page(known.NEW_CHILD_PAGE)
     infos = pages.page_fields(form, page)
     before = Assessment(form, current.household, {}, today=date.today())
     context = {

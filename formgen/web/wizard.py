@@ -20,6 +20,7 @@ from formgen.documents.assemble import file_name
 from formgen.engine import Status
 from formgen.engine.journey import first_unanswered_page, next_page
 from formgen.fieldtypes import Parsed, display
+from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo
 from formgen.spec.model import Page, Section
 from formgen.web import pages
@@ -112,6 +113,7 @@ def task_list(reference: str, key: str):
         assessment=assessment,
         tasks=tasks,
         timescale=assessment.timescale(),  # as at completion once completed, else today
+        started=assessment.value(known.START_DATE),
         documents=documents,
     )
 

@@ -160,7 +160,9 @@ def test_a_bad_change_is_named_with_its_line(overlay, changes, message):
 
 
 def test_an_overlay_cannot_hide_a_field_the_timescale_needs(overlay):
-    with pytest.raises(SpecError, match="'referral_date' cannot be hidden: formgen needs it"):
+    with pytest.raises(
+        SpecError, match="'referral_date' cannot be hidden: it is read by the timescale and the new-case page"
+    ):
         overlay("  - hide: {field: referral_date}\n")
 
 
