@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from formgen.check import check_everything
+from formgen.dates import OutOfRange, checked
 from formgen.documents import DOCUMENTS, NoSuchDocument, TemplateError, TemplateStore, write_documents
 from formgen.engine import casefile
 from formgen.engine.casefile import answer_problems, load_case
@@ -24,7 +25,9 @@ def _date(_context: click.Context, _parameter: click.Parameter, value: str | Non
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        return checked(date.fromisoformat(value))
+    except OutOfRange as error:
+        raise click.BadParameter(str(error)) from None
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date like 2025-03-14") from None
 
@@ -136,25 +139,39 @@ def case_schema(out: Path | None) -> None:
 
 @main.command()
 @click.option("--referral", required=True, callback=_date, help="Referral date (day 0), YYYY-MM-DD.")
-@click.option("--nation", type=click.Choice(NATIONS), default="ENG", show_default=True)
+@click.option(
+    "--nation",
+    type=click.Choice(NATIONS),
+    help="Count this nation's bank holidays (default: the authority's).",
+)
 @click.option("--expected-delivery", callback=_date, help="Pre-birth: the expected delivery date.")
 @click.option(
-    "--closure", "closures", multiple=True, callback=_dates, help="A local closure day (repeatable)."
+    "--closure",
+    "closures",
+    multiple=True,
+    callback=_dates,
+    help="A closure day besides the authority's (repeatable).",
 )
 @click.option(
     "--on", "on", callback=_date, help="Report working days used and left on this date (default today)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@click.pass_obj
 def timescales(
+    settings: Settings,
     referral: date,
-    nation: str,
+    nation: str | None,
     expected_delivery: date | None,
     closures: tuple[date, ...],
     on: date | None,
     as_json: bool,
 ) -> None:
-    """The 45-working-day timescale of an assessment (C2, C3)."""
-    calendar = WorkingCalendar(nation, frozenset(closures))
+    """The 45-working-day timescale of an assessment (C2, C3), by the authority's nation and closure days."""
+    try:
+        form = load_spec(settings.spec_dir, settings.authority)
+    except SpecError as error:
+        _fail([str(problem) for problem in error.problems])
+    calendar = WorkingCalendar(nation or form.authority.nation, form.closure_days() | set(closures))
     timescale = assessment_timescale(
         referral, calendar, on=on or date.today(), expected_delivery_date=expected_delivery
     )

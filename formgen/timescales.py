@@ -3,27 +3,36 @@
 The procedure gives 45 working days "from the point of referral". Convention here: the referral
 date is day 0 and the due date is the 45th working day after it. For an unborn child the
 assessment must also be complete at least 4 weeks before the expected delivery date.
+
+Every date the calendar is given must be one formgen accepts (`formgen.dates`), or it raises
+`OutOfRange`. A date it works out may lie just outside that range (the due date of a referral on
+31 December 2100 is in 2101), still far from the limits of `datetime`. Working days are counted
+by weekday arithmetic less a sorted table of the closed weekdays of each year the span touches, so
+the cost grows with the years spanned, never with the days.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
 
+from formgen.dates import EARLIEST, LATEST, checked
+
 NATIONS: tuple[str, ...] = ("ENG", "WLS", "SCT", "NIR")
 ASSESSMENT_WORKING_DAYS = 45
 PRE_BIRTH_DAYS_BEFORE_DELIVERY = 28
+# No two accepted dates are further apart, so no count of working days between them is larger.
+MOST_WORKING_DAYS = (LATEST - EARLIEST).days
 
 _RULE_WORKING_DAYS = f"{ASSESSMENT_WORKING_DAYS} working days after the referral"
 _RULE_PRE_BIRTH = "4 weeks before the expected delivery date"
 
-_ONE_DAY = timedelta(days=1)
 
-
-@lru_cache(maxsize=512)  # 4 nations x any plausible span of years
+@lru_cache(maxsize=1024)  # 4 nations x the 201 years of the accepted range, with room
 def _bank_holidays(nation: str, year: int) -> frozenset[date]:
     """Bank holidays of one nation in one year, one-off days included.
 
@@ -33,6 +42,35 @@ def _bank_holidays(nation: str, year: int) -> frozenset[date]:
     """
     # subdiv is required: without it Easter Monday and the August bank holiday are missing.
     return frozenset(holidays.country_holidays("GB", subdiv=nation, years=year))
+
+
+@lru_cache(maxsize=4096)  # a few calendars (one per overlay) x the years they are asked about
+def _closed_weekdays(calendar: WorkingCalendar, year: int) -> tuple[int, ...]:
+    """The Mondays to Fridays of one year that are not working days for `calendar`, as sorted weekday numbers.
+
+    A set first, so a closure day that is also a bank holiday is one closed day, not two; weekends
+    are left out because weekday numbers never count them. Immutable and cached per calendar and
+    year, for the same reason as `_bank_holidays`.
+    """
+    closures = {day for day in calendar.closure_days if day.year == year}
+    closed = _bank_holidays(calendar.nation, year) | closures
+    return tuple(sorted(_weekday_number(day) for day in closed if day.weekday() < 5))
+
+
+def _weekday_number(day: date) -> int:
+    """Mondays to Fridays from 1 January of year 1 (a Monday, ordinal 1) up to and including `day`.
+
+    Each weekday has a number of its own; a Saturday or Sunday shares the number of the Friday before.
+    """
+    weeks, rest = divmod(day.toordinal(), 7)
+    return 5 * weeks + min(rest, 5)
+
+
+def _weekday(number: int) -> date:
+    """The Monday to Friday with this weekday number."""
+    weeks, rest = divmod(number, 5)
+    # The 5th weekday of a week is its Friday, two days before the week's last ordinal.
+    return date.fromordinal(7 * weeks + rest if rest else 7 * weeks - 2)
 
 
 @dataclass(frozen=True)
@@ -46,10 +84,11 @@ class WorkingCalendar:
         if self.nation not in NATIONS:
             raise ValueError(f"Unknown nation {self.nation!r}: expected one of {', '.join(NATIONS)}")
         # Accept any iterable of dates but keep the calendar hashable and immutable.
-        object.__setattr__(self, "closure_days", frozenset(self.closure_days))
+        object.__setattr__(self, "closure_days", frozenset(map(checked, self.closure_days)))
 
     def is_working_day(self, day: date) -> bool:
         """Not a weekend, not a bank holiday of the nation, not a local closure day."""
+        checked(day)
         return (
             day.weekday() < 5
             and day not in self.closure_days
@@ -58,24 +97,53 @@ class WorkingCalendar:
 
     def add_working_days(self, start: date, days: int) -> date:
         """The `days`-th working day after `start`; `start` itself is day 0 whatever it is."""
-        if days < 0:
-            raise ValueError(f"days must not be negative, got {days}")
-        day = start
-        while days:
-            day += _ONE_DAY
-            if self.is_working_day(day):
-                days -= 1
-        return day
+        checked(start)
+        if not 0 <= days <= MOST_WORKING_DAYS:
+            raise ValueError(f"days must be between 0 and {MOST_WORKING_DAYS}, got {days}")
+        if days == 0:
+            return start
+        # Count weekdays, then move on one for each closed weekday passed on the way: once the
+        # next closed weekday lies beyond it, the answer is a working day.
+        origin = _weekday_number(start)
+        answer = origin + days
+        year = start.year
+        while year <= _weekday(answer).year:
+            table = _closed_weekdays(self, year)
+            for closed in table[bisect_right(table, origin) :]:
+                if closed > answer:
+                    return _weekday(answer)
+                answer += 1
+            year += 1
+        return _weekday(answer)
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after `start` up to and including `end`; 0 when `end` is not after `start`."""
-        count = 0
-        day = start + _ONE_DAY
-        while day <= end:
-            if self.is_working_day(day):
-                count += 1
-            day += _ONE_DAY
-        return count
+        return self._working_days_between(checked(start), checked(end))
+
+    def _working_days_between(self, start: date, end: date) -> int:
+        """As `working_days_between`, without the range check: `end` may be a worked-out due date."""
+        if end <= start:
+            return 0
+        low, high = _weekday_number(start), _weekday_number(end)
+        closed = 0
+        for year in range(start.year, end.year + 1):
+            table = _closed_weekdays(self, year)
+            closed += bisect_right(table, high) - bisect_right(table, low)
+        return high - low - closed
+
+    def _working_day_on_or_before(self, day: date) -> date:
+        """`day` if it is a working day, else the last one before it; `day` may lie before the range."""
+        # The weekday on or before `day`, then back one for each closed weekday it lands on.
+        answer = _weekday_number(day)
+        year = day.year
+        while year >= _weekday(answer).year:
+            table = _closed_weekdays(self, year)
+            for closed in reversed(table[: bisect_right(table, answer)]):
+                if closed < answer:
+                    return _weekday(answer)
+                answer -= 1
+            year -= 1
+        return _weekday(answer)
 
 
 @dataclass(frozen=True)
@@ -109,9 +177,9 @@ def due_date(
         return due, _RULE_WORKING_DAYS
     # "At least 4 weeks before" delivery: if that day is not a working day the work must be
     # done by the last working day before it, never the next one.
-    pre_birth = expected_delivery_date - timedelta(days=PRE_BIRTH_DAYS_BEFORE_DELIVERY)
-    while not calendar.is_working_day(pre_birth):
-        pre_birth -= _ONE_DAY
+    pre_birth = calendar._working_day_on_or_before(
+        checked(expected_delivery_date) - timedelta(days=PRE_BIRTH_DAYS_BEFORE_DELIVERY)
+    )
     # On a tie the ordinary rule is reported: the pre-birth rule changed nothing.
     if pre_birth < due:
         return pre_birth, _RULE_PRE_BIRTH
@@ -133,7 +201,8 @@ def assessment_timescale(
         due_date=due,
         due_rule=rule,
         working_days_used=calendar.working_days_between(referral_date, on),
-        working_days_left=calendar.working_days_between(on, due),
+        # The due date is worked out, so it may lie after the accepted range: count to it unchecked.
+        working_days_left=calendar._working_days_between(on, due),
         overdue=on > due,
         expected_delivery_date=expected_delivery_date,
     )

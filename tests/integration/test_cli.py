@@ -55,10 +55,64 @@ def test_timescales_reports_days_used_and_left_on_a_date():
     assert figures["overdue"] is False
 
 
-def test_timescales_refuses_a_bad_date_with_a_clear_message():
-    result = CliRunner().invoke(main, ["timescales", "--referral", "2025-02-30", "--json"])
+@pytest.mark.parametrize("value", ["2025-02-30", "30/02/2025"])
+def test_timescales_refuses_a_bad_date_with_a_clear_message(value):
+    result = CliRunner().invoke(main, ["timescales", "--referral", value, "--json"])
     assert result.exit_code == 2
-    assert "'2025-02-30' is not a date like 2025-03-14" in result.output
+    assert f"{value!r} is not a date like 2025-03-14" in result.output
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["--referral", "9999-12-31"],  # overflowed
+        ["--referral", "2025-04-14", "--on", "0001-01-01"],  # counted 740,000 days one at a time
+        ["--referral", "2025-04-14", "--expected-delivery", "2101-01-01"],
+        ["--referral", "2025-04-14", "--closure", "1899-12-31"],
+    ],
+    ids=lambda arguments: arguments[-2],
+)
+def test_timescales_refuses_a_date_outside_the_accepted_range(arguments):
+    option, value = arguments[-2:]
+    result = run("timescales", *arguments)
+    assert result.exit_code == 2
+    assert f"Invalid value for '{option}': {value} is not between 1 January 1900 and 31 December 2100" in (
+        result.output
+    )
+
+
+# Referral Tue 1 Dec 2026, England: 9 whole weeks -> Tue 2 Feb 2027; Fri 25 Dec, Mon 28 Dec (for Boxing
+# Day on a Saturday) and Fri 1 Jan are bank holidays -> Fri 5 Feb. The general overlay also closes
+# Tue 29 and Wed 30 Dec -> Tue 9 Feb; Kent and Medway closes no days.
+@pytest.mark.parametrize(
+    ("arguments", "due"),
+    [
+        (["timescales"], "2027-02-09"),
+        (["--authority", "kent-medway", "timescales"], "2027-02-05"),
+        (["timescales", "--closure", "2027-01-04"], "2027-02-10"),  # the overlay's days and this one
+    ],
+)
+def test_c2_timescales_counts_the_authority_closure_days_as_the_site_does(arguments, due):
+    result = run(*arguments, "--referral", "2026-12-01", "--json")
+    assert json.loads(result.output)["due_date"] == due
+
+
+def test_c2_timescales_counts_the_bank_holidays_of_the_authority_nation(project_copy):
+    path = project_copy.spec_dir / "authorities" / "general.yaml"
+    path.write_text(path.read_text().replace("nation: ENG", "nation: SCT", 1))
+    arguments = ["timescales", "--referral", "2024-12-20", "--json"]
+    # Scotland also closes on 2 January: one day later than England (the FIELD-NOTES check values).
+    assert json.loads(run(*arguments, env=environment(project_copy)).output)["due_date"] == "2025-02-27"
+    in_england = run(*arguments, "--nation", "ENG", env=environment(project_copy))
+    assert json.loads(in_england.output)["due_date"] == "2025-02-26"
+
+
+def test_timescales_names_the_place_of_a_broken_overlay(project_copy):
+    path = project_copy.spec_dir / "authorities" / "general.yaml"
+    path.write_text(path.read_text().replace("nation: ENG", "nation: England", 1))
+    result = run("timescales", "--referral", "2024-12-20", env=environment(project_copy))
+    assert result.exit_code == 1
+    assert "authorities/general.yaml:5: authority.nation: Input should be 'ENG'" in result.output
 
 
 def test_check_passes_on_the_shipped_files():

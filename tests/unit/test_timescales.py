@@ -6,8 +6,10 @@ from datetime import date
 
 import pytest
 
+from formgen.dates import EARLIEST, LATEST, OutOfRange
 from formgen.timescales import (
     ASSESSMENT_WORKING_DAYS,
+    MOST_WORKING_DAYS,
     NATIONS,
     PRE_BIRTH_DAYS_BEFORE_DELIVERY,
     Timescale,
@@ -150,6 +152,12 @@ def test_c2_closure_days_outside_the_window_change_nothing():
     assert due_date(CLOSURE_REFERRAL, calendar) == (DUE_WITHOUT_CLOSURES, WORKING_DAYS_RULE)
 
 
+def test_c2_closure_day_on_a_bank_holiday_is_not_counted_twice():
+    # Christmas Day is closed anyway; only Mon 29 Dec is lost as well: one day later, Fri 6 Feb 2026.
+    calendar = WorkingCalendar("ENG", frozenset({date(2025, 12, 25), date(2025, 12, 29)}))
+    assert due_date(CLOSURE_REFERRAL, calendar) == (date(2026, 2, 6), WORKING_DAYS_RULE)
+
+
 def test_closure_days_given_as_a_set_are_frozen_and_the_calendar_stays_hashable():
     calendar = WorkingCalendar("ENG", {date(2025, 12, 29)})
     assert isinstance(calendar.closure_days, frozenset)
@@ -191,6 +199,13 @@ def test_c3_pre_birth_date_on_a_closure_day_moves_back():
     # 28 Feb 2025 closed locally: delivery 28 Mar -> Fri 28 Feb closed -> Thu 27 Feb.
     calendar = WorkingCalendar("ENG", frozenset({date(2025, 2, 28)}))
     assert due_date(PB_REFERRAL, calendar, date(2025, 3, 28)) == (date(2025, 2, 27), PRE_BIRTH_RULE)
+
+
+def test_c3_pre_birth_date_moves_back_across_the_year_end():
+    # Delivery Mon 30 Jan 2023 - 28 days = Mon 2 Jan 2023, the New Year bank holiday; back past the
+    # weekend to Fri 30 Dec 2022, closed locally, so Thu 29 Dec. The 45-day date (Wed 8 Feb) is later.
+    calendar = WorkingCalendar("ENG", frozenset({date(2022, 12, 30)}))
+    assert due_date(date(2022, 12, 1), calendar, date(2023, 1, 30)) == (date(2022, 12, 29), PRE_BIRTH_RULE)
 
 
 def test_c3_tie_reports_the_working_day_rule():
@@ -273,6 +288,58 @@ def test_unknown_nation_raises_value_error_naming_it_and_the_allowed_values(nati
     assert repr(nation) in message
     for allowed in NATIONS:
         assert allowed in message
+
+
+# --- The accepted range (formgen.dates) ------------------------------------------------------------
+
+OUT_OF_RANGE = [date(1, 1, 1), date(1899, 12, 31), date(2101, 1, 1), date(9999, 12, 31)]
+PUBLIC_CALLS = {
+    "is_working_day": lambda day: ENG.is_working_day(day),
+    "add_working_days": lambda day: ENG.add_working_days(day, 45),
+    "working_days_between from": lambda day: ENG.working_days_between(day, REFERRAL),
+    "working_days_between to": lambda day: ENG.working_days_between(REFERRAL, day),
+    "due_date": lambda day: due_date(day, ENG),
+    "due_date delivery": lambda day: due_date(REFERRAL, ENG, day),
+    "assessment_timescale on": lambda day: assessment_timescale(REFERRAL, ENG, on=day),
+    "closure day": lambda day: WorkingCalendar("ENG", {day}),
+}
+
+
+@pytest.mark.parametrize("call", PUBLIC_CALLS.values(), ids=PUBLIC_CALLS)
+@pytest.mark.parametrize("day", OUT_OF_RANGE, ids=str)
+def test_a_date_outside_the_accepted_range_is_refused_naming_it(call, day):
+    # 9999-12-31 overflowed and 0001-01-01 made the day-by-day loops run millions of times.
+    with pytest.raises(
+        OutOfRange, match=f"^{day.isoformat()} is not between 1 January 1900 and 31 December 2100$"
+    ):
+        call(day)
+
+
+def test_the_first_and_last_accepted_dates_are_counted():
+    # Mon 1 Jan 1900 is day 0; Tue 2 to Fri 5 and Mon 8 Jan are the first five working days after it.
+    assert ENG.add_working_days(EARLIEST, 1) == date(1900, 1, 2)
+    assert ENG.working_days_between(EARLIEST, date(1900, 1, 8)) == 5
+    assert ENG.is_working_day(LATEST)  # Fri 31 Dec 2100
+
+
+def test_c2_due_date_of_the_last_accepted_referral_lies_after_the_range():
+    # Fri 31 Dec 2100 + 9 whole weeks = Fri 4 Mar 2101. The `holidays` package has no bank holidays after
+    # 2100, so only weekends count there. The due date is worked out, not given, so it is not refused.
+    assert due_date(LATEST, ENG) == (date(2101, 3, 4), WORKING_DAYS_RULE)
+    ts = assessment_timescale(LATEST, ENG, on=LATEST)
+    assert (ts.due_date, ts.working_days_used, ts.working_days_left) == (date(2101, 3, 4), 0, 45)
+
+
+def test_c3_pre_birth_date_of_the_first_accepted_delivery_lies_before_the_range():
+    # Mon 1 Jan 1900 - 28 days = Mon 4 Dec 1899, a working day.
+    assert due_date(EARLIEST, ENG, EARLIEST) == (date(1899, 12, 4), PRE_BIRTH_RULE)
+
+
+def test_add_working_days_refuses_more_days_than_the_range_holds():
+    with pytest.raises(ValueError, match=f"between 0 and {MOST_WORKING_DAYS}, got {MOST_WORKING_DAYS + 1}"):
+        ENG.add_working_days(EARLIEST, MOST_WORKING_DAYS + 1)
+    furthest = ENG.add_working_days(LATEST, MOST_WORKING_DAYS)  # far from datetime's limit of 9999
+    assert furthest > LATEST and furthest.weekday() < 5
 
 
 # --- JSON ----------------------------------------------------------------------------------------
