@@ -5,8 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
+from formgen import dates
 from formgen.fieldtypes import TYPE_KEYS, TYPES
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -16,6 +25,15 @@ FieldTypeName = Literal[tuple(TYPES)]  # the names in the one table of field typ
 DocumentKind = Literal["record", "plan", "child"]
 Scope = Literal["child", "household"]
 Nation = Literal["ENG", "WLS", "SCT", "NIR"]
+
+
+def _accepted(day: date) -> date:
+    if not dates.in_range(day):
+        raise ValueError(f"{day.isoformat()} is not {dates.RANGE_TEXT}")
+    return day
+
+
+AcceptedDate = Annotated[date, AfterValidator(_accepted)]
 
 
 class _Strict(BaseModel):
@@ -128,7 +146,7 @@ class Manifest(_Strict):
 class Authority(_Strict):
     name: Text
     nation: Nation = "ENG"
-    closure_days: list[date] = Field(default_factory=list)
+    closure_days: list[AcceptedDate] = Field(default_factory=list)
     phone: str = ""
     email: str = ""
     address: str = ""

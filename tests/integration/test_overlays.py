@@ -174,3 +174,21 @@ def test_an_added_field_with_a_broken_condition_is_located_in_the_overlay(overla
         )
     [problem] = raised.value.problems
     assert problem.file == "authorities/test.yaml" and "unknown field id 'maybe'" in problem.message
+
+
+def test_a_closure_day_outside_the_accepted_range_is_located_not_a_crash_later(tmp_path):
+    # The calendar refuses such a day, and every page builds one: the loader must refuse it first.
+    target = tmp_path / "form_specs"
+    shutil.copytree(SPEC_DIR, target)
+    (target / "authorities" / "test.yaml").write_text(
+        AUTHORITY.replace("[2025-12-29]", "[2025-12-29, 2199-12-29]"), encoding="utf-8"
+    )
+    with pytest.raises(SpecError) as raised:
+        load_spec(target, "test")
+    [problem] = raised.value.problems
+    assert (problem.file, problem.line, problem.place) == (
+        "authorities/test.yaml",
+        4,
+        "authority.closure_days[1]",
+    )
+    assert "2199-12-29 is not between 1 January 1900 and 31 December 2100" in problem.message
