@@ -208,9 +208,7 @@ class _Checker:
                         info.origin, f"exclusive choice {value!r} is not one of the choices", "exclusive"
                     )
         if field.choices_from is not None:
-            group = self.form.fields.get(field.choices_from)
-            if group is None or group.field.type != "group":
-                self.fail(info.origin, f"choices_from {field.choices_from!r} is not a group", "choices_from")
+            self.check_choices_from(info)
         if field.confidential_from is not None:
             self.check_confidential_from(info)
         if field.type == "group":
@@ -220,6 +218,16 @@ class _Checker:
         if field.chronology:
             names = {item.id for item in info.group.fields or []} if info.group else set()
             self.check_placeholders(info, field.chronology, names, "chronology")
+
+    def check_choices_from(self, info: FieldInfo) -> None:
+        name = info.field.choices_from
+        group = self.form.fields.get(name or "")
+        if group is None or group.field.type != "group":
+            self.fail(info.origin, f"choices_from {name!r} is not a group", "choices_from")
+        elif info.section.scope == "household" and group.section.scope == "child":
+            # Each child has their own items: a question answered once for the household cannot name them.
+            message = f"choices_from {name!r} is a list of each child's: a household question cannot offer it"
+            self.fail(info.origin, message, "choices_from")
 
     def check_confidential_from(self, info: FieldInfo) -> None:
         target = self.resolve(info.field.confidential_from or "", info)

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, g, redirect, render_template, request, send_
 from formgen.engine import Assessment, Status
 from formgen.spec import known_fields as known
 from formgen.spec.model import Page, Section
-from formgen.web import pages
+from formgen.web import pages, removals
 from formgen.web.extensions import db
 from formgen.web.models import Case, Child
 from formgen.web.pages import PageState, owned_case
@@ -213,9 +213,17 @@ def remove_child(reference: str, key: str):
         if answer == "no":
             return redirect(back)
         error = f"Select yes if you want to remove {name}"
-    return render_template(
-        "wizard/remove.html", name=name, error=error, version=current.version, back=back
-    ), (400 if error else 200)
+    effects = removals.child_effects(current, child)
+    page = render_template(
+        "wizard/remove.html",
+        name=name,
+        effects=effects,
+        exposures=[],
+        error=error,
+        version=current.version,
+        back=back,
+    )
+    return page, (400 if error else 200)
 
 
 @blueprint.route("/cases/<reference>/case-file.json")

@@ -232,32 +232,6 @@ def error_summary(
     return summary
 
 
-def without_item(form: FormSpec, answers: dict[str, Any], group_id: str, item_id: str) -> dict[str, Any]:
-    """The answers less one item of a list, and less every choice that named it ("confidential from")."""
-    pointing = [info for info in form.fields.values() if info.field.choices_from == group_id]
-
-    def unchosen(info: FieldInfo, value: Any) -> Any:
-        if info.field.type == "multiple_choice" and isinstance(value, list):
-            return [chosen for chosen in value if chosen != item_id] or None
-        return None if value == item_id else value
-
-    kept = dict(answers)
-    kept[group_id] = [item for item in kept.get(group_id) or [] if str(item.get("id")) != item_id]
-    for info in pointing:
-        if info.group is None and info.field.id in kept:
-            kept[info.field.id] = unchosen(info, kept[info.field.id])
-        elif info.group is not None and info.group.id in kept:
-            kept[info.group.id] = [
-                _drop_empty({**item, info.field.id: unchosen(info, item.get(info.field.id))})
-                for item in kept[info.group.id]
-            ]
-    return _drop_empty(kept)
-
-
-def _drop_empty(values: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in values.items() if value is not None}
-
-
 def merge(answers: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
     """Stored answers with the page's readable values; a cleared answer is removed, nothing else is lost."""
     merged = dict(answers)

@@ -19,11 +19,12 @@ from formgen.documents import DOCUMENTS, documents_for, render_document
 from formgen.documents.assemble import file_name
 from formgen.engine import Status
 from formgen.engine.journey import first_unanswered_page, next_page
+from formgen.engine.removal import HOUSEHOLD, Removal, plan_removal
 from formgen.fieldtypes import Parsed, display
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo
 from formgen.spec.model import Page, Section
-from formgen.web import pages
+from formgen.web import pages, removals
 from formgen.web.extensions import db
 from formgen.web.pages import PageState, Subject, owned_case
 from formgen.web.security import require_sign_in
@@ -371,20 +372,25 @@ def _render_item(found: _List, infos, assessment, values, index, state: PageStat
 
 @_route("/<section_id>/<page_id>/<group_id>/<item_id>/remove", methods=["GET", "POST"])
 def remove_item(reference: str, key: str | None, section_id: str, page_id: str, group_id: str, item_id: str):
-    """Remove an item from a list, once the person has confirmed it."""
+    """Remove an item from a list, once the person has confirmed it and seen what goes with it."""
     found = _load_list(reference, key, section_id, page_id, group_id)
     index = found.index_of(item_id)
     if index is None:
         abort(404)
-    name = pages.label_of(found.subject.assessment(services().form), found.group, found.items[index])
+    form = services().form
+    assessment = found.subject.assessment(form)
+    name = pages.label_of(assessment, found.group, found.items[index])
+    case = found.subject.case
+    plan = plan_removal(
+        form, case.household, {child.key: child.answers for child in case.children}, group_id, item_id, key
+    )
     error, status = None, 200
-    if request.method == "POST":
+    if request.method == "POST" and plan.allowed:
         answer = request.form.get("confirm")
         if answer == "no":
             return redirect_to(found.back())
         if answer == "yes":
-            remaining = pages.without_item(services().form, found.stored, group_id, item_id)
-            if _save(found.record, found.section, remaining):
+            if _save_removal(found, plan):
                 return redirect_to(found.back())
             status = 409  # the banner explains; nothing was removed
         else:
@@ -392,12 +398,32 @@ def remove_item(reference: str, key: str | None, section_id: str, page_id: str, 
     page = render_template(
         "wizard/remove.html",
         name=name,
+        effects=removals.effects(found.subject, name, plan),
+        exposures=removals.exposures(found.subject, plan),
         error=error,
         conflict=status == 409,
         version=found.record.version,
         back=found.back(),
     )
     return page, status
+
+
+def _save_removal(found: _List, plan: Removal) -> bool:
+    """Save every record the removal changes, if nobody saved the list since the page was opened."""
+    if request.form.get("version", type=int) != found.record.version:
+        return False
+    case = found.subject.case
+    for child_key, answers in plan.records.items():
+        if child_key is HOUSEHOLD:
+            case.household = answers
+        else:
+            case.child(child_key).answers = answers
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        return False
+    return True
 
 
 # --- check answers -------------------------------------------------------------------------------

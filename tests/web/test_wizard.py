@@ -626,17 +626,6 @@ def test_the_case_file_downloads_under_its_reference(client, example_case):
     assert response.headers["Content-Disposition"] == f"attachment; filename={example_case}.json"
 
 
-def test_removing_a_person_also_removes_the_choices_that_named_them(app, client, example_case):
-    members = household(app, example_case)["household_members"]
-    father = next(person for person in members if person["relationship"] == "father")
-    assert father["id"] in household(app, example_case)["household_address_confidential_from"]
-    remove = f"/cases/{example_case}/household/case/household/household_members/{father['id']}/remove"
-    assert submit(client, remove, {"confirm": "yes"}).status_code == 302
-    after = household(app, example_case)
-    assert father["id"] not in json.dumps(after)  # no list, choice or item still names him
-    assert len(after["household_members"]) == len(members) - 1
-
-
 def test_a_removal_from_a_stale_page_is_refused_and_removes_nothing(app, client, example_case):
     from tests.web.conftest import form_token, sign_in
 
