@@ -63,8 +63,8 @@ def _register_template_helpers(app: Flask) -> None:
 
     from formgen.display import article, format_day
     from formgen.web.fields import params
+    from formgen.web.links import url
     from formgen.web.pages import task_status
-    from formgen.web.wizard import url
 
     def field_params(view):
         return params(view, get_template_attribute("macros/fields.html", "field"))

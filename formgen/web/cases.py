@@ -10,11 +10,11 @@ from flask import Blueprint, abort, g, redirect, render_template, request, send_
 
 from formgen.engine import Assessment, Status
 from formgen.spec import known_fields as known
-from formgen.spec.model import Page, Section
 from formgen.web import pages, removals
 from formgen.web.extensions import db
 from formgen.web.models import Case, Child
-from formgen.web.pages import PageState, owned_case
+from formgen.web.pages import owned_case
+from formgen.web.runner import NewRecordPage
 from formgen.web.security import require_sign_in
 from formgen.web.services import services
 
@@ -24,12 +24,6 @@ blueprint.before_request(require_sign_in)  # every page here shows a child's dat
 
 def _name(case: Case, child: Child) -> str:
     return Assessment(services().form, case.household, child.answers, today=date.today()).child_name
-
-
-def _page(field_id: str) -> tuple[Section, Page]:
-    """The section and page that ask a field the code reads by name (checked when the spec loads)."""
-    info = services().form.info(field_id)
-    return info.section, info.page
 
 
 # --- home ----------------------------------------------------------------------------------------
@@ -88,32 +82,26 @@ def _new_reference() -> str:
 @blueprint.route("/cases/new", methods=["GET", "POST"])
 def new_case():
     form = services().form
-    section, page = _page(known.NEW_CASE_PAGE)
-    infos = pages.page_fields(form, page)
-    before = Assessment(form, {}, None, today=date.today())
-    context = {"caption": "New case", "title": page.title, "back": url_for("cases.home")}
-    if request.method == "GET":
-        return pages.form_page(before, infos, PageState(), **context)
-    posted = pages.read(before, infos, request.form)
-    answers = pages.merge({}, posted.values)
-    after = Assessment(form, answers, None, today=date.today())
-    posted.state.errors = pages.page_errors(after, section, posted.on_screen, posted.state)
-    if posted.state.errors:
-        return pages.form_page(after, infos, posted.state, **context), 400
-    case = Case(reference=_new_reference(), owner_id=g.user.id, household=answers)
-    db.session.add(case)
-    db.session.commit()
-    people = form.info(known.PEOPLE_PAGE)
-    return redirect(
-        url_for(
-            "wizard.question",
-            reference=case.reference,
-            key=None,
-            section_id=people.section.id,
-            page_id=people.page.id,
-            then="children",
-        )
+    runner = NewRecordPage(
+        known.NEW_CASE_PAGE,
+        {},
+        for_child=False,
+        caption="New case",
+        title=form.info(known.NEW_CASE_PAGE).page.title,
+        back=url_for("cases.home"),
     )
+    if request.method == "GET":
+        return runner.get()
+
+    def create(answers: dict) -> str:
+        case = Case(reference=_new_reference(), owner_id=g.user.id, household=answers)
+        db.session.add(case)
+        db.session.commit()
+        people = form.info(known.PEOPLE_PAGE)
+        target = {"section_id": people.section.id, "page_id": people.page.id}
+        return url_for("wizard.question", reference=case.reference, key=None, then="children", **target)
+
+    return runner.post(request.form, create)
 
 
 # --- a case and its children ---------------------------------------------------------------------
@@ -170,29 +158,28 @@ def children(reference: str):
 @blueprint.route("/cases/<reference>/children/new", methods=["GET", "POST"])
 def new_child(reference: str):
     current = owned_case(reference)
-    form = services().form
-    section, page = _page(known.NEW_CHILD_PAGE)
-    infos = pages.page_fields(form, page)
-    before = Assessment(form, current.household, {}, today=date.today())
-    context = {
-        "caption": f"Case {current.reference}",
-        "title": "Add a child",
-        "intro": "Each child has an assessment of their own, starting on the date you give here.",
-        "back": url_for("cases.children", reference=current.reference),
-    }
+    runner = NewRecordPage(
+        known.NEW_CHILD_PAGE,
+        current.household,
+        for_child=True,
+        caption=f"Case {current.reference}",
+        title="Add a child",
+        intro="Each child has an assessment of their own, starting on the date you give here.",
+        back=url_for("cases.children", reference=current.reference),
+    )
     if request.method == "GET":
-        return pages.form_page(before, infos, PageState(), **context)
-    posted = pages.read(before, infos, request.form)
-    answers = pages.merge({}, posted.values)
-    after = Assessment(form, current.household, answers, today=date.today())
-    posted.state.errors = pages.page_errors(after, section, posted.on_screen, posted.state)
-    if posted.state.errors:
-        return pages.form_page(after, infos, posted.state, **context), 400
-    # An opaque key: a child's name does not belong in web addresses, logs or browser history.
-    position = max((child.position for child in current.children), default=-1) + 1
-    current.children.append(Child(key=f"child-{secrets.token_hex(4)}", position=position, answers=answers))
-    db.session.commit()
-    return redirect(url_for("cases.children", reference=reference))
+        return runner.get()
+
+    def create(answers: dict) -> str:
+        # An opaque key: a child's name does not belong in web addresses, logs or browser history.
+        position = max((child.position for child in current.children), default=-1) + 1
+        current.children.append(
+            Child(key=f"child-{secrets.token_hex(4)}", position=position, answers=answers)
+        )
+        db.session.commit()
+        return url_for("cases.children", reference=reference)
+
+    return runner.post(request.form, create)
 
 
 @blueprint.route("/cases/<reference>/children/<key>/remove", methods=["GET", "POST"])
