@@ -18,7 +18,8 @@ from formgen.spec import known_fields
 from formgen.spec.form import DERIVED_ANY, DERIVED_CHILD, CompiledRule, FieldInfo, FormSpec, Origin
 from formgen.spec.model import Authority, Choice, FormField, Manifest, Overlay, Section
 from formgen.spec.overlay import OverlayApplier
-from formgen.spec.problems import Problem, SpecError, YamlFile, load_yaml
+from formgen.spec.problems import Problem, SpecError
+from formgen.spec.reading import YamlFile, load_yaml
 
 MANIFEST = "assessment.yaml"
 AUTHORITIES = "authorities"
