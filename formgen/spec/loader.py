@@ -284,20 +284,20 @@ class _Checker:
 
     def compile_conditions(self) -> None:
         for info in self.form.fields.values():
-            if info.field.show_if:
+            if info.field.show_if is not None:
                 info.show_if = self.compile(info.field.show_if, info, info.section, info.origin, "show_if")
-            if info.field.required_if:
+            if info.field.required_if is not None:
                 info.required_if = self.compile(
                     info.field.required_if, info, info.section, info.origin, "required_if"
                 )
         for section in self.form.sections:
             origin = self.section_origin(section)
-            if section.show_if:
+            if section.show_if is not None:
                 self.store(
                     self.form.section_conditions, section.id, section.show_if, section, origin, "show_if"
                 )
             for index, page in enumerate(section.pages):
-                if page.show_if:
+                if page.show_if is not None:
                     self.store(
                         self.form.page_conditions,
                         page.id,
