@@ -1,4 +1,4 @@
-"""Reading spec files: the text, and the YAML of specs and overlays.
+"""Reading spec files: the text, the YAML of specs and overlays, the CSV of choice lists.
 
 A damaged or hand-mangled file must end in a Problem that names the file and line, never in a traceback,
 and must load in bounded time. PyYAML's SafeLoader is safe from running code but not from the rest: a
@@ -10,6 +10,8 @@ SpecLoader refuses or bounds each of these.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,7 @@ from typing import ClassVar
 import yaml
 from pydantic import ValidationError
 
+from formgen.spec.model import Choice, ChoiceListSource
 from formgen.spec.problems import PathPart, Problem, SpecError, describe_path
 
 # The deepest shipped file nests 9 levels (section, page, field, group item, choices); 20 leaves room
@@ -203,3 +206,47 @@ def read_text(path: Path, label: str) -> str:
 
 def _control_message(character: str) -> str:
     return f"a control character (U+{ord(character):04X}) cannot be in a spec: remove it"
+
+
+# --- choice lists --------------------------------------------------------------------------------
+
+
+def read_choice_list(path: Path, label: str, source: ChoiceListSource) -> list[Choice]:
+    """The choices of a CSV file, one a row; raise SpecError naming every bad row by its line."""
+    reader = csv.DictReader(io.StringIO(read_text(path, label), newline=""))
+    try:
+        header = reader.fieldnames
+        if not header:
+            raise SpecError([Problem(label, None, "", "the file is empty")])
+        columns = [column for column in (source.value, source.label, source.hint) if column is not None]
+        if missing := [column for column in columns if column not in header]:
+            names = ", ".join(repr(column) for column in missing)
+            problem = f"there is no column {names} (the columns are {', '.join(header)})"
+            raise SpecError([Problem(label, 1, "", problem)])
+        return _choices(reader, label, source)
+    except csv.Error as error:
+        raise SpecError([Problem(label, reader.line_num, "", f"not valid CSV: {error}")]) from None
+
+
+def _choices(reader: csv.DictReader, label: str, source: ChoiceListSource) -> list[Choice]:
+    choices: list[Choice] = []
+    problems: list[Problem] = []
+    first_lines: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        value, text = row[source.value], row[source.label]
+        if None in row or None in row.values():
+            problems.append(Problem(label, line, "", "this row does not have one cell for each column"))
+        elif not value.strip() or not text.strip():
+            column = source.label if value.strip() else source.value
+            problems.append(Problem(label, line, "", f"the {column!r} cell is empty"))
+        elif value in first_lines:
+            problems.append(
+                Problem(label, line, "", f"the value {value!r} is already used on line {first_lines[value]}")
+            )
+        else:
+            first_lines[value] = line
+            choices.append(Choice(value=value, label=text, hint=row[source.hint] if source.hint else None))
+    if problems:
+        raise SpecError(problems)
+    return choices
