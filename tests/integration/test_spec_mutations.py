@@ -1,4 +1,4 @@
-"""Every shipped spec file, damaged in hundreds of reproducible ways, loads or fails with SpecError: never
+"""Every shipped spec file, damaged in reproducible ways (288 in all), loads or fails with SpecError: never
 anything else (a traceback in `formgen check`, a server that cannot start)."""
 
 import random
