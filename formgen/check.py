@@ -29,7 +29,8 @@ def check_everything(settings: Settings, *, today: date) -> list[Problem]:
         try:
             loaded = load_spec(settings.spec_dir, authority)
         except SpecError as error:
-            problems.extend(error.problems)
+            # The base spec's problems come back with every overlay: list each once.
+            problems.extend([problem for problem in error.problems if problem not in problems])
             continue
         if authority == settings.authority:
             form = loaded

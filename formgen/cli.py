@@ -194,10 +194,21 @@ def _web():
     return commands
 
 
+def _app():
+    """The web app for a command, or its spec's problems and exit 1: a broken spec never starts it."""
+    try:
+        return _web().app_for_commands()
+    except SpecError as error:
+        _fail(
+            [str(problem) for problem in error.problems]
+            + ["The form specs did not load, so formgen did not start."]
+        )
+
+
 @main.command("db-upgrade")
 def db_upgrade() -> None:
     """Create the database, or bring it up to date with the newest migrations."""
-    app = _web().app_for_commands()
+    app = _app()
     click.echo(f"Database is up to date ({app.config['SQLALCHEMY_DATABASE_URI'].split(':', 1)[0]}).")
 
 
@@ -211,7 +222,7 @@ def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
     commands = _web()
     password = sys.stdin.readline().rstrip("\n")
     try:
-        commands.create_user(commands.app_for_commands(), email, name, role, password)
+        commands.create_user(_app(), email, name, role, password)
     except commands.CommandError as error:
         _fail(str(error))
     click.echo(f"Created {role} account for {email.strip().lower()}.")
@@ -224,9 +235,7 @@ def import_case(case_file: Path, email: str) -> None:
     """Load a case file (the examples' format) into the web app for a user."""
     commands = _web()
     try:
-        reference = commands.import_case(
-            commands.app_for_commands(), load_case(case_file), email, str(case_file)
-        )
+        reference = commands.import_case(_app(), load_case(case_file), email, str(case_file))
     except SpecError as error:
         _fail([str(problem) for problem in error.problems])
     except commands.CommandError as error:
@@ -239,7 +248,7 @@ def import_case(case_file: Path, email: str) -> None:
 def demo(settings: Settings) -> None:
     """Make the first account and load the example cases, once: a new user can look around at once."""
     commands = _web()
-    app = commands.app_for_commands()
+    app = _app()
     email, password = commands.demo_account(app)
     present = commands.case_references(app)
     for path in sorted(settings.examples_dir.glob("*.json")):
@@ -258,6 +267,6 @@ def serve(host: str, port: int, threads: int) -> None:
     """Serve the web app with a production WSGI server (waitress)."""
     import waitress
 
-    app = _web().app_for_commands()
+    app = _app()
     click.echo(f"formgen is running at http://{host}:{port}/ (press Ctrl+C to stop)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="formgen")

@@ -12,12 +12,16 @@ Spec authors write `show_if`, `required_if` and `error_if` conditions such as
 
 A comparison with an unanswered value is false, so a follow-up never appears because of a question
 nobody has answered yet.
+
+The parser, the checker and the evaluator recurse once for each `not` and bracket, so a condition's
+length and nesting are bounded well inside Python's recursion limit: a damaged spec gets a message.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
@@ -27,6 +31,10 @@ BOOLEAN_WORDS = {"yes": True, "true": True, "no": False, "false": False}
 FUNCTIONS = {"answered", "count"}
 COMPARISONS = {"=", "==", "!=", "<", "<=", ">", ">="}
 ORDERED_KINDS = {"number", "date", "time"}
+# The longest shipped condition has 72 characters and nests 2 deep.
+MAX_LENGTH = 500
+MAX_NESTING = 12
+EMPTY_CONDITION = "an empty condition: write a condition or remove the key"
 
 _TOKEN = re.compile(
     r"""
@@ -151,8 +159,10 @@ def tokenize(text: str) -> list[Token]:
 
 def parse(text: str) -> Condition:
     """Parse a condition; raise ConditionError saying what is wrong and where."""
-    if not isinstance(text, str) or not text.strip():
-        raise ConditionError("a condition must be non-empty text", str(text))
+    if not text.strip():
+        raise ConditionError(EMPTY_CONDITION, text)
+    if len(text) > MAX_LENGTH:
+        raise ConditionError(f"a condition can have at most {MAX_LENGTH} characters", f"{text[:60]}…")
     parser = _Parser(text, tokenize(text))
     tree = parser.expression()
     parser.expect_end()
@@ -164,6 +174,7 @@ class _Parser:
         self.text = text
         self.tokens = tokens
         self.index = 0
+        self.depth = 0
 
     def peek(self) -> Token | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
@@ -190,6 +201,18 @@ class _Parser:
         if token is not None:
             raise ConditionError(f"unexpected {token.text!r}", self.text, token.column)
 
+    @contextmanager
+    def nested(self, token: Token) -> Iterator[None]:
+        if self.depth == MAX_NESTING:
+            raise ConditionError(
+                f"'not' and brackets nest more than {MAX_NESTING} deep: simplify the condition",
+                self.text,
+                token.column,
+            )
+        self.depth += 1
+        yield
+        self.depth -= 1
+
     def expression(self) -> Node:
         return self._chain("or", self.and_expression)
 
@@ -205,8 +228,8 @@ class _Parser:
 
     def not_expression(self) -> Node:
         if self.at_word("not"):
-            self.take()
-            return Not(self.not_expression())
+            with self.nested(self.take()):
+                return Not(self.not_expression())
         return self.comparison()
 
     def comparison(self) -> Node:
@@ -223,7 +246,8 @@ class _Parser:
     def operand(self) -> Node:
         token = self.take()
         if token.text == "(":
-            inner = self.expression()
+            with self.nested(token):
+                inner = self.expression()
             self.expect(")")
             return inner
         if token.text == "[":

@@ -6,7 +6,6 @@ author fixes a spec in one pass rather than one error at a time.
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 from typing import TypeVar
@@ -19,7 +18,8 @@ from formgen.spec import known_fields
 from formgen.spec.form import DERIVED_ANY, DERIVED_CHILD, CompiledRule, FieldInfo, FormSpec, Origin
 from formgen.spec.model import Authority, Choice, FormField, Manifest, Overlay, Section
 from formgen.spec.overlay import OverlayApplier
-from formgen.spec.problems import Problem, SpecError, YamlFile, load_yaml
+from formgen.spec.problems import PathPart, Problem, SpecError
+from formgen.spec.reading import YamlFile, load_yaml, read_choice_list
 
 MANIFEST = "assessment.yaml"
 AUTHORITIES = "authorities"
@@ -37,9 +37,13 @@ def load_spec(spec_dir: Path, authority: str | None = "general") -> FormSpec:
     manifest = _validated(Manifest, manifest_file, problems)
     if manifest is None:
         raise SpecError(problems)
-    sections = [_load_section(spec_dir, name, origins, documents, problems) for name in manifest.sections]
-    sections = [section for section in sections if section is not None]
-    _resolve_choice_lists(spec_dir, manifest, manifest_file, sections, origins, problems)
+    sections = []
+    for index, name in enumerate(manifest.sections):
+        path = _named_file(spec_dir, name, manifest_file, ("sections", index), problems)
+        section = None if path is None else _load_section(path, name, origins, documents, problems)
+        if section is not None:
+            sections.append(section)
+    _resolve_choice_lists(spec_dir, manifest, manifest_file, sections, origins, documents, problems)
 
     overlay, edition = NO_AUTHORITY, None
     if authority is not None:
@@ -47,8 +51,9 @@ def load_spec(spec_dir: Path, authority: str | None = "general") -> FormSpec:
         overlay_file = documents[label] = load_yaml(spec_dir / label, label)
         loaded = _validated(Overlay, overlay_file, problems)
         if loaded is not None:
-            problems.extend(OverlayApplier(sections, origins, overlay_file).apply(loaded.changes))
             overlay, edition = loaded.authority, loaded.edition
+            if not problems:  # changes to a form that did not load would report its problems again
+                problems.extend(OverlayApplier(sections, origins, overlay_file).apply(loaded.changes))
     if problems:
         raise SpecError(problems)
 
@@ -69,15 +74,35 @@ def _validated(model: type[Model], document: YamlFile, problems: list[Problem]) 
         return None
 
 
+def _named_file(
+    spec_dir: Path, name: str, manifest_file: YamlFile, place: tuple[PathPart, ...], problems: list[Problem]
+) -> Path | None:
+    """A file the manifest names, if it is a file in the spec folder; otherwise a problem at its entry."""
+    path = spec_dir / name
+    try:
+        inside = path.resolve().is_relative_to(spec_dir.resolve())
+        is_file, is_folder = path.is_file(), path.is_dir()
+    except (OSError, ValueError):  # a name the system cannot look up: too long, or with a NUL in it
+        inside = is_file = is_folder = False
+    if not inside:
+        problems.append(
+            manifest_file.problem(place, f"{name!r} is not in the spec folder: name a file in it")
+        )
+    elif not is_file:
+        problem = f"{name} is a folder, not a file" if is_folder else f"there is no file {name}"
+        problems.append(manifest_file.problem(place, problem))
+    return path if inside and is_file else None
+
+
 def _load_section(
-    spec_dir: Path,
+    path: Path,
     name: str,
     origins: dict[int, Origin],
     documents: dict[str, YamlFile],
     problems: list[Problem],
 ) -> Section | None:
     try:
-        document = documents[name] = load_yaml(spec_dir / name, name)
+        document = documents[name] = load_yaml(path, name)
     except SpecError as error:
         problems.extend(error.problems)
         return None
@@ -99,32 +124,28 @@ def _resolve_choice_lists(
     manifest_file: YamlFile,
     sections: list[Section],
     origins: dict[int, Origin],
+    documents: dict[str, YamlFile],
     problems: list[Problem],
 ) -> None:
     """Turn `choice_list: name` into the list's choices, so overlays and checks see ordinary choices."""
     lists: dict[str, list[Choice]] = {}
     for name, source in manifest.choice_lists.items():
+        path = _named_file(spec_dir, source.file, manifest_file, ("choice_lists", name, "file"), problems)
+        if path is None:
+            continue
         try:
-            with (spec_dir / source.file).open(encoding="utf-8", newline="") as handle:
-                rows = list(csv.DictReader(handle))
-            lists[name] = [
-                Choice(value=row[source.value], label=row[source.label], hint=row.get(source.hint or ""))
-                for row in rows
-            ]
-        except (OSError, KeyError, ValueError) as error:
-            problems.append(
-                manifest_file.problem(["choice_lists", name], f"cannot read {source.file}: {error}")
-            )
+            lists[name] = read_choice_list(path, source.file, source)
+        except SpecError as error:
+            problems.extend(error.problems)
     for field in _all_fields(sections):
         if field.choice_list is None:
             continue
         if field.choice_list in lists:
             field.choices = [choice.model_copy() for choice in lists[field.choice_list]]
-        else:
+        elif field.choice_list not in manifest.choice_lists:  # a list that did not load is reported
             origin = origins[id(field)]
-            problems.append(
-                Problem(origin.file, None, f"field {field.id}", f"unknown choice_list {field.choice_list!r}")
-            )
+            problem = f"unknown choice_list {field.choice_list!r}"
+            problems.append(documents[origin.file].problem((*origin.path, "choice_list"), problem))
 
 
 def _all_fields(sections: list[Section]) -> list[FormField]:
@@ -303,20 +324,20 @@ class _Checker:
 
     def compile_conditions(self) -> None:
         for info in self.form.fields.values():
-            if info.field.show_if:
+            if info.field.show_if is not None:
                 info.show_if = self.compile(info.field.show_if, info, info.section, info.origin, "show_if")
-            if info.field.required_if:
+            if info.field.required_if is not None:
                 info.required_if = self.compile(
                     info.field.required_if, info, info.section, info.origin, "required_if"
                 )
         for section in self.form.sections:
             origin = self.section_origin(section)
-            if section.show_if:
+            if section.show_if is not None:
                 self.store(
                     self.form.section_conditions, section.id, section.show_if, section, origin, "show_if"
                 )
             for index, page in enumerate(section.pages):
-                if page.show_if:
+                if page.show_if is not None:
                     self.store(
                         self.form.page_conditions,
                         page.id,

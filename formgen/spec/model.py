@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -16,12 +17,24 @@ from pydantic import (
 )
 
 from formgen import dates
+from formgen.conditions import EMPTY_CONDITION
 from formgen.fieldtypes import TYPE_KEYS, TYPES
+
+
+def _a_condition(value: object) -> object:
+    """`show_if: ""` (or `show_if:` with nothing) is a slip, not a way of saying "always"."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError(EMPTY_CONDITION)
+    return value
+
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 RequirementId = Annotated[str, StringConstraints(pattern=r"^[A-K][0-9]+$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
 FieldTypeName = Literal[tuple(TYPES)]  # the names in the one table of field types
+ConditionText = Annotated[str, BeforeValidator(_a_condition)]
+# The check runs before None is allowed: only a key left out means "no condition".
+OptionalCondition = Annotated[str | None, BeforeValidator(_a_condition)]
 DocumentKind = Literal["record", "plan", "child"]
 Scope = Literal["child", "household"]
 Nation = Literal["ENG", "WLS", "SCT", "NIR"]
@@ -63,8 +76,8 @@ class FormField(_Strict):
     name: str | None = None
     error: str | None = None
     required: bool = False
-    required_if: str | None = None
-    show_if: str | None = None
+    required_if: OptionalCondition = None
+    show_if: OptionalCondition = None
     hidden: bool = False  # set by an authority overlay: never asked, checked or printed
     req: list[RequirementId] = Field(default_factory=list)
     documents: list[DocumentKind] | None = None
@@ -105,14 +118,14 @@ class FormField(_Strict):
 class Page(_Strict):
     id: Identifier
     title: Text
-    show_if: str | None = None
+    show_if: OptionalCondition = None
     fields: list[FormField] = Field(min_length=1)
 
 
 class Rule(_Strict):
     id: Identifier
     field: Identifier
-    error_if: Text
+    error_if: ConditionText
     message: Text
     req: list[RequirementId] = Field(default_factory=list)
 
@@ -122,7 +135,7 @@ class Section(_Strict):
     title: Text
     task: str | None = None
     scope: Scope
-    show_if: str | None = None
+    show_if: OptionalCondition = None
     documents: list[DocumentKind] = Field(default_factory=lambda: ["record"])
     req: list[RequirementId] = Field(default_factory=list)
     pages: list[Page] = Field(min_length=1)

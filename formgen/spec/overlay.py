@@ -9,7 +9,8 @@ from pydantic import ValidationError
 
 from formgen.spec.form import Origin
 from formgen.spec.model import Choice, FormField, Identifier, Page, Section, Text, _Strict
-from formgen.spec.problems import Problem, YamlFile
+from formgen.spec.problems import Problem
+from formgen.spec.reading import YamlFile
 
 
 class Relabel(_Strict):

@@ -4,7 +4,7 @@ from datetime import date, time
 
 import pytest
 
-from formgen.conditions import ConditionError, Kind, UnusableName, check, parse
+from formgen.conditions import MAX_LENGTH, MAX_NESTING, ConditionError, Kind, UnusableName, check, parse
 
 FORM = {
     "child_seen": Kind("bool"),
@@ -111,7 +111,8 @@ def test_names_lists_every_field_a_condition_reads():
         ("answered('x')", "answered() takes a field id"),
         ("referral_date < 2025-02-30", "is not a real date or time"),
         ("and child_seen", "'and' cannot stand here"),
-        ("", "non-empty"),
+        ("", "an empty condition: write a condition or remove the key"),
+        ("   ", "an empty condition"),
     ],
 )
 def test_syntax_errors_say_what_and_where(text, message):
@@ -159,3 +160,36 @@ def test_text_that_looks_like_python_is_only_ever_parsed():
     for text in ["__import__('os')", "child_seen.__class__", "open('x') = 1", "[x for x in y]"]:
         with pytest.raises(ConditionError):
             check(parse(text), kind_of)
+
+
+def test_nesting_up_to_the_bound_parses_checks_and_evaluates():
+    negated = parse("not " * MAX_NESTING + "child_seen")
+    check(negated, kind_of)
+    assert negated.evaluate({"child_seen": True}.get) is True  # an even number of nots
+    bracketed = parse("(" * MAX_NESTING + "age > 3" + ")" * MAX_NESTING)
+    check(bracketed, kind_of)
+    assert bracketed.evaluate({"age": 4}.get) is True
+
+
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [
+        ("not " * (MAX_NESTING + 1) + "child_seen", 4 * MAX_NESTING + 1),
+        ("(" * (MAX_NESTING + 1) + "age > 3" + ")" * (MAX_NESTING + 1), MAX_NESTING + 1),
+        ("not (" * MAX_NESTING + "child_seen" + ")" * MAX_NESTING, 5 * (MAX_NESTING // 2) + 1),
+    ],
+)
+def test_deeper_nesting_is_refused_where_it_goes_too_deep(text, column):
+    with pytest.raises(
+        ConditionError, match=f"nest more than {MAX_NESTING} deep: simplify the condition at column {column} "
+    ):
+        parse(text)
+
+
+def test_a_condition_too_long_to_be_real_is_refused_with_its_start():
+    # 1500 nots once ran into Python's recursion limit before any message.
+    text = "not " * 1500 + "child_seen"
+    with pytest.raises(ConditionError) as raised:
+        parse(text)
+    assert f"a condition can have at most {MAX_LENGTH} characters" in str(raised.value)
+    assert len(str(raised.value)) < 200
