@@ -195,7 +195,9 @@ def _web():
 
 
 def _app():
-    """The web app for a command, or its spec's problems and exit 1: a broken spec never starts it."""
+    """The web app for a command, or why not and exit 1: a broken spec or database never starts it."""
+    from sqlalchemy.exc import OperationalError
+
     try:
         return _web().app_for_commands()
     except SpecError as error:
@@ -203,6 +205,8 @@ def _app():
             [str(problem) for problem in error.problems]
             + ["The form specs did not load, so formgen did not start."]
         )
+    except OperationalError as error:
+        _fail(f"formgen cannot use its database: {error.orig}. Check DATABASE_URL or FORMGEN_INSTANCE_PATH.")
 
 
 @main.command("db-upgrade")

@@ -26,6 +26,8 @@ def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | No
     app = Flask(
         __name__, instance_path=str(instance_path) if instance_path else None, instance_relative_config=True
     )
+    # The instance folder holds the database and the secret key: readable by the service alone.
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     app.config.update(config.from_environment(Path(app.instance_path)))
     app.config.update(overrides or {})
     settings: Settings = app.config["FORMGEN_SETTINGS"]
