@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, Literal
 
 from formgen.display import clean_text, fill_placeholders, format_day, item_label, join_words
-from formgen.engine.assessment import Assessment
+from formgen.engine.assessment import PRACTITIONER, Assessment, answers
 from formgen.engine.casefile import CaseFile
 from formgen.fieldtypes import display
 from formgen.spec import known_fields as known
@@ -295,16 +295,18 @@ class _Builder:
             for info in self.assessment.visible_fields(section):
                 if info.field.type == "group":
                     managed = [
-                        other for other in self.form.item_fields(info.field) if other.field.manager_only
+                        other
+                        for other in self.form.item_fields(info.field)
+                        if not answers(other, PRACTITIONER)
                     ]
                     for index, item in enumerate(self.assessment.items(info.field.id)):
-                        answers = [
+                        given = [
                             (other, self.item_text(other, item, index))
                             for other in managed
                             if self.assessment.is_visible(other, item, index)
                         ]
-                        yield f"{info.page.title}: {self.item_label(info, item)}", answers
-                elif info.field.manager_only:
+                        yield f"{info.page.title}: {self.item_label(info, item)}", given
+                elif not answers(info, PRACTITIONER):
                     by_page.setdefault(info.page.title, []).append((info, self.text(info.field.id)))
             yield from by_page.items()
 

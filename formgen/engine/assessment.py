@@ -8,12 +8,13 @@ siblings' assessments (B1); a child's answers are theirs alone.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any
 
+from formgen.capabilities import Capability
 from formgen.fieldtypes import Checks, Invalid, field_type, is_blank, missing_message, subject, typed_value
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo, FormSpec
@@ -27,6 +28,22 @@ class Status(enum.Enum):
     NOT_STARTED = "Not yet started"
     IN_PROGRESS = "In progress"
     COMPLETED = "Completed"
+
+
+PRACTITIONER = frozenset({Capability.EDIT_ASSESSMENT})  # the practitioner's side of the form
+
+
+def answers(info: FieldInfo, answering: Collection[Capability] | None) -> bool:
+    """Whether someone with the capabilities `answering` answers this question (None: anyone)."""
+    return answering is None or info.field.answered_by in answering
+
+
+@dataclass(frozen=True)
+class PendingDecision:
+    """A decision the procedure reserves to a manager, called for by the answers and not yet recorded."""
+
+    info: FieldInfo
+    item: Mapping[str, Any] | None = None  # the person (an item of a list) it is about, if one
 
 
 @dataclass(frozen=True)
@@ -179,18 +196,18 @@ class Assessment:
         return info.required_if is not None and info.required_if.evaluate(self._lookup(info, item, index))
 
     def errors(
-        self, section: Section | None = None, *, include_manager_only: bool = True
+        self, section: Section | None = None, *, answering: Collection[Capability] | None = None
     ) -> list[FieldError]:
-        """Every message for the visible questions of one section (or of the whole form), in form order."""
+        """Every message for the visible questions of one section (or of the whole form), in form order:
+        of the questions answered with one of the capabilities `answering`, or of all when it is None."""
         sections = [section] if section else self.relevant_sections()
         found: list[FieldError] = []
         for current in sections:
             if not self.section_visible(current):
                 continue
             for info in self.visible_fields(current):
-                if info.field.manager_only and not include_manager_only:
-                    continue
-                found.extend(self._field_errors(info, self.raw(info), None, None, include_manager_only))
+                if answers(info, answering):
+                    found.extend(self._field_errors(info, self.raw(info), None, None, answering))
             found.extend(self._rule_errors(current))
         return _first_per_field(found)
 
@@ -199,7 +216,12 @@ class Assessment:
         return [s for s in self.form.sections if s.scope == "household" or self.child]
 
     def _field_errors(
-        self, info: FieldInfo, raw: Any, item: Mapping[str, Any] | None, index: int | None, managers: bool
+        self,
+        info: FieldInfo,
+        raw: Any,
+        item: Mapping[str, Any] | None,
+        index: int | None,
+        answering: Collection[Capability] | None,
     ) -> list[FieldError]:
         field = info.field
 
@@ -219,21 +241,19 @@ class Assessment:
         if problem:
             return [error(problem)]
         if field.type == "group":
-            return self._group_errors(info, value, managers, error)
+            return self._group_errors(info, value, answering, error)
         return []
 
     def _group_errors(
-        self, info: FieldInfo, items: list[dict[str, Any]], managers: bool, error
+        self, info: FieldInfo, items: list[dict[str, Any]], answering: Collection[Capability] | None, error
     ) -> list[FieldError]:
         minimum = info.field.min_items if info.field.min_items is not None else int(info.field.required)
         found = [error(missing_message(info.field))] if len(items) < minimum else []
         for index, item in enumerate(items):
             for item_info in self.form.item_fields(info.field):
-                if item_info.field.manager_only and not managers:
-                    continue
-                if self.is_visible(item_info, item, index):
+                if answers(item_info, answering) and self.is_visible(item_info, item, index):
                     found.extend(
-                        self._field_errors(item_info, item.get(item_info.field.id), item, index, managers)
+                        self._field_errors(item_info, item.get(item_info.field.id), item, index, answering)
                     )
         return found
 
@@ -262,29 +282,45 @@ class Assessment:
 
     # --- progress --------------------------------------------------------------------------------
 
-    def has_answers(self, section: Section) -> bool:
+    def has_answers(self, section: Section, answering: Collection[Capability] = PRACTITIONER) -> bool:
         return any(
-            not is_blank(self.raw(info))
-            for info in self.visible_fields(section)
-            if not info.field.manager_only
+            not is_blank(self.raw(info)) for info in self.visible_fields(section) if answers(info, answering)
         )
 
-    def status(self, section: Section) -> Status:
-        """The task-list status of a section, from the practitioner's side (manager decisions aside)."""
-        if not self.has_answers(section):
+    def status(self, section: Section, answering: Collection[Capability] = PRACTITIONER) -> Status:
+        """The task-list status of a section from one side: by default the practitioner's, whose part of
+        a section is complete while the decisions reserved to a manager wait."""
+        if not self.has_answers(section, answering):
             return Status.NOT_STARTED
-        if self.errors(section, include_manager_only=False):
+        if self.errors(section, answering=answering):
             return Status.IN_PROGRESS
         return Status.COMPLETED
 
-    def pending_manager_decisions(self) -> list[FieldInfo]:
-        """Visible manager-only questions still unanswered: what waits for a manager."""
-        return [
-            info
-            for section in self.relevant_sections()
-            for info in self.visible_fields(section)
-            if info.field.manager_only and is_blank(self.raw(info)) and self.is_required(info)
-        ]
+    def pending_decisions(self) -> list[PendingDecision]:
+        """The manager's decisions the answers call for that nobody has recorded yet, in form order."""
+        pending = []
+        for section in self.relevant_sections():
+            if not self.section_visible(section):
+                continue
+            for info in self.visible_fields(section):
+                if self._waits(info, self.raw(info), None, None):
+                    pending.append(PendingDecision(info))
+                if info.field.type != "group":
+                    continue
+                for index, item in enumerate(self.items(info.field.id)):
+                    for item_info in self.form.item_fields(info.field):
+                        if self.is_visible(item_info, item, index) and self._waits(
+                            item_info, item.get(item_info.field.id), item, index
+                        ):
+                            pending.append(PendingDecision(item_info, item))
+        return pending
+
+    def _waits(self, info: FieldInfo, raw: Any, item: Mapping[str, Any] | None, index: int | None) -> bool:
+        return (
+            info.field.answered_by == Capability.RECORD_MANAGER_DECISION
+            and is_blank(raw)
+            and self.is_required(info, item, index)
+        )
 
     @cached_property
     def child_name(self) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from formgen.conditions import Compare, In, Literal, Name
-from formgen.engine.assessment import Assessment
+from formgen.engine.assessment import PRACTITIONER, Assessment
 from formgen.fieldtypes import field_type, is_blank
 from formgen.spec.form import FieldInfo, FormSpec
 from formgen.spec.model import Page, Section
@@ -36,7 +36,7 @@ def next_page(assessment: Assessment, section: Section, page_id: str) -> Page | 
 
 def first_unanswered_page(assessment: Assessment, section: Section) -> Page | None:
     """The first asked page with a required question still unanswered (a new follow-up, after a change)."""
-    missing = {error.field for error in assessment.errors(section, include_manager_only=False)}
+    missing = {error.field for error in assessment.errors(section, answering=PRACTITIONER)}
     for page in pages(assessment, section):
         for field in page.fields:
             info = assessment.form.info(field.id)

@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from formgen import dates
+from formgen.capabilities import Capability
 from formgen.conditions import EMPTY_CONDITION
 from formgen.fieldtypes import TYPE_KEYS, TYPES
 
@@ -82,7 +83,7 @@ class FormField(_Strict):
     req: list[RequirementId] = Field(default_factory=list)
     documents: list[DocumentKind] | None = None
     child_wording: str | None = None
-    manager_only: bool = False
+    answered_by: Capability = Capability.EDIT_ASSESSMENT  # who answers: a practitioner unless the spec says
     confidential: bool = False
     confidential_from: Identifier | None = None
     chronology: str | None = None

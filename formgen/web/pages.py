@@ -13,8 +13,10 @@ from typing import Any
 from flask import abort, g, render_template
 from werkzeug.datastructures import MultiDict
 
+from formgen.capabilities import Capability, capabilities_of
 from formgen.display import item_label
 from formgen.engine import Assessment, Status
+from formgen.engine.assessment import PRACTITIONER, answers
 from formgen.engine.journey import reveal
 from formgen.fieldtypes import Parsed, display, field_type
 from formgen.spec.form import FieldInfo, FormSpec
@@ -81,12 +83,16 @@ def task_status(status: Status, open_to_me: bool = True) -> dict[str, Any]:
 
 def for_managers(form: FormSpec, section: Section) -> bool:
     """A section only a manager answers (the review): a practitioner's progress leaves it out."""
-    return all(info.field.manager_only for info in form.top_fields(section))
+    return not any(answers(info, PRACTITIONER) for info in form.top_fields(section))
+
+
+def answering() -> frozenset[Capability]:
+    """What the signed-in person may answer: the capabilities of their role."""
+    return capabilities_of(g.user.role)
 
 
 def can_answer(info: FieldInfo) -> bool:
-    """Manager-only decisions are recorded by a manager (roles and approval come with their own pages)."""
-    return not info.field.manager_only or g.user.role == "manager"
+    return answers(info, answering())
 
 
 def people(assessment: Assessment, info: FieldInfo, exclude: str | None = None) -> dict[str, str]:
@@ -265,7 +271,7 @@ def page_errors(
     form = assessment.form
     visible = {key for key in on_screen if assessment.is_visible(form.info(key))}
     errors = {key: parsed for key, parsed in state.errors.items() if key in visible}
-    for error in assessment.errors(section, include_manager_only=g.user.role == "manager"):
+    for error in assessment.errors(section, answering=answering()):
         if error.group is None and error.field in visible:
             errors.setdefault(error.field, Parsed(error=error.message))
     return errors
@@ -280,7 +286,7 @@ def item_errors(
     state: PageState,
 ) -> dict[str, Parsed]:
     errors = {key: parsed for key, parsed in state.errors.items() if key in on_screen}
-    for error in assessment.errors(section, include_manager_only=g.user.role == "manager"):
+    for error in assessment.errors(section, answering=answering()):
         if error.group == group.field.id and error.item == index and error.field in on_screen:
             errors.setdefault(error.field, Parsed(error=error.message))
     return errors

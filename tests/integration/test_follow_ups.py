@@ -3,6 +3,7 @@
 import pytest
 
 from formgen.engine import Status
+from formgen.engine.assessment import PRACTITIONER
 from tests.support import assess, error_messages
 
 REFERRAL = {"referral_date": "2025-03-03"}
@@ -46,11 +47,11 @@ def test_e1_a_child_not_seen_at_all_needs_the_managers_explanation(form):
     not_seen = assess(form, REFERRAL, child(child_seen=False))
     assert not visible(seen, "child_not_seen_explanation")
     assert visible(not_seen, "child_not_seen_explanation")
-    assert form.info("child_not_seen_explanation").field.manager_only
+    assert form.info("child_not_seen_explanation").field.answered_by == "record_manager_decision"
     assert "child_not_seen_explanation" in error_messages(not_seen)
     # The practitioner's view leaves the manager's decision to the manager, and lists it as waiting.
-    assert "child_not_seen_explanation" not in error_messages(not_seen, include_manager_only=False)
-    assert "child_not_seen_explanation" in {info.field.id for info in not_seen.pending_manager_decisions()}
+    assert "child_not_seen_explanation" not in error_messages(not_seen, answering=PRACTITIONER)
+    assert "child_not_seen_explanation" in {pending.info.field.id for pending in not_seen.pending_decisions()}
     assert "child_visits" not in error_messages(not_seen)
 
 
@@ -65,7 +66,8 @@ def test_d5_no_consent_needs_the_reason_and_a_managers_authorisation(form):
     ):
         assert field_id in errors
     assert all(
-        form.info(f).field.manager_only for f in ("consent_override_manager_name", "consent_override_date")
+        form.info(f).field.answered_by == "record_manager_decision"
+        for f in ("consent_override_manager_name", "consent_override_date")
     )
     assert "consent_not_sought_reason" not in error_messages(
         assess(form, {**REFERRAL, "consent_sought": True})
@@ -81,7 +83,7 @@ def test_d6_no_interpreter_needs_the_team_managers_approval(form):
         "child_interpreter_decision_date",
     ):
         assert field_id in errors
-        assert form.info(field_id).field.manager_only
+        assert form.info(field_id).field.answered_by == "record_manager_decision"
     arranged = error_messages(
         assess(form, REFERRAL, child(child_interpreter_needed=True, child_interpreter_arranged=True))
     )

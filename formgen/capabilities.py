@@ -1,0 +1,64 @@
+"""What each role may do, as named capabilities (A1 to A5 of the requirements).
+
+A view declares the capabilities that let someone use it; a form field declares the capability that
+answers it (`answered_by` in the spec); nothing compares role names. Pure data, so the engine, the
+web app and the command line read the same table.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Capability(StrEnum):
+    VIEW_ASSESSMENT = "view_assessment"  # read a child's answers: the task list, check answers, the record
+    EDIT_ASSESSMENT = "edit_assessment"  # open a case, add children, answer questions, send for approval
+    RECORD_MANAGER_DECISION = "record_manager_decision"  # the decisions the procedure reserves to a manager
+    APPROVE = "approve"  # review, approve, return and reopen an assessment (J1, J2, J3)
+    REVIEW_PLAN = "review_plan"  # record a review of the assessment plan (§12)
+    ALLOCATE = "allocate"  # allocate a team's case to a worker
+    CIRCULATE = "circulate"  # produce the plans of the team's cases (and, next, circulate them)
+    VIEW_TEAM = "view_team"  # every case of one's team, not only one's own
+    ADMINISTER = "administer"  # accounts, teams and the authority's settings
+
+
+class Role(StrEnum):
+    PRACTITIONER = "practitioner"
+    MANAGER = "manager"
+    BUSINESS_SUPPORT = "business_support"
+    ADMINISTRATOR = "administrator"
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.PRACTITIONER: "Practitioner",
+    Role.MANAGER: "Practice supervisor or team manager",
+    Role.BUSINESS_SUPPORT: "Business support",
+    Role.ADMINISTRATOR: "Administrator",
+}
+
+CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.PRACTITIONER: frozenset({Capability.VIEW_ASSESSMENT, Capability.EDIT_ASSESSMENT}),
+    Role.MANAGER: frozenset(
+        {
+            Capability.VIEW_ASSESSMENT,
+            Capability.VIEW_TEAM,
+            Capability.RECORD_MANAGER_DECISION,
+            Capability.APPROVE,
+            Capability.REVIEW_PLAN,
+            Capability.ALLOCATE,
+            Capability.CIRCULATE,
+        }
+    ),
+    # A3: produces and circulates plans; cannot change assessment content.
+    Role.BUSINESS_SUPPORT: frozenset({Capability.VIEW_TEAM, Capability.CIRCULATE}),
+    # A5: accounts and settings; no need to read children's records (Caldicott: need to know).
+    Role.ADMINISTRATOR: frozenset({Capability.ADMINISTER}),
+}
+
+
+def capabilities_of(role: str) -> frozenset[Capability]:
+    """The capabilities of a role by its stored name; none for a name no role has."""
+    try:
+        return CAPABILITIES[Role(role)]
+    except ValueError:
+        return frozenset()
