@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from datetime import date
 from pathlib import Path
@@ -185,6 +186,19 @@ def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
     click.echo(f"Created {role} account for {email.strip().lower()}.")
 
 
+@main.command("unlock-user")
+@click.option("--email", required=True)
+def unlock_user(email: str) -> None:
+    """Let an account that failed to sign in too often try again now (run with the server's settings)."""
+    commands = _web()
+    try:
+        locked = commands.unlock_user(commands.app_for_commands(), email)
+    except commands.CommandError as error:
+        _fail(str(error))
+    address = commands.normal_email(email)
+    click.echo(f"Unlocked {address}: they can sign in now." if locked else f"{address} was not locked out.")
+
+
 @main.command("import")
 @click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--user", "email", required=True, help="The account that holds the case.")
@@ -227,5 +241,7 @@ def serve(host: str, port: int, threads: int) -> None:
     import waitress
 
     app = _web().app_for_commands()
+    # Sign-in outcomes (the formgen.security logger) and waitress's own messages, on standard error.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     click.echo(f"formgen is running at http://{host}:{port}/ (press Ctrl+C to stop)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="formgen")

@@ -24,7 +24,10 @@ def _secret_key(instance: Path) -> str:
 
 def database_url(instance: Path) -> str:
     """DATABASE_URL (PostgreSQL where configured), else SQLite in the instance folder."""
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'formgen.db'}"
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        instance.mkdir(parents=True, exist_ok=True)  # SQLite makes the file, not the folders above it
+        return f"sqlite:///{instance / 'formgen.db'}"
     # Hosting platforms still hand out the old scheme name; SQLAlchemy 2 knows only postgresql.
     return url.replace("postgres://", "postgresql://", 1) if url.startswith("postgres://") else url
 
@@ -45,6 +48,7 @@ def from_environment(instance: Path) -> dict:
         # the token lives as long as the signed-in session instead.
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # At most this many passwords are checked for an address; the limit then holds for the lockout.
         "SIGN_IN_ATTEMPTS": 5,
         "SIGN_IN_LOCKOUT": timedelta(minutes=15),
     }

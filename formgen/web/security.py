@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, redirect, request, session, url_for
@@ -31,6 +32,15 @@ def require_sign_in() -> Response | None:
             url_for("auth.sign_in", next=request.full_path.rstrip("?") if request.method == "GET" else None)
         )
     return None
+
+
+def without_control_characters(text: str) -> str:
+    """Less the characters no address, reference or key holds (PostgreSQL refuses NUL in text)."""
+    return "".join(character for character in text if unicodedata.category(character) != "Cc")
+
+
+def has_control_characters(text: str) -> bool:
+    return without_control_characters(text) != text
 
 
 def _csp(nonce: str) -> str:
