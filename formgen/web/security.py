@@ -1,4 +1,6 @@
-"""Who is signed in, what every response promises the browser, and the guard on pages with child data."""
+"""Who is signed in, what every response promises the browser, the guard on pages with child data, and
+the one rule for what a URL may hold.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, redirect, request, session, url_for
+from werkzeug.routing import UnicodeConverter, ValidationError
 
 from formgen.web.extensions import db
 from formgen.web.models import User
@@ -41,6 +44,15 @@ def without_control_characters(text: str) -> str:
 
 def has_control_characters(text: str) -> bool:
     return without_control_characters(text) != text
+
+
+class PlainConverter(UnicodeConverter):
+    """Every URL's parts: a part with a control character matches no route, so it is Not Found."""
+
+    def to_python(self, value: str) -> str:
+        if has_control_characters(value):
+            raise ValidationError
+        return value
 
 
 def _csp(nonce: str) -> str:
@@ -80,6 +92,8 @@ def security_headers(response: Response) -> Response:
 
 
 def init_security(app: Flask) -> None:
+    """Before the blueprints are registered: their routes take the URL converter when added."""
+    app.url_map.converters["default"] = app.url_map.converters["string"] = PlainConverter
     app.before_request(set_nonce)
     app.before_request(load_user)
     app.after_request(security_headers)

@@ -6,30 +6,14 @@ import pytest
 
 from formgen.web.extensions import db
 from formgen.web.models import Case, SignInThrottle, User
-from formgen.web.security import PUBLIC_ENDPOINTS
-from tests.web.conftest import EMAIL, FAILED, PASSWORD, sign_in
-
-SAMPLE_VALUES = {
-    "reference": "EX-SIB-01",
-    "key": "child-tilly",
-    "section_id": "child_views",
-    "page_id": "seeing_the_child",
-    "group_id": "child_visits",
-    "item_id": "new",
-    "kind": "record",
-}
-
-
-def guarded_urls(app):
-    """Every route of the app, filled with sample values, except the public ones."""
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint in PUBLIC_ENDPOINTS:
-            continue
-        values = {name: SAMPLE_VALUES[name] for name in rule.arguments if name not in (rule.defaults or {})}
-        url = rule.rule
-        for name, value in values.items():
-            url = re.sub(rf"<(?:\w+:)?{name}>", value, url)
-        yield rule, url
+from tests.web.conftest import (
+    EMAIL,
+    FAILED,
+    PASSWORD,
+    assert_control_characters_are_not_found,
+    guarded_urls,
+    sign_in,
+)
 
 
 def test_every_route_but_sign_in_is_guarded(app, example_case):
@@ -144,6 +128,10 @@ def test_sign_out_ends_the_session(client):
     token = client.csrf_token("/")
     assert client.post("/sign-out", data={"csrf_token": token}).status_code == 302
     assert client.get("/").status_code == 302
+
+
+def test_a_control_character_in_any_part_of_a_url_is_not_found(app, client, example_case):
+    assert assert_control_characters_are_not_found(app, client) >= 4 * 20
 
 
 def test_signing_out_ends_every_copy_of_the_session(app, client):

@@ -17,6 +17,7 @@ from tests.web.conftest import (
     EMAIL,
     FAILED,
     PASSWORD,
+    assert_control_characters_are_not_found,
     sign_in,
     submit,
 )
@@ -77,3 +78,10 @@ def test_a_control_character_in_the_email_gets_the_one_message_on_postgresql(pos
     client = postgres_app.test_client()
     response = sign_in(client, EMAIL.replace("@", f"{character}@"), PASSWORD)
     assert response.status_code == 200 and FAILED in response.get_data(as_text=True)
+
+
+def test_a_control_character_in_any_part_of_a_url_is_not_found_on_postgresql(postgres_app):
+    import_case(postgres_app, load_example("sibling-group"), EMAIL, "sibling-group")
+    client = postgres_app.test_client()
+    sign_in(client)
+    assert assert_control_characters_are_not_found(postgres_app, client) >= 4 * 20
