@@ -1,4 +1,4 @@
-"""Signing in and out with a local account.
+"""Signing in and out with a local account, and keeping a session alive from the timeout warning.
 
 Every attempt is counted for its address before any password is checked (formgen.web.throttle), and
 every attempt checks exactly one scrypt hash, so neither the answer nor its timing says whether an
@@ -10,12 +10,23 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_wtf import FlaskForm
 from werkzeug.security import generate_password_hash
 from wtforms import EmailField, PasswordField
 
-from formgen.web import throttle
+from formgen.web import held, sessions, throttle
 from formgen.web.extensions import db
 from formgen.web.models import User, normal_email
 from formgen.web.security import has_control_characters, safe_next, without_control_characters
@@ -73,23 +84,32 @@ def sign_in():
     if form.validate_on_submit():
         user = authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
-            session.clear()  # a new session on sign-in, so a planted session id is worthless
-            session.permanent = True
-            session["user_id"] = user.id
-            session["epoch"] = user.session_epoch
-            return redirect(safe_next(request.args.get("next")))
+            sessions.start(user)
+            kept = held.landing(session.pop("held", None), user)
+            return redirect(kept or safe_next(request.args.get("next")))
         errors["email"] = FAILED
         form.email.data = without_control_characters(form.email.data or "")  # shown again, as typed
     elif request.method == "POST":
         errors["email"] = FAILED
-    return render_template("auth/sign_in.html", form=form, errors=errors)
+    return render_template(
+        "auth/sign_in.html", form=form, errors=errors, kept="held" in session and g.ended_user is not None
+    )
 
 
 @blueprint.route("/sign-out", methods=["POST"])
 def sign_out():
-    if g.get("user") is not None:
+    if g.user is not None:
         g.user.session_epoch += 1
         db.session.commit()
     session.clear()
     flash("You have signed out")
     return redirect(url_for("auth.sign_in"))
+
+
+@blueprint.route("/session/keep-alive", methods=["POST"])
+def keep_alive():
+    """The timeout warning's "Stay signed in": the idle timeout starts again, the lifetime does not."""
+    if g.user is None:
+        return jsonify(signed_in=False), 401
+    sessions.touch(force=True)
+    return jsonify(signed_in=True, **sessions.seconds_left())

@@ -1,5 +1,5 @@
-"""What the web app stores: accounts, each case's answers as the same JSON a case file holds, and the
-count of sign-in attempts per address.
+"""What the web app stores: accounts, each case's answers as the same JSON a case file holds, the count
+of sign-in attempts per address, and the pages posted after a session ended.
 """
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -109,3 +109,17 @@ class SignInThrottle(db.Model):
     address: Mapped[str] = mapped_column(String(64), primary_key=True)
     attempts: Mapped[int] = mapped_column(Integer)
     window_started: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class HeldSubmission(db.Model):
+    """A page posted after its session ended, kept for the same account to save (see formgen.web.held)."""
+
+    __tablename__ = "held_submissions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(Text)
+    # Lists of [name, value] pairs: a form may send a name more than once (ticked boxes).
+    args: Mapped[list[list[str]]] = mapped_column(JSON)
+    form: Mapped[list[list[str]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)

@@ -134,6 +134,14 @@ def test_a_control_character_in_any_part_of_a_url_is_not_found(app, client, exam
     assert assert_control_characters_are_not_found(app, client) >= 4 * 20
 
 
+def test_keeping_a_session_alive_needs_a_session_and_its_csrf_token(app, client):
+    assert client.post("/session/keep-alive").status_code == 400
+    signed_out = app.test_client()
+    token = signed_out.csrf_token("/sign-in")
+    response = signed_out.post("/session/keep-alive", headers={"X-CSRFToken": token})
+    assert response.status_code == 401 and response.get_json() == {"signed_in": False}
+
+
 def test_signing_out_ends_every_copy_of_the_session(app, client):
     copied = app.test_client()
     copied.set_cookie("formgen_session", client.get_cookie("formgen_session").value)

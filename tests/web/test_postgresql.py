@@ -23,6 +23,7 @@ from tests.web.conftest import (
 )
 from tests.web.migrationcheck import check_migrations
 from tests.web.pagecheck import CheckedClient
+from tests.web.test_held import TYPED, held_id, page, read_held, send_after_timeout
 
 
 def test_the_wizard_saves_refuses_a_conflict_and_exports_on_postgresql(postgres_url, tmp_path, monkeypatch):
@@ -85,3 +86,14 @@ def test_a_control_character_in_any_part_of_a_url_is_not_found_on_postgresql(pos
     client = postgres_app.test_client()
     sign_in(client)
     assert assert_control_characters_are_not_found(postgres_app, client) >= 4 * 20
+
+
+def test_a_page_kept_after_a_timeout_keeps_what_postgresql_text_refuses(postgres_app):
+    reference = import_case(postgres_app, load_example("sibling-group"), EMAIL, "sibling-group")
+    client = postgres_app.test_client()
+    sign_in(client)
+    typed = {**TYPED, "family_history": "Pasted from another system\x00 with a NUL in it"}
+    assert send_after_timeout(client, page(reference), typed).headers["Location"] == "/sign-in"
+    location = sign_in(client).headers["Location"]
+    kept = read_held(postgres_app, client, location, held_id(location))
+    assert kept["family_history"] == typed["family_history"]
