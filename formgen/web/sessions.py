@@ -75,9 +75,12 @@ def seconds_left() -> dict[str, int]:
 
 
 def template_values() -> dict[str, Any]:
-    """The limits in words, for the sign-in page."""
+    """The limits in words (for the sign-in page and the warning), and for a signed-in person the
+    seconds the warning counts down from (formgen/web/static/app.js)."""
+    signed_in = g.get("user") is not None
     return {
         "session_limits": {"idle": _words("IDLE_TIMEOUT"), "lifetime": _words("SESSION_LIFETIME")},
+        "session_seconds": {**seconds_left(), "warning": _seconds("SESSION_WARNING")} if signed_in else None,
         # Why this browser's session ended ("idle" or "lifetime"), if it ended rather than signed out.
         "session_ended_because": session.get("ended", {}).get("reason"),
     }

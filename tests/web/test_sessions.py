@@ -64,6 +64,21 @@ def test_the_session_cookie_is_sent_again_only_once_a_minute(client):
     assert "Set-Cookie" not in client.get("/").headers
 
 
+def test_the_page_gives_the_warning_its_timings(client):
+    age(client, seen_at=10 * 60, signed_in_at=60 * 60)
+    dialog = lxml_html.fromstring(client.get("/").get_data(as_text=True)).get_element_by_id("timeout-dialog")
+    # The request above was activity, so the idle timeout starts again; the lifetime goes on.
+    assert 30 * 60 - 2 <= int(dialog.get("data-idle-seconds")) <= 30 * 60
+    assert 7 * 3600 - 2 <= int(dialog.get("data-lifetime-seconds")) <= 7 * 3600
+    assert dialog.get("data-warning-seconds") == "120"
+    assert dialog.get("data-keep-alive-url") == "/session/keep-alive"
+
+
+def test_the_warning_is_only_on_the_pages_of_a_signed_in_person(app, client):
+    assert 'id="timeout-dialog"' not in app.test_client().get("/sign-in").get_data(as_text=True)
+    assert 'id="timeout-dialog"' in client.get("/").get_data(as_text=True)
+
+
 def test_staying_signed_in_starts_the_idle_timeout_again_but_not_the_lifetime(client):
     token = client.csrf_token("/")
     age(client, seen_at=25 * 60, signed_in_at=3 * 3600)
