@@ -6,14 +6,8 @@ import pytest
 
 from formgen.web.extensions import db
 from formgen.web.models import Case, SignInThrottle, User
-from tests.web.conftest import (
-    EMAIL,
-    FAILED,
-    PASSWORD,
-    assert_control_characters_are_not_found,
-    guarded_urls,
-    sign_in,
-)
+from tests.web.conftest import EMAIL, FAILED, PASSWORD, sign_in
+from tests.web.routes import assert_control_characters_are_not_found, guarded_urls
 
 
 def test_every_route_but_sign_in_is_guarded(app, example_case):

@@ -1,7 +1,7 @@
 """The same app on PostgreSQL, as DATABASE_URL configures it: migrations, saving, conflicts, export,
 and the input PostgreSQL is stricter about than SQLite (NUL in text).
 
-The throwaway cluster is tests/web/conftest.py's `postgres_url`.
+The cluster is a throwaway one (tests/web/postgres.py); each new test has a database of its own.
 """
 
 from __future__ import annotations
@@ -13,16 +13,10 @@ from formgen.web.commands import create_user, import_case
 from formgen.web.database import upgrade
 from formgen.web.extensions import db
 from tests.support import load_example
-from tests.web.conftest import (
-    EMAIL,
-    FAILED,
-    PASSWORD,
-    assert_control_characters_are_not_found,
-    sign_in,
-    submit,
-)
+from tests.web.conftest import EMAIL, FAILED, PASSWORD, sign_in, submit
 from tests.web.migrationcheck import check_migrations
 from tests.web.pagecheck import CheckedClient
+from tests.web.routes import assert_control_characters_are_not_found
 from tests.web.test_held import TYPED, held_id, page, read_held, send_after_timeout
 
 

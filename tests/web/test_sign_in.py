@@ -47,6 +47,11 @@ def error_of(response) -> str:
     return " ".join(summary[0].text_content().split()) if summary else ""
 
 
+def form_values_of(response) -> dict[str, str]:
+    tree = lxml_html.fromstring(response.get_data(as_text=True))
+    return {element.get("name"): element.get("value") for element in tree.xpath("//input[@name]")}
+
+
 def outcomes(lines: list[str], secret: str, email: str) -> list[tuple[str, str, int]]:
     """Each logged attempt for the address: its outcome, the reason and the attempt's number."""
     address = throttle.address_key(email, secret)[:16]
@@ -115,11 +120,6 @@ def test_a_control_character_in_the_email_gets_the_one_message(app, character):
     assert client.get("/").status_code == 302
     # The address is shown again as typed, less what no address holds.
     assert form_values_of(response)["email"] == EMAIL
-
-
-def form_values_of(response) -> dict[str, str]:
-    tree = lxml_html.fromstring(response.get_data(as_text=True))
-    return {element.get("name"): element.get("value") for element in tree.xpath("//input[@name]")}
 
 
 # --- parallel guesses against the real server -------------------------------------------------
