@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from datetime import date
 from pathlib import Path
@@ -198,6 +199,8 @@ def _app():
     """The web app for a command, or why not and exit 1: a broken spec or database never starts it."""
     from sqlalchemy.exc import OperationalError
 
+    from formgen.web.config import SettingError
+
     try:
         return _web().app_for_commands()
     except SpecError as error:
@@ -207,6 +210,8 @@ def _app():
         )
     except OperationalError as error:
         _fail(f"formgen cannot use its database: {error.orig}. Check DATABASE_URL or FORMGEN_INSTANCE_PATH.")
+    except SettingError as error:
+        _fail(f"formgen did not start: {error}")
 
 
 @main.command("db-upgrade")
@@ -230,6 +235,19 @@ def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
     except commands.CommandError as error:
         _fail(str(error))
     click.echo(f"Created {role} account for {email.strip().lower()}.")
+
+
+@main.command("unlock-user")
+@click.option("--email", required=True)
+def unlock_user(email: str) -> None:
+    """Let an account that failed to sign in too often try again now (run with the server's settings)."""
+    commands = _web()
+    try:
+        locked = commands.unlock_user(_app(), email)
+    except commands.CommandError as error:
+        _fail(str(error))
+    address = commands.normal_email(email)
+    click.echo(f"Unlocked {address}: they can sign in now." if locked else f"{address} was not locked out.")
 
 
 @main.command("import")
@@ -272,5 +290,7 @@ def serve(host: str, port: int, threads: int) -> None:
     import waitress
 
     app = _app()
+    # Sign-in outcomes (the formgen.security logger) and waitress's own messages, on standard error.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     click.echo(f"formgen is running at http://{host}:{port}/ (press Ctrl+C to stop)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="formgen")

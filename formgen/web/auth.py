@@ -1,21 +1,40 @@
-"""Signing in and out with a local account; repeated failures lock the account for a while."""
+"""Signing in and out with a local account, and keeping a session alive from the timeout warning.
+
+Every attempt is counted for its address before any password is checked (formgen.web.throttle), and
+every attempt checks exactly one scrypt hash, so neither the answer nor its timing says whether an
+account exists or an address is locked out. Each outcome is logged to `formgen.security`, without the
+password and without the address in clear.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import logging
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_wtf import FlaskForm
 from werkzeug.security import generate_password_hash
 from wtforms import EmailField, PasswordField
 
+from formgen.web import held, sessions, throttle
 from formgen.web.extensions import db
-from formgen.web.models import User
-from formgen.web.security import safe_next
+from formgen.web.models import User, normal_email
+from formgen.web.security import has_control_characters, safe_next, without_control_characters
 
 blueprint = Blueprint("auth", __name__)
+log = logging.getLogger("formgen.security")
 
-WRONG = "Enter a correct email address and password"
+FAILED = "Enter a correct email address and password. If you cannot sign in, ask your administrator"
 _UNKNOWN = User(password_hash=generate_password_hash("an account that does not exist"))
 
 
@@ -24,19 +43,38 @@ class SignInForm(FlaskForm):
     password = PasswordField("Password")
 
 
-def _is_locked(user: User | None) -> bool:
-    if user is None or user.locked_until is None:
-        return False
-    locked_until = user.locked_until if user.locked_until.tzinfo else user.locked_until.replace(tzinfo=UTC)
-    return locked_until > datetime.now(UTC)
+def authenticate(email: str, password: str) -> User | None:
+    """The account, if the password is its own and its address has attempts left."""
+    config = current_app.config
+    address = normal_email(email)
+    key = throttle.address_key(address, config["SECRET_KEY"])
+    attempt = throttle.count_attempt(key, config["SIGN_IN_ATTEMPTS"], config["SIGN_IN_LOCKOUT"])
+    throttled = attempt > config["SIGN_IN_ATTEMPTS"]
+    user = None if has_control_characters(address) else _account(address)
+    checked = user if user is not None and not throttled else _UNKNOWN
+    correct = checked.check_password(password)  # the one scrypt check, whatever happened before it
+    if throttled:
+        reason = "throttled"
+    elif user is None:
+        reason = "unknown-address"
+    else:
+        reason = "right-password" if correct else "wrong-password"
+    signed_in = correct and checked is user
+    log.info(
+        "sign-in outcome=%s reason=%s attempt=%d address=%s",
+        "signed-in" if signed_in else "refused",
+        reason,
+        attempt,
+        key[:16],
+    )
+    if not signed_in:
+        return None
+    throttle.clear(key, config["SIGN_IN_LOCKOUT"])
+    return user
 
 
-def _record_failure(user: User) -> None:
-    user.failed_sign_ins += 1
-    if user.failed_sign_ins >= current_app.config["SIGN_IN_ATTEMPTS"]:
-        user.locked_until = datetime.now(UTC) + current_app.config["SIGN_IN_LOCKOUT"]
-        user.failed_sign_ins = 0
-    db.session.commit()
+def _account(address: str) -> User | None:
+    return db.session.scalar(db.select(User).where(User.email == address))
 
 
 @blueprint.route("/sign-in", methods=["GET", "POST"])
@@ -44,35 +82,34 @@ def sign_in():
     form = SignInForm()
     errors: dict[str, str] = {}
     if form.validate_on_submit():
-        email = (form.email.data or "").strip().lower()
-        user = db.session.scalar(db.select(User).where(User.email == email))
-        minutes = int(current_app.config["SIGN_IN_LOCKOUT"].total_seconds() // 60)
-        if _is_locked(user):
-            errors["email"] = f"Too many failed attempts. Wait {minutes} minutes, then try again"
-        elif user is None:
-            _UNKNOWN.check_password(form.password.data or "")  # as slow as a real check: no timing tell
-            errors["email"] = WRONG
-        elif not user.check_password(form.password.data or ""):
-            _record_failure(user)
-            errors["email"] = WRONG
-        else:
-            user.failed_sign_ins, user.locked_until = 0, None
-            db.session.commit()
-            session.clear()  # a new session on sign-in, so a planted session id is worthless
-            session.permanent = True
-            session["user_id"] = user.id
-            session["epoch"] = user.session_epoch
-            return redirect(safe_next(request.args.get("next")))
+        user = authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            sessions.start(user)
+            kept = held.landing(session.pop("held", None), user)
+            return redirect(kept or safe_next(request.args.get("next")))
+        errors["email"] = FAILED
+        form.email.data = without_control_characters(form.email.data or "")  # shown again, as typed
     elif request.method == "POST":
-        errors["email"] = WRONG
-    return render_template("auth/sign_in.html", form=form, errors=errors)
+        errors["email"] = FAILED
+    return render_template(
+        "auth/sign_in.html", form=form, errors=errors, kept="held" in session and g.ended_user is not None
+    )
 
 
 @blueprint.route("/sign-out", methods=["POST"])
 def sign_out():
-    if g.get("user") is not None:
+    if g.user is not None:
         g.user.session_epoch += 1
         db.session.commit()
     session.clear()
     flash("You have signed out")
     return redirect(url_for("auth.sign_in"))
+
+
+@blueprint.route("/session/keep-alive", methods=["POST"])
+def keep_alive():
+    """The timeout warning's "Stay signed in": the idle timeout starts again, the lifetime does not."""
+    if g.user is None:
+        return jsonify(signed_in=False), 401
+    sessions.touch(force=True)
+    return jsonify(signed_in=True, **sessions.seconds_left())

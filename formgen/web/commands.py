@@ -8,10 +8,10 @@ from pathlib import Path
 from flask import Flask
 
 from formgen.engine import CaseFile, answer_problems
-from formgen.web import create_app
+from formgen.web import create_app, throttle
 from formgen.web.database import upgrade
 from formgen.web.extensions import db
-from formgen.web.models import ROLES, Case, Child, User
+from formgen.web.models import ROLES, Case, Child, User, normal_email
 from formgen.web.services import services
 
 DEMO_EMAIL = "practitioner@example.org"
@@ -35,7 +35,7 @@ def create_user(app: Flask, email: str, name: str, role: str, password: str) -> 
     if len(password) < 12:
         raise CommandError("the password must be at least 12 characters")
     with app.app_context():
-        email = email.strip().lower()
+        email = normal_email(email)
         if db.session.scalar(db.select(User).where(User.email == email)):
             raise CommandError(f"there is already an account for {email}")
         user = User(email=email, name=name.strip(), role=role)
@@ -51,9 +51,7 @@ def import_case(app: Flask, case: CaseFile, email: str, label: str) -> str:
         problems = answer_problems(services().form, case, label)
         if problems:
             raise CommandError("\n".join(str(problem) for problem in problems))
-        user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
-        if user is None:
-            raise CommandError(f"there is no account for {email}")
+        user = _account_for(email)
         if db.session.scalar(db.select(Case).where(Case.reference == case.reference)):
             raise CommandError(f"a case with reference {case.reference} already exists")
         stored = Case(reference=case.reference, owner_id=user.id, household=case.household)
@@ -64,6 +62,24 @@ def import_case(app: Flask, case: CaseFile, email: str, label: str) -> str:
         db.session.add(stored)
         db.session.commit()
         return case.reference
+
+
+def unlock_user(app: Flask, email: str) -> bool:
+    """Let the account try to sign in again at once; True if its address was locked out."""
+    with app.app_context():
+        _account_for(email)  # an address no account has is refused by name
+        config = app.config
+        key = throttle.address_key(email, config["SECRET_KEY"])
+        locked = throttle.is_locked(key, config["SIGN_IN_ATTEMPTS"], config["SIGN_IN_LOCKOUT"])
+        throttle.clear(key, config["SIGN_IN_LOCKOUT"])
+        return locked
+
+
+def _account_for(email: str) -> User:
+    user = db.session.scalar(db.select(User).where(User.email == normal_email(email)))
+    if user is None:
+        raise CommandError(f"there is no account for {email}")
+    return user
 
 
 def demo_account(app: Flask) -> tuple[str, str]:

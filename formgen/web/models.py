@@ -1,11 +1,13 @@
-"""What the web app stores: accounts, and each case's answers as the same JSON a case file holds."""
+"""What the web app stores: accounts, each case's answers as the same JSON a case file holds, the count
+of sign-in attempts per address, and the pages posted after a session ended.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -19,6 +21,16 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def aware(moment: datetime) -> datetime:
+    """A stored time with its zone: SQLite hands back the UTC time it was given without one."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def normal_email(email: str) -> str:
+    """An address as accounts are stored and looked up: case and surrounding spaces do not matter."""
+    return email.strip().lower()
+
+
 class User(db.Model):
     __tablename__ = "users"
 
@@ -27,8 +39,6 @@ class User(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(32), default="practitioner")
     password_hash: Mapped[str] = mapped_column(String(256))
-    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Raised on signing out: every session cookie issued before it stops working, copies included.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
@@ -88,3 +98,28 @@ class Child(db.Model):
     case: Mapped[Case] = relationship(back_populates="children")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads a plain dict
+
+
+class SignInThrottle(db.Model):
+    """Sign-in attempts for one address, known or not, since the last success (see formgen.web.throttle)."""
+
+    __tablename__ = "sign_in_throttles"
+
+    # An HMAC of the address, so what people type into the email box is never stored in clear.
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    window_started: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class HeldSubmission(db.Model):
+    """A page posted after its session ended, kept for the same account to save (see formgen.web.held)."""
+
+    __tablename__ = "held_submissions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(Text)
+    # Lists of [name, value] pairs: a form may send a name more than once (ticked boxes).
+    args: Mapped[list[list[str]]] = mapped_column(JSON)
+    form: Mapped[list[list[str]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)

@@ -29,6 +29,7 @@ from formgen.spec.form import FieldInfo
 from formgen.spec.model import Page, Section
 from formgen.web import pages
 from formgen.web.extensions import db
+from formgen.web.held import PARAMETER, held_form
 from formgen.web.links import back_to_tasks, journey_args, url
 from formgen.web.models import Case, Child
 from formgen.web.pages import PageState, Subject, owned_case
@@ -90,6 +91,11 @@ def save_records(
     return True
 
 
+def kept() -> MultiDict | None:
+    """What this page sent when the session had ended, kept while the person signed in again."""
+    return held_form(request.args.get(PARAMETER))
+
+
 def sent_version(sent: MultiDict) -> int | None:
     """The version the page was opened at, as its form carries it."""
     return sent.get("version", type=int)
@@ -129,7 +135,8 @@ class QuestionPage:
 
     # --- the request -----------------------------------------------------------------------------
 
-    def get(self, held: MultiDict | None = None) -> Response:
+    def get(self) -> Response:
+        held = kept()
         if held is not None:
             posted, answers = self.read(held)
             return self.render(self.assessment(answers), posted.state, sent_version(held), held=True)
@@ -343,7 +350,8 @@ class ItemPage:
             items[index] = updated
         return posted, updated, items, index
 
-    def get(self, held: MultiDict | None = None) -> Response:
+    def get(self) -> Response:
+        held = kept()
         if held is not None:
             posted, updated, items, index = self.read(held)
             assessment = self.assessment(items)
@@ -429,7 +437,8 @@ class NewRecordPage:
             return Assessment(self.form, self.household, answers, today=date.today())
         return Assessment(self.form, answers, None, today=date.today())
 
-    def get(self, held: MultiDict | None = None) -> Response:
+    def get(self) -> Response:
+        held = kept()
         if held is not None:
             posted = pages.read(self.assessment({}), self.infos, held)
             answers = pages.merge({}, posted.values)

@@ -1,36 +1,56 @@
-"""Who is signed in, what every response promises the browser, and the guard on pages with child data."""
+"""What every response promises the browser, the guard on pages with child data, and the one rule for
+what a URL may hold.
+"""
 
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, g, redirect, request, session, url_for
+from flask import Flask, Response, after_this_request, g, redirect, request, session, url_for
+from werkzeug.routing import UnicodeConverter, ValidationError
 
-from formgen.web.extensions import db
-from formgen.web.models import User
+from formgen.web import held, sessions
 
 # The only endpoints anyone may reach without signing in (a test checks every other one is guarded).
-PUBLIC_ENDPOINTS = {"auth.sign_in", "auth.sign_out", "static"}
-
-
-def load_user() -> None:
-    user_id = session.get("user_id")
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is not None and session.get("epoch") != user.session_epoch:
-        user = None  # a session from before the last sign-out
-    g.user = user
-    if user is None and user_id is not None:
-        session.clear()
+PUBLIC_ENDPOINTS = {"auth.sign_in", "auth.sign_out", "auth.keep_alive", "static"}
 
 
 def require_sign_in() -> Response | None:
-    """Registered on every blueprint but sign-in's: no page with child data without signing in."""
-    if g.get("user") is None:
-        return redirect(
-            url_for("auth.sign_in", next=request.full_path.rstrip("?") if request.method == "GET" else None)
-        )
-    return None
+    """Registered on every blueprint but sign-in's: no page with child data without signing in.
+
+    A page sent after its session ended (the CSRF check has passed by now) is kept for its account,
+    which gets it back on signing in again.
+    """
+    if g.user is not None:
+        if request.method == "POST":
+            after_this_request(held.forget_when_saved)
+        return None
+    if g.ended_user is not None and request.method == "POST":
+        session["held"] = held.hold(g.ended_user)
+        return redirect(url_for("auth.sign_in"))
+    return redirect(
+        url_for("auth.sign_in", next=request.full_path.rstrip("?") if request.method == "GET" else None)
+    )
+
+
+def without_control_characters(text: str) -> str:
+    """Less the characters no address, reference or key holds (PostgreSQL refuses NUL in text)."""
+    return "".join(character for character in text if unicodedata.category(character) != "Cc")
+
+
+def has_control_characters(text: str) -> bool:
+    return without_control_characters(text) != text
+
+
+class PlainConverter(UnicodeConverter):
+    """Every URL's parts: a part with a control character matches no route, so it is Not Found."""
+
+    def to_python(self, value: str) -> str:
+        if has_control_characters(value):
+            raise ValidationError
+        return value
 
 
 def _csp(nonce: str) -> str:
@@ -70,9 +90,12 @@ def security_headers(response: Response) -> Response:
 
 
 def init_security(app: Flask) -> None:
+    """Before the blueprints are registered: their routes take the URL converter when added."""
+    app.url_map.converters["default"] = app.url_map.converters["string"] = PlainConverter
     app.before_request(set_nonce)
-    app.before_request(load_user)
+    app.before_request(sessions.load_user)
     app.after_request(security_headers)
+    app.context_processor(sessions.template_values)
 
 
 def safe_next(target: str | None) -> str:

@@ -11,8 +11,10 @@ import itertools
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -70,15 +72,15 @@ class QuietRequestHandler(WSGIRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+@contextmanager
+def serving(instance: Path, overrides: dict[str, Any] | None = None) -> Iterator[Site]:
+    """The app on a real server on a free port, on a new SQLite database in `instance`."""
     assert STYLESHEET.exists(), f"{STYLESHEET} is missing: run scripts/build_assets.sh first"
-    instance: Path = tmp_path_factory.mktemp("instance")
     url = f"sqlite:///{instance / 'formgen.db'}"
     with pytest.MonkeyPatch.context() as environment:
         environment.setenv("FORMGEN_SECRET_KEY", "a-secret-key-used-only-by-the-browser-tests")
         upgrade(url)
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url}, instance_path=instance)
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, **(overrides or {})}, instance_path=instance)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="formgen-e2e-server", daemon=True)
     thread.start()
@@ -90,6 +92,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         server.server_close()
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    with serving(tmp_path_factory.mktemp("instance")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

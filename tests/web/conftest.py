@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from formgen.web import create_app
@@ -9,9 +11,11 @@ from formgen.web.commands import create_user, import_case
 from formgen.web.database import upgrade
 from tests.support import load_example
 from tests.web.pagecheck import CheckedClient, form_values
+from tests.web.postgres import new_database, throwaway_cluster
 
 EMAIL = "sam.practitioner@example.org"
 PASSWORD = "a long and fictional passphrase"
+FAILED = "Enter a correct email address and password. If you cannot sign in, ask your administrator"
 
 
 @pytest.fixture
@@ -23,6 +27,17 @@ def app(tmp_path, monkeypatch):
     app.test_client_class = CheckedClient
     create_user(app, EMAIL, "Sam Practitioner", "practitioner", PASSWORD)
     return app
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    with throwaway_cluster() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_database(postgres_url) -> str:
+    return new_database(postgres_url)
 
 
 def sign_in(client: CheckedClient, email: str = EMAIL, password: str = PASSWORD):

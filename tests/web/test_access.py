@@ -1,36 +1,13 @@
 """No page with a child's data without signing in; CSRF on every form; the headers every page promises."""
 
 import re
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from formgen.web.extensions import db
-from formgen.web.models import Case, User
-from formgen.web.security import PUBLIC_ENDPOINTS
-from tests.web.conftest import EMAIL, PASSWORD, sign_in
-
-SAMPLE_VALUES = {
-    "reference": "EX-SIB-01",
-    "key": "child-tilly",
-    "section_id": "child_views",
-    "page_id": "seeing_the_child",
-    "group_id": "child_visits",
-    "item_id": "new",
-    "kind": "record",
-}
-
-
-def guarded_urls(app):
-    """Every route of the app, filled with sample values, except the public ones."""
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint in PUBLIC_ENDPOINTS:
-            continue
-        values = {name: SAMPLE_VALUES[name] for name in rule.arguments if name not in (rule.defaults or {})}
-        url = rule.rule
-        for name, value in values.items():
-            url = re.sub(rf"<(?:\w+:)?{name}>", value, url)
-        yield rule, url
+from formgen.web.models import Case, SignInThrottle, User
+from tests.web.conftest import EMAIL, FAILED, PASSWORD, sign_in
+from tests.web.routes import assert_control_characters_are_not_found, guarded_urls
 
 
 def test_every_route_but_sign_in_is_guarded(app, example_case):
@@ -96,20 +73,20 @@ def test_a_wrong_password_is_refused_with_one_message_for_both_mistakes(app):
     for email in (EMAIL, "nobody@example.org"):
         response = sign_in(client, email, "not the password")
         assert response.status_code == 200
-        assert "Enter a correct email address and password" in response.get_data(as_text=True)
+        assert FAILED in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
 
 
-def test_repeated_failures_lock_the_account_even_against_the_right_password(app):
+def test_repeated_failures_lock_the_address_even_against_the_right_password(app):
     client = app.test_client()
     for _ in range(app.config["SIGN_IN_ATTEMPTS"]):
         sign_in(client, EMAIL, "wrong guess")
     response = sign_in(client, EMAIL, PASSWORD)
-    assert "Too many failed attempts" in response.get_data(as_text=True)
+    assert response.status_code == 200 and FAILED in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
     with app.app_context():
-        user = db.session.scalar(db.select(User).where(User.email == EMAIL))
-        user.locked_until = datetime.now(UTC) - timedelta(seconds=1)  # the lockout has passed
+        throttle = db.session.scalars(db.select(SignInThrottle)).one()
+        throttle.window_started -= app.config["SIGN_IN_LOCKOUT"]  # the lockout has passed
         db.session.commit()
     assert sign_in(client, EMAIL, PASSWORD).status_code == 302
 
@@ -145,6 +122,18 @@ def test_sign_out_ends_the_session(client):
     token = client.csrf_token("/")
     assert client.post("/sign-out", data={"csrf_token": token}).status_code == 302
     assert client.get("/").status_code == 302
+
+
+def test_a_control_character_in_any_part_of_a_url_is_not_found(app, client, example_case):
+    assert assert_control_characters_are_not_found(app, client) >= 4 * 20
+
+
+def test_keeping_a_session_alive_needs_a_session_and_its_csrf_token(app, client):
+    assert client.post("/session/keep-alive").status_code == 400
+    signed_out = app.test_client()
+    token = signed_out.csrf_token("/sign-in")
+    response = signed_out.post("/session/keep-alive", headers={"X-CSRFToken": token})
+    assert response.status_code == 401 and response.get_json() == {"signed_in": False}
 
 
 def test_signing_out_ends_every_copy_of_the_session(app, client):

@@ -12,7 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from formgen.cli import main
+from formgen.web import create_app
 from tests.support import EXAMPLES_DIR
+from tests.web.conftest import sign_in
+from tests.web.pagecheck import CheckedClient
 
 
 @pytest.fixture
@@ -100,6 +103,26 @@ def test_import_loads_a_case_file_once_for_a_user(env, tmp_path):
     )
     result = run(env, "import", str(broken), "--user", "jo@example.org")
     assert result.exit_code == 1 and "household.referral_date" in result.output
+
+
+def test_unlock_user_lets_a_locked_out_account_sign_in_at_once(env, monkeypatch):
+    password = "a long fictional passphrase"
+    account = ["--email", "jo@example.org", "--name", "Jo", "--password-stdin"]
+    run(env, "create-user", *account, input=password + "\n")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    app = create_app()  # the server, with the same settings as the command
+    app.test_client_class = CheckedClient
+    client = app.test_client()
+    for guess in ["wrong one", "wrong two", "wrong three", "wrong four", "wrong five", password]:
+        assert sign_in(client, "jo@example.org", guess).status_code == 200
+    result = run(env, "unlock-user", "--email", " Jo@Example.org ")
+    assert result.exit_code == 0 and "Unlocked jo@example.org: they can sign in now." in result.output
+    assert sign_in(client, "jo@example.org", password).status_code == 302
+    again = run(env, "unlock-user", "--email", "jo@example.org")
+    assert again.exit_code == 0 and "jo@example.org was not locked out." in again.output
+    unknown = run(env, "unlock-user", "--email", "nobody@example.org")
+    assert unknown.exit_code == 1 and "there is no account for nobody@example.org" in unknown.output
 
 
 def test_demo_makes_the_first_account_and_loads_the_examples_once(env):

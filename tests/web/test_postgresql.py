@@ -1,19 +1,10 @@
-"""The same app on PostgreSQL, as DATABASE_URL configures it: migrations, saving, conflicts, export.
+"""The same app on PostgreSQL, as DATABASE_URL configures it: migrations, saving, conflicts, export,
+and the input PostgreSQL is stricter about than SQLite (NUL in text).
 
-A throwaway cluster is made with Debian's PostgreSQL (installed by `scripts/setup.sh dev`) in a
-temporary folder on a free port, and removed afterwards: nothing touches a system database.
+The cluster is a throwaway one (tests/web/postgres.py); each new test has a database of its own.
 """
 
 from __future__ import annotations
-
-import glob
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -22,37 +13,11 @@ from formgen.web.commands import create_user, import_case
 from formgen.web.database import upgrade
 from formgen.web.extensions import db
 from tests.support import load_example
-from tests.web.conftest import EMAIL, PASSWORD, sign_in, submit
+from tests.web.conftest import EMAIL, FAILED, PASSWORD, sign_in, submit
+from tests.web.migrationcheck import check_migrations
 from tests.web.pagecheck import CheckedClient
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    assert binaries, "PostgreSQL is needed for this test: scripts/setup.sh dev installs it"
-    bindir = Path(binaries[-1]).parent
-    folder = Path(tempfile.mkdtemp(prefix="formgen-pg-"))
-    as_owner: list[str] = []
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root: its own account runs the cluster
-        owner = pwd.getpwnam("postgres")
-        os.chown(folder, owner.pw_uid, owner.pw_gid)
-        as_owner = ["runuser", "-u", "postgres", "--"]
-    cluster, port = folder / "cluster", _free_port()
-    run = lambda *command: subprocess.run([*as_owner, *command], check=True, capture_output=True)  # noqa: E731
-    run(str(bindir / "initdb"), "-D", str(cluster), "-U", "formgen", "--auth=trust", "-E", "UTF8")
-    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"
-    run(str(bindir / "pg_ctl"), "-D", str(cluster), "-o", options, "-l", str(folder / "log"), "-w", "start")
-    try:
-        yield f"postgresql+psycopg://formgen@127.0.0.1:{port}/postgres"
-    finally:
-        run(str(bindir / "pg_ctl"), "-D", str(cluster), "-m", "fast", "-w", "stop")
-        shutil.rmtree(folder, ignore_errors=True)
+from tests.web.routes import assert_control_characters_are_not_found
+from tests.web.test_held import TYPED, held_id, page, read_held, send_after_timeout
 
 
 def test_the_wizard_saves_refuses_a_conflict_and_exports_on_postgresql(postgres_url, tmp_path, monkeypatch):
@@ -85,3 +50,44 @@ def test_the_wizard_saves_refuses_a_conflict_and_exports_on_postgresql(postgres_
     assert exported["children"] == load_example("sibling-group").model_dump(mode="json")["children"]
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def postgres_app(postgres_database, tmp_path, monkeypatch):
+    monkeypatch.setenv("FORMGEN_SECRET_KEY", "test-secret-key")
+    upgrade(postgres_database)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": postgres_database, "TESTING": True}, instance_path=tmp_path)
+    app.test_client_class = CheckedClient
+    create_user(app, EMAIL, "Sam Practitioner", "practitioner", PASSWORD)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_the_migrations_make_the_models_schema_and_go_back_on_postgresql(postgres_database):
+    check_migrations(postgres_database)
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x1f"])
+def test_a_control_character_in_the_email_gets_the_one_message_on_postgresql(postgres_app, character):
+    client = postgres_app.test_client()
+    response = sign_in(client, EMAIL.replace("@", f"{character}@"), PASSWORD)
+    assert response.status_code == 200 and FAILED in response.get_data(as_text=True)
+
+
+def test_a_control_character_in_any_part_of_a_url_is_not_found_on_postgresql(postgres_app):
+    import_case(postgres_app, load_example("sibling-group"), EMAIL, "sibling-group")
+    client = postgres_app.test_client()
+    sign_in(client)
+    assert assert_control_characters_are_not_found(postgres_app, client) >= 4 * 20
+
+
+def test_a_page_kept_after_a_timeout_keeps_what_postgresql_text_refuses(postgres_app):
+    reference = import_case(postgres_app, load_example("sibling-group"), EMAIL, "sibling-group")
+    client = postgres_app.test_client()
+    sign_in(client)
+    typed = {**TYPED, "family_history": "Pasted from another system\x00 with a NUL in it"}
+    assert send_after_timeout(client, page(reference), typed).headers["Location"] == "/sign-in"
+    location = sign_in(client).headers["Location"]
+    kept = read_held(postgres_app, client, location, held_id(location))
+    assert kept["family_history"] == typed["family_history"]

@@ -1,0 +1,50 @@
+"""Every route of the app, its arguments filled with sample values: to check what no route may do."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import quote
+
+from werkzeug.routing import Rule
+
+from formgen.web.security import PUBLIC_ENDPOINTS
+
+# A value for every argument of the app's routes: the example sibling group's case, a page, a list.
+SAMPLE_VALUES = {
+    "reference": "EX-SIB-01",
+    "key": "child-tilly",
+    "section_id": "child_views",
+    "page_id": "seeing_the_child",
+    "group_id": "child_visits",
+    "item_id": "new",
+    "kind": "record",
+}
+
+
+def guarded_urls(app, values: dict[str, str] = SAMPLE_VALUES) -> Iterator[tuple[Rule, str]]:
+    """Every route of the app but the public ones, its arguments filled with `values`."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        url = rule.rule
+        for name in rule.arguments - set(rule.defaults or {}):
+            url = re.sub(rf"<(?:\w+:)?{name}>", quote(values[name], safe=""), url)
+        yield rule, url
+
+
+def assert_control_characters_are_not_found(app, client) -> int:
+    """Each argument of each route in turn holds a control character: every answer is Not Found."""
+    token = client.csrf_token("/")
+    checked = 0
+    for character in ("\x00", "\x1f", "\x7f", "\x85"):
+        for name, value in SAMPLE_VALUES.items():
+            for rule, url in guarded_urls(app, {**SAMPLE_VALUES, name: value + character}):
+                if name not in rule.arguments - set(rule.defaults or {}):
+                    continue
+                if "GET" in rule.methods:
+                    assert client.get(url).status_code == 404, url
+                if "POST" in rule.methods:
+                    assert client.post(url, data={"csrf_token": token}).status_code == 404, url
+                checked += 1
+    return checked
