@@ -109,3 +109,6 @@ def test_when_the_session_ends_the_page_stays_and_what_was_typed_is_kept(
     page.get_by_label("Password", exact=True).fill(account.password)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/cases/new\?held=[\w-]+$"))
+    # Back on the page, what was typed is there to be saved, and Continue saves it.
+    expect(page.locator("#held")).to_contain_text("Your answers have not been saved yet")
+    expect(page.get_by_label(REFERRER, exact=True)).to_have_value(typed)
