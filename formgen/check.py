@@ -10,9 +10,11 @@ from pathlib import Path
 
 from docx import Document
 
+from formgen.capabilities import Capability
 from formgen.documents import DOCUMENTS, TemplateError, TemplateStore, documents_for, render_document
 from formgen.engine import Assessment
 from formgen.engine.casefile import CaseFile, answer_problems, load_case
+from formgen.engine.review import Stage
 from formgen.settings import Settings
 from formgen.spec import FormSpec, Problem, SpecError, available_authorities, load_spec
 
@@ -20,6 +22,7 @@ _TRACKED = re.compile(r"<w:(ins|del)\b.*?</w:\1>", re.DOTALL)
 _TAG_MARKS = ("{", "}", "%")
 TRACKED_ADVICE = "accept or reject every change in Word"
 _XML_TEXT = re.compile(r"<[^>]+>")
+BEFORE_APPROVAL = frozenset(Capability) - {Capability.APPROVE}
 
 
 def check_everything(settings: Settings, *, today: date) -> list[Problem]:
@@ -65,8 +68,10 @@ def check_example(form: FormSpec, path: Path, *, today: date) -> tuple[CaseFile 
     child_sections = [section for section in form.sections if section.scope == "child"]
     for index, child in enumerate(case.children):
         assessment = case.assessment(form, child.id, today=today)
+        # The manager's review is complete once the assessment is approved, and not before.
+        answering = None if child.review.stage is Stage.APPROVED else BEFORE_APPROVAL
         for section in child_sections:
-            for error in assessment.errors(section):
+            for error in assessment.errors(section, answering=answering):
                 problems.append(
                     Problem(label, None, f"children[{index}] ({child.id}).{error.key}", error.message)
                 )

@@ -180,10 +180,13 @@ def add_field(paragraph: Paragraph, instruction: str) -> None:
 # Header and footer -------------------------------------------------------------------------------
 
 
-def add_header(section: Section) -> None:
+def add_header(section: Section, *, draft: bool = False) -> None:
+    """The marking and the authority; with `draft`, DRAFT above them until the assessment is approved."""
     header = section.header
     marking = header.paragraphs[0]
     marking.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if draft:
+        add_runs(marking, [Bold("{% if document.draft %}DRAFT: NOT YET APPROVED – {% endif %}")])
     add_runs(marking, [Bold("{{ marking }}")])
     authority = header.add_paragraph(style="Header")
     authority.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -364,7 +367,11 @@ RECORD_SUMMARY: list[KeyValueRow] = [
     ("{%tr endif %}",),
     ("Legal basis", "{{ child.legal_basis }}"),
     ("Case reference", "{{ case.reference }}"),
+    ("Local case number", "{{ case.local_number }}"),
+    ("Local child number", "{{ child.local_number }}"),
     ("Lead practitioner", "{{ worker.name }}", ", ", "{{ worker.role }}"),
+    ("Team", "{{ worker.team }}"),
+    ("Status", "{{ document.stage }}"),
     ("Referral date", "{{ timescale.referral_date }}"),
     ("Assessment start date", "{{ timescale.start_date }}"),
     ("Due date", "{{ timescale.due_date }}"),
@@ -385,6 +392,7 @@ APPROVAL: list[KeyValueRow] = [
     ("Approved by", "{{ approval.by }}"),
     ("Date", "{{ approval.date }}"),
     ("Reasoning", "{{ approval.reasoning }}"),
+    ("Version approved", "{{ approval.version }}"),
 ]
 
 
@@ -449,7 +457,7 @@ def record_history(doc: DocxDocument) -> None:
 
 def build_record() -> DocxDocument:
     doc = new_document(SIZES)
-    add_header(doc.sections[0])
+    add_header(doc.sections[0], draft=True)
     add_footer(doc.sections[0])
     para(doc, "Child and family assessment record", style="Title")
     generated_line(doc, "Made on ")
@@ -495,6 +503,10 @@ def plan_opening(doc: DocxDocument) -> None:
     para(doc, Bold("About: "), "{{ child.name }}")
     para(doc, Bold("Case reference: "), "{{ case.reference }}")
     generated_line(doc, "Date of this plan: ")
+    # The plan goes out during the assessment: its version tells one copy from a later one.
+    tag(doc, "{%p if document.version %}")
+    para(doc, Bold("Version: "), "{{ document.version }}")
+    tag(doc, "{%p endif %}")
     para(doc, *PLAN_INTRO)
 
 

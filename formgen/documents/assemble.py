@@ -37,10 +37,11 @@ def render_document(
     *,
     today: date,
     recipient: str | None = None,
+    version: int | None = None,
 ) -> bytes:
     if kind not in documents_for(form, case, child_id, today=today):
         raise NoSuchDocument(f"child {child_id!r} is not yet born, so there is no child's version")
-    context = build_context(form, case, child_id, kind, today=today, recipient=recipient)
+    context = build_context(form, case, child_id, kind, today=today, recipient=recipient, version=version)
     return store.render(DOCUMENTS[kind].template, context)
 
 

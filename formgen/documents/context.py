@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from formgen.capabilities import Capability
 from formgen.display import clean_text, fill_placeholders, format_day, item_label, join_words
-from formgen.engine.assessment import PRACTITIONER, Assessment, answers
-from formgen.engine.casefile import CaseFile
+from formgen.engine.assessment import Assessment
+from formgen.engine.casefile import CaseFile, ChildRecord
+from formgen.engine.review import STAGE_LABELS, UK, Decision, Stage, approval_date
 from formgen.fieldtypes import display
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo, FormSpec
@@ -48,18 +50,37 @@ class Reader:
 
 
 def build_context(
-    form: FormSpec, case: CaseFile, child_id: str, kind: str, *, today: date, recipient: str | None = None
+    form: FormSpec,
+    case: CaseFile,
+    child_id: str,
+    kind: str,
+    *,
+    today: date,
+    recipient: str | None = None,
+    version: int | None = None,
 ) -> dict[str, Any]:
-    """The template context of one document about one child."""
+    """The template context of one document about one child; `version` is the saved answers' version."""
     reader = Reader(DOCUMENTS[kind], recipient)
     assessment = case.assessment(form, child_id, today=today)
-    builder = _Builder(form, assessment, reader)
+    builder = _Builder(form, assessment, reader, case, case.child(child_id))
+    review = case.child(child_id).review
     return {
-        "document": {"kind": kind, "title": reader.kind.title},
+        "document": {
+            "kind": kind,
+            "title": reader.kind.title,
+            "version": "" if version is None else str(version),
+            # Until approval the record is a draft (J3); the plan, circulated during the assessment,
+            # says instead when it was made and from which version.
+            "draft": review.stage is not Stage.APPROVED,
+            "stage": STAGE_LABELS[review.stage],
+        },
         "authority": _authority(form),
         "marking": MARKING,
         "generated_on": format_day(today),
-        "case": {"reference": clean_text(case.reference)},
+        "case": {
+            "reference": clean_text(case.reference),
+            "local_number": builder.text(known.LOCAL_CASE_NUMBER),
+        },
         "child": builder.child(),
         "children": _children(form, case, child_id, today),
         "worker": builder.worker(),
@@ -71,6 +92,10 @@ def build_context(
         "answers": builder.answers(),
         "child_version": builder.child_version(),
     }
+
+
+def _decided(info: FieldInfo) -> bool:
+    return info.field.answered_by == Capability.RECORD_MANAGER_DECISION
 
 
 def _authority(form: FormSpec) -> dict[str, str]:
@@ -99,10 +124,14 @@ def _children(form: FormSpec, case: CaseFile, subject_id: str, today: date) -> l
 
 
 class _Builder:
-    def __init__(self, form: FormSpec, assessment: Assessment, reader: Reader) -> None:
+    def __init__(
+        self, form: FormSpec, assessment: Assessment, reader: Reader, case: CaseFile, record: ChildRecord
+    ) -> None:
         self.form = form
         self.assessment = assessment
         self.reader = reader
+        self.case = case
+        self.record = record
 
     # --- reading answers --------------------------------------------------------------------------
 
@@ -164,13 +193,18 @@ class _Builder:
             "unborn": unborn,
             "expected_delivery_date": self.text(known.EXPECTED_DELIVERY),
             "legal_basis": self.text(known.LEGAL_BASIS),
+            "local_number": self.text(known.LOCAL_CHILD_NUMBER),
         }
 
     def worker(self) -> dict[str, str]:
+        """The lead practitioner: the worker the case is allocated to, in the role the answers give."""
+        allocation = self.case.allocation
+        person = allocation.worker if allocation else None
         return {
-            "name": self.text(known.WORKER_NAME),
+            "name": clean_text(person.name) if person else "",
             "role": self.text(known.WORKER_ROLE),
-            "phone": self.text(known.WORKER_PHONE),
+            "phone": clean_text(person.phone or "") if person else "",
+            "team": clean_text(allocation.team) if allocation else "",
         }
 
     def timescale(self) -> dict[str, Any]:
@@ -272,69 +306,62 @@ class _Builder:
                         for other in self.form.item_fields(group.field)
                     }
                     events.append((day, clean_text(fill_placeholders(info.field.chronology, values))))
+        authorised = approval_date(self.record.review)
+        if authorised is not None:
+            events.append((authorised, "Assessment authorised"))
         return [
             {"date": format_day(day), "event": event}
             for day, event in sorted(events, key=lambda pair: pair[0])
         ]
 
     def manager_decisions(self) -> list[dict[str, str]]:
-        """Decisions reserved to a manager: by convention, the manager-only answers of one page or one item.
+        """The decisions reserved to a manager that the answers hold (A2): what, who, when and why.
 
-        Within a decision, short text says who, a date says when, and long text (with any other
-        answers) says why.
+        Who and when are the decision's record, made from the manager's account; why is the answer.
         """
-        return [
-            decision
-            for title, answers in self.manager_answers()
-            if (decision := self.decision(title, answers))
-        ]
-
-    def manager_answers(self) -> Iterator[tuple[str, list[tuple[FieldInfo, str]]]]:
+        recorded = {(decision.field, decision.item): decision for decision in self.decision_records()}
+        printed = []
         for section in self.assessment.relevant_sections():
-            by_page: dict[str, list[tuple[FieldInfo, str]]] = {}
             for info in self.assessment.visible_fields(section):
-                if info.field.type == "group":
-                    managed = [
-                        other
-                        for other in self.form.item_fields(info.field)
-                        if not answers(other, PRACTITIONER)
-                    ]
-                    for index, item in enumerate(self.assessment.items(info.field.id)):
-                        given = [
-                            (other, self.item_text(other, item, index))
-                            for other in managed
-                            if self.assessment.is_visible(other, item, index)
-                        ]
-                        yield f"{info.page.title}: {self.item_label(info, item)}", given
-                elif not answers(info, PRACTITIONER):
-                    by_page.setdefault(info.page.title, []).append((info, self.text(info.field.id)))
-            yield from by_page.items()
+                if _decided(info):
+                    printed.append(
+                        self.decision(info.page.title, info, None, self.text(info.field.id), recorded)
+                    )
+                if info.field.type != "group":
+                    continue
+                for index, item in enumerate(self.assessment.items(info.field.id)):
+                    for other in self.form.item_fields(info.field):
+                        if _decided(other) and self.assessment.is_visible(other, item, index):
+                            title = f"{info.page.title}: {self.item_label(info, item)}"
+                            reason = self.item_text(other, item, index)
+                            printed.append(self.decision(title, other, item, reason, recorded))
+        return [decision for decision in printed if decision["reason"]]
+
+    def decision_records(self) -> list[Decision]:
+        return [*self.case.decisions, *self.record.decisions]
 
     @staticmethod
-    def decision(title: str, answers: list[tuple[FieldInfo, str]]) -> dict[str, str] | None:
-        answered = [(info, text) for info, text in answers if text]
-        if not answered:
-            return None
-        by = [text for info, text in answered if info.field.type == "text"]
-        when = [text for info, text in answered if info.field.type == "date"]
-        why = [
-            text if info.field.type == "long_text" else f"{info.field.label} {text}"
-            for info, text in answered
-            if info.field.type not in {"text", "date"}
-        ]
+    def decision(
+        title: str, info: FieldInfo, item: Mapping[str, Any] | None, reason: str, recorded: dict
+    ) -> dict[str, str]:
+        record = recorded.get((info.key, None if item is None else item.get("id")))
         return {
             "decision": clean_text(title),
-            "by": "\n".join(by),
-            "date": "\n".join(when),
-            "reason": "\n".join(why),
+            "by": clean_text(record.by.name) if record else "",
+            "date": format_day(record.at.astimezone(UK).date()) if record else "",
+            "reason": reason,
         }
 
     def approval(self) -> dict[str, str]:
+        """The standing approval (J2): who, the authorisation date, the reasoning and the version approved."""
+        review = self.record.review
+        approval = review.approval
         return {
-            "decision": self.text(known.REVIEW_DECISION),
-            "by": self.text(known.APPROVER),
-            "date": self.text(known.AUTHORISATION_DATE),
-            "reasoning": self.text(known.APPROVAL_REASONING),
+            "decision": "Approved" if approval else "",
+            "by": clean_text(approval.by.name) if approval else "",
+            "date": format_day(approval_date(review)),
+            "reasoning": self.text(known.APPROVAL_REASONING) if approval else "",
+            "version": str(approval.version) if approval and approval.version is not None else "",
         }
 
     def answers(self) -> dict[str, str]:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date, datetime, time
 from typing import Any
 
+from formgen.engine.review import UK
+
 PREFIX = "formgen-case/"
-VERSION = 2
+VERSION = 3
 FORMAT = f"{PREFIX}{VERSION}"
 _FORMAT = re.compile(rf"{re.escape(PREFIX)}([1-9][0-9]{{0,3}})")
 
@@ -29,7 +32,92 @@ def _from_1(data: Data) -> Data:
     return {**data, "format": f"{PREFIX}2"}
 
 
-STEPS: dict[int, Callable[[Data], Data]] = {1: _from_1}
+# Format 2 typed the approval and the manager's decisions as answers; 3 records them with who and when.
+# Each typed "who" and "when" becomes the record's, its answer goes; the reasons stay answers.
+_APPROVAL = ("review_decision", "approver_name", "authorisation_date", "return_comments", "return_date")
+_DECIDED_BY = {  # the question a manager answers: the typed name and date that went with it
+    "child_not_seen_explanation": ("child_not_seen_manager_name", "child_not_seen_decision_date"),
+    "child_interpreter_not_used_reason": (
+        "child_interpreter_decision_manager",
+        "child_interpreter_decision_date",
+    ),
+    "outcome_withheld_reason": ("outcome_withheld_manager_name", "outcome_withheld_date"),
+    "consent_override_reasons": ("consent_override_manager_name", "consent_override_date"),
+}
+_DECIDED_BY_ITEM = {"household_members": ("interpreter_not_used_reason", "interpreter_decision_manager",
+                                          "interpreter_decision_date")}  # fmt: skip
+_WORKER = ("lead_practitioner_name", "lead_practitioner_phone")
+_NOBODY = "Not recorded"
+
+
+def _from_2(data: Data) -> Data:
+    household = dict(data.get("household") or {})
+    decisions = _decisions(household)
+    for group, (reason, name, day) in _DECIDED_BY_ITEM.items():
+        items = []
+        for item in household.get(group) or []:
+            item = dict(item)
+            who, when = item.pop(name, None), item.pop(day, None)
+            if item.get(reason) and (who or when):
+                decisions.append(_decision(f"{group}.{reason}", who, when, item=item.get("id")))
+            items.append(item)
+        if group in household:
+            household[group] = items
+    worker, phone = (household.pop(key, None) for key in _WORKER)
+    children = []
+    for child in data.get("children") or []:
+        answers = dict(child.get("answers") or {})
+        children.append(
+            {**child, "answers": answers, "decisions": _decisions(answers), "review": _review(answers)}
+        )
+    upgraded = {
+        **data,
+        "format": f"{PREFIX}3",
+        "household": household,
+        "decisions": decisions,
+        "children": children,
+    }
+    if worker:
+        person = {"name": worker, **({"phone": phone} if phone else {})}
+        upgraded["allocation"] = {"worker": person, "team": _NOBODY}
+    return upgraded
+
+
+def _decisions(answers: Data) -> list[Data]:
+    found = []
+    for reason, (name, day) in _DECIDED_BY.items():
+        who, when = answers.pop(name, None), answers.pop(day, None)
+        if answers.get(reason) and (who or when):
+            found.append(_decision(reason, who, when))
+    return found
+
+
+def _decision(field: str, who: Any, when: Any, item: Any = None) -> Data:
+    decision = {"field": field, "by": {"name": str(who or _NOBODY)}, "at": _moment(when)}
+    return {**decision, "item": item} if item else decision
+
+
+def _review(answers: Data) -> Data:
+    decision, approver, authorised, comments, returned = (answers.pop(key, None) for key in _APPROVAL)
+    by = {"name": str(approver or _NOBODY)}
+    if decision == "approve":
+        return {"events": [{"step": "approve", "by": by, "at": _moment(authorised)}]}
+    if decision == "return":
+        return {
+            "events": [{"step": "return", "by": by, "at": _moment(returned), "comment": str(comments or "")}]
+        }
+    return {"events": []}
+
+
+def _moment(day: Any) -> str:
+    """A typed date as a moment: noon that day in the UK (format 2 kept no times); unknown: the epoch."""
+    try:
+        return datetime.combine(date.fromisoformat(str(day)), time(12), tzinfo=UK).isoformat()
+    except ValueError:
+        return datetime(1970, 1, 1, tzinfo=UK).isoformat()
+
+
+STEPS: dict[int, Callable[[Data], Data]] = {1: _from_1, 2: _from_2}
 
 
 def version_of(data: Data) -> int:

@@ -25,9 +25,11 @@ from pydantic import (
     field_validator,
 )
 
+from formgen.capabilities import Capability
 from formgen.display import clean_text
 from formgen.engine.assessment import Assessment
 from formgen.engine.case_formats import FORMAT, FormatError, upgraded
+from formgen.engine.review import Allocation, Decision, PlanReview, Review
 from formgen.fieldtypes import Invalid, typed_value
 from formgen.spec.form import FieldInfo, FormSpec
 from formgen.spec.problems import Problem, SpecError, describe_path
@@ -56,6 +58,8 @@ class ChildRecord(BaseModel):
 
     id: ItemId
     answers: Answers = Field(default_factory=dict)
+    review: Review = Field(default_factory=Review)
+    decisions: list[Decision] = Field(default_factory=list)  # who recorded the child's manager decisions
 
     _clean_answers = field_validator("answers", mode="after")(_clean)
 
@@ -67,7 +71,10 @@ class CaseFile(BaseModel):
 
     format: Literal[FORMAT] = FORMAT  # type: ignore[valid-type] - a constant, which Literal takes
     reference: Reference
+    allocation: Allocation | None = None  # None in a file that was never allocated (an example)
     household: Answers = Field(default_factory=dict)
+    decisions: list[Decision] = Field(default_factory=list)  # who recorded the household's decisions
+    plan_reviews: list[PlanReview] = Field(default_factory=list)
     children: list[ChildRecord] = Field(default_factory=list)
 
     _clean_household = field_validator("household", mode="after")(_clean)
@@ -83,7 +90,9 @@ class CaseFile(BaseModel):
         return Assessment(form, self.household, self.child(child_id).answers, today=today)
 
     def to_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(self.model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False) + "\n"
+        )
 
 
 def load_case(path: Path) -> CaseFile:
@@ -140,6 +149,9 @@ def answer_problems(form: FormSpec, case: CaseFile, label: str) -> list[Problem]
     This is about the file's shape, not completeness: an unfinished assessment has no problems here.
     """
     problems = list(_scope_problems(form, case.household, "household", ("household",), label))
+    problems.extend(
+        _decision_problems(form, case.decisions, case.household, "household", ("decisions",), label)
+    )
     seen: set[str] = set()
     for index, child in enumerate(case.children):
         if child.id in seen:
@@ -148,7 +160,37 @@ def answer_problems(form: FormSpec, case: CaseFile, label: str) -> list[Problem]
             )
         seen.add(child.id)
         problems.extend(_scope_problems(form, child.answers, "child", ("children", index, "answers"), label))
+        where = ("children", index, "decisions")
+        problems.extend(_decision_problems(form, child.decisions, child.answers, "child", where, label))
     return problems
+
+
+def _decision_problems(
+    form: FormSpec,
+    decisions: list[Decision],
+    answers: Mapping[str, Any],
+    scope: str,
+    where: tuple,
+    label: str,
+) -> Iterator[Problem]:
+    """A decision's record must name a manager's decision of its own scope (and an item that exists)."""
+    for index, decision in enumerate(decisions):
+        place = describe_path((*where, index))
+        info = form.fields.get(decision.field)
+        if info is None or info.field.answered_by != Capability.RECORD_MANAGER_DECISION:
+            yield Problem(label, None, place, f"{decision.field!r} is not a decision reserved to a manager")
+        elif info.section.scope != scope:
+            yield Problem(label, None, place, f"{decision.field!r} is not answered for the {scope}")
+        elif (info.group is None) != (decision.item is None) or (
+            info.group is not None
+            and decision.item not in {str(item.get("id")) for item in answers.get(info.group.id) or []}
+        ):
+            yield Problem(
+                label,
+                None,
+                place,
+                f"the decision names no item of {info.group.id if info.group else 'a list'}",
+            )
 
 
 def _scope_problems(

@@ -31,18 +31,15 @@ HOUSEHOLD_MEMBERS = "household_members"  # its page follows the new-case page
 
 LATE_REASON = "late_reason"
 LEGAL_BASIS = "legal_basis"
-WORKER_NAME = "lead_practitioner_name"
-WORKER_ROLE = "lead_practitioner_role"
-WORKER_PHONE = "lead_practitioner_phone"
+LOCAL_CASE_NUMBER = "local_case_number"
+LOCAL_CHILD_NUMBER = "local_child_number"
+WORKER_ROLE = "lead_practitioner_role"  # the worker themself is the case's allocation, not an answer
 CHILD_SEEN = "child_seen"
 CHILD_VISITS = "child_visits"
 OUTCOMES = "outcomes"
 OUTCOME_FOR_CHILD = "outcome_for_child"
 PLAN_OF_ACTION = "plan_of_action"
-REVIEW_DECISION = "review_decision"
-APPROVER = "approver_name"
-AUTHORISATION_DATE = "authorisation_date"
-APPROVAL_REASONING = "approval_reasoning"
+APPROVAL_REASONING = "approval_reasoning"  # the decision, who and when are the review's, not answers
 
 # The plan of action's items, as "what happens next" in the child's version.
 PLAN_WHAT = "service"
@@ -66,9 +63,9 @@ KNOWN: dict[str, Known] = {
     COMPLETION_DATE: Known("date", "child", essential=True, read_by=_TIMESCALE),
     LATE_REASON: Known("long_text", "child", read_by=_RECORD),
     LEGAL_BASIS: Known("single_choice", "child", read_by=_RECORD),
-    WORKER_NAME: Known("text", "household", read_by="the documents"),
+    LOCAL_CASE_NUMBER: Known("text", "household", read_by="the documents"),
+    LOCAL_CHILD_NUMBER: Known("text", "child", read_by="the documents"),
     WORKER_ROLE: Known("single_choice", "household", read_by="the documents"),
-    WORKER_PHONE: Known("text", "household", read_by="the documents"),
     CHILD_SEEN: Known("yes_no", "child", read_by="the list of children in the record"),
     CHILD_VISITS: Known("group", "child", read_by=_CHILD),
     OUTCOMES: Known("multiple_choice", "child", read_by=_CHILD),
@@ -77,9 +74,6 @@ KNOWN: dict[str, Known] = {
     f"{PLAN_OF_ACTION}.{PLAN_WHAT}": Known("text", "child", read_by=_CHILD),
     f"{PLAN_OF_ACTION}.{PLAN_WHO}": Known("text", "child", read_by=_CHILD),
     f"{PLAN_OF_ACTION}.{PLAN_WHEN}": Known("date", "child", read_by=_CHILD),
-    REVIEW_DECISION: Known("single_choice", "child", read_by=_RECORD),
-    APPROVER: Known("text", "child", read_by=_RECORD),
-    AUTHORISATION_DATE: Known("date", "child", read_by=_RECORD),
     APPROVAL_REASONING: Known("long_text", "child", read_by=_RECORD),
 }
 

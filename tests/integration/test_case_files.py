@@ -11,12 +11,14 @@ from jsonschema import Draft202012Validator
 from formgen.cli import main
 from formgen.engine.case_formats import FORMAT
 from formgen.engine.casefile import case_schema, load_case, parse_case
+from formgen.engine.review import approval_date
 from formgen.settings import PROJECT_ROOT
 from formgen.spec import SpecError
 from tests.support import EXAMPLES
 
 SCHEMA_FILE = PROJECT_ROOT / "docs" / "case-file.schema.json"
 FORMAT_1 = PROJECT_ROOT / "tests" / "data" / "case_files" / "format-1.json"
+FORMAT_2 = PROJECT_ROOT / "tests" / "data" / "case_files" / "format-2.json"
 
 
 def problems_of(content: bytes) -> list[str]:
@@ -51,19 +53,67 @@ def test_the_schema_refuses_what_formgen_refuses():
         assert not validator.is_valid(bad), bad
 
 
+MOVED = {  # answers of formats 1 and 2 that format 3 keeps as the review, the allocation and decisions
+    "review_decision",
+    "approver_name",
+    "authorisation_date",
+    "lead_practitioner_name",
+    "lead_practitioner_phone",
+    "consent_override_manager_name",
+    "consent_override_date",
+    "interpreter_decision_manager",
+    "interpreter_decision_date",
+}
+
+
+def _without_moved(answers: dict) -> dict:
+    kept = {key: value for key, value in answers.items() if key not in MOVED}
+    if "household_members" in kept:
+        kept["household_members"] = [_without_moved(item) for item in kept["household_members"]]
+    return kept
+
+
 def test_a_format_1_file_is_converted_on_reading():
     old = json.loads(FORMAT_1.read_text(encoding="utf-8"))
     assert old["format"] == "formgen-case/1"
     case = load_case(FORMAT_1)
     assert case.format == FORMAT
-    assert case.household == old["household"]
-    assert [child.answers for child in case.children] == [child["answers"] for child in old["children"]]
+    assert case.household == _without_moved(old["household"])
+    assert [child.answers for child in case.children] == [
+        _without_moved(c["answers"]) for c in old["children"]
+    ]
+    assert case.allocation.worker.name == old["household"]["lead_practitioner_name"]
+    assert case.allocation.worker.phone == old["household"]["lead_practitioner_phone"]
+    [child] = case.children
+    assert child.review.stage == "approved"
+    assert child.review.approval.by.name == old["children"][0]["answers"]["approver_name"]
+    assert approval_date(child.review).isoformat() == old["children"][0]["answers"]["authorisation_date"]
+
+
+def test_a_format_2_file_keeps_who_made_each_managers_decision_and_when():
+    old = json.loads(FORMAT_2.read_text(encoding="utf-8"))
+    assert old["format"] == "formgen-case/2"
+    case = load_case(FORMAT_2)
+    consent, interpreter = case.decisions
+    assert (consent.field, consent.by.name, consent.at.date().isoformat()) == (
+        "consent_override_reasons",
+        old["household"]["consent_override_manager_name"],
+        old["household"]["consent_override_date"],
+    )
+    mother = next(m for m in old["household"]["household_members"] if m.get("interpreter_decision_manager"))
+    assert (interpreter.field, interpreter.item, interpreter.by.name) == (
+        "household_members.interpreter_not_used_reason",
+        mother["id"],
+        mother["interpreter_decision_manager"],
+    )
+    assert case.household == _without_moved(old["household"])
+    assert case.household["consent_override_reasons"] == old["household"]["consent_override_reasons"]
 
 
 def test_a_file_from_a_newer_formgen_is_refused_with_a_message():
-    newer = json.dumps({"format": "formgen-case/3", "reference": "EX-1", "children": []}).encode()
+    newer = json.dumps({"format": "formgen-case/99", "reference": "EX-1", "children": []}).encode()
     assert problems_of(newer) == [
-        "case.json: format: this case file was written by a newer formgen (formgen-case/3): "
+        "case.json: format: this case file was written by a newer formgen (formgen-case/99): "
         f"this one reads formgen-case/1 to {FORMAT}"
     ]
     assert "format must be" in problems_of(b'{"format": "something else", "reference": "EX-1"}')[0]

@@ -5,7 +5,7 @@ import io
 import re
 import threading
 import zipfile
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 from docx import Document
@@ -36,6 +36,19 @@ def all_text(content: bytes) -> str:
             parts += [paragraph.text for paragraph in part.paragraphs]
             parts += [cell.text for table in part.tables for row in table.rows for cell in row.cells]
     return "\n".join(parts)
+
+
+def all_text_with_headers(content: bytes) -> str:
+    """The text of every part of the package as rendered, headers included (python-docx's section.header
+    can show a header docxtpl has replaced, so read the parts themselves)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        parts = [
+            name
+            for name in archive.namelist()
+            if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", name)
+        ]
+        texts = ["".join(etree.fromstring(archive.read(name)).itertext()) for name in parts]
+    return "\n".join(texts)
 
 
 def every_document(form, case):
@@ -69,8 +82,29 @@ def test_k1_the_record_holds_every_section_the_chronology_and_the_approval(form,
         assert section.title in text, section.title
     assert clean_text(child.answers["child_views_text"]).replace("\n", " ")[:40] in text.replace("\n", " ")
     assert case.household["referral_reason"][:40] in text
-    assert child.answers["approver_name"] in text
-    assert "Referral received" in text  # the chronology (K5)
+    approval = child.review.approval
+    assert approval.by.name in text and child.answers["approval_reasoning"][:40] in text
+    assert "Referral received" in text and "Assessment authorised" in text  # the chronology (K5)
+    assert "DRAFT" not in all_text_with_headers(render(form, store, case, child.id, "record"))
+
+
+def test_j3_a_record_made_before_approval_says_draft_in_its_header_and_has_no_approval(form, store):
+    case = load_example("unaccompanied-asylum-seeker")
+    child = case.children[0]
+    assert child.review.stage == "sent_for_approval"
+    content = render(form, store, case, child.id, "record")
+    assert "DRAFT: NOT YET APPROVED" in all_text_with_headers(content)
+    assert "Not yet approved." in all_text(content)
+    assert "Assessment authorised" not in all_text(content)
+
+
+def test_k2_the_plan_carries_the_version_it_was_made_from(form, store):
+    case = load_example("sibling-group")
+    child = case.children[0]
+    made = render_document(form, store, case, child.id, "plan", today=TODAY, version=7)
+    assert "Version: 7" in all_text(made)
+    assert "DRAFT" not in all_text_with_headers(made)
+    assert "Version:" not in all_text(render(form, store, case, child.id, "plan"))
 
 
 def test_b1_the_record_lists_every_child_of_the_household_and_whether_each_was_seen(form, store):
@@ -270,10 +304,13 @@ def test_d5_a_managers_decision_records_who_when_and_why(form, store):
     case = load_example("unaccompanied-asylum-seeker")
     child_id = case.children[0].id
     decisions = build_context(form, case, child_id, "record", today=TODAY)["manager_decisions"]
-    consent_page = form.info("consent_override_manager_name").page.title
+    consent_page = form.info("consent_override_reasons").page.title
     [decision] = [decision for decision in decisions if decision["decision"] == consent_page]
-    assert decision["by"] == case.household["consent_override_manager_name"]
-    assert decision["date"] == format_day(date.fromisoformat(case.household["consent_override_date"]))
+    [record] = [record for record in case.decisions if record.field == "consent_override_reasons"]
+    assert decision["by"] == record.by.name
+    assert decision["date"] == format_day(record.at.date())
     assert case.household["consent_override_reasons"][:40] in decision["reason"]
+    interpreter = next(d for d in decisions if d["decision"].endswith("(Mother)"))
+    assert interpreter["by"] == record.by.name and interpreter["reason"].startswith("Yasir's mother")
     text = all_text(render(form, store, case, child_id, "record"))
-    assert case.household["consent_override_manager_name"] in text
+    assert record.by.name in text
