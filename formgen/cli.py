@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from formgen.capabilities import Role
 from formgen.check import check_everything
 from formgen.dates import OutOfRange, checked
 from formgen.documents import DOCUMENTS, NoSuchDocument, TemplateError, TemplateStore, write_documents
@@ -221,17 +222,40 @@ def db_upgrade() -> None:
     click.echo(f"Database is up to date ({app.config['SQLALCHEMY_DATABASE_URI'].split(':', 1)[0]}).")
 
 
+@main.command("create-team")
+@click.option("--name", required=True, help="The team's name, as people see it.")
+def create_team(name: str) -> None:
+    """Add a team: practitioners and the managers who approve their assessments."""
+    commands = _web()
+    try:
+        commands.create_team(_app(), name)
+    except commands.CommandError as error:
+        _fail(str(error))
+    click.echo(f"Created the team {name.strip()}.")
+
+
 @main.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", default="practitioner", show_default=True)
+@click.option(
+    "--role",
+    default=Role.PRACTITIONER.value,
+    show_default=True,
+    type=click.Choice([role.value for role in Role]),
+    help="practitioner: completes assessments; manager: approves them and records the decisions "
+    "reserved to a manager; business_support: produces plans; administrator: accounts and settings.",
+)
+@click.option("--team", help="The team (see create-team); needed for a manager or business support.")
+@click.option("--phone", help="Printed as the lead practitioner's phone in the documents.")
 @click.option("--password-stdin", is_flag=True, required=True, help="Read the password from standard input.")
-def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
+def create_user(
+    email: str, name: str, role: str, team: str | None, phone: str | None, password_stdin: bool
+) -> None:
     """Add a local account (the password is read from standard input, never from the command line)."""
     commands = _web()
     password = sys.stdin.readline().rstrip("\n")
     try:
-        commands.create_user(_app(), email, name, role, password)
+        commands.create_user(_app(), email, name, role, password, team=team, phone=phone)
     except commands.CommandError as error:
         _fail(str(error))
     click.echo(f"Created {role} account for {email.strip().lower()}.")
@@ -268,17 +292,21 @@ def import_case(case_file: Path, email: str) -> None:
 @main.command()
 @click.pass_obj
 def demo(settings: Settings) -> None:
-    """Make the first account and load the example cases, once: a new user can look around at once."""
+    """Make a team with an account in each role and load the example cases, once, so that a new
+    installation can be tried at once from every side."""
     commands = _web()
     app = _app()
-    email, password = commands.demo_account(app)
+    accounts = commands.demo_accounts(app)
+    practitioner = accounts[0][1]
     present = commands.case_references(app)
     for path in sorted(settings.examples_dir.glob("*.json")):
         case = load_case(path)
         if case.reference not in present:
-            commands.import_case(app, case, email, str(path))
-    click.echo(f"Sign in as {email} with the password {password}")
-    click.echo(f"(kept in {Path(app.instance_path) / 'first-account-password'}; readable by you alone)")
+            commands.import_case(app, case, practitioner, str(path))
+    click.echo(f"The example cases are allocated to {practitioner} in the {commands.DEMO_TEAM}. Sign in as:")
+    for role, email, password in accounts:
+        click.echo(f"  {role}: {email} with the password {password}")
+    click.echo(f"(kept in {Path(app.instance_path) / commands.DEMO_PASSWORDS}; readable by you alone)")
 
 
 @main.command()

@@ -32,12 +32,14 @@ class DocumentKind:
     title: str
     template: str
     internal: bool  # stays within the authority, so nothing is withheld from it
+    made_by: frozenset[Capability]  # who may produce it: business support produces plans only (A3)
 
 
+READERS = frozenset({Capability.VIEW_ASSESSMENT})
 DOCUMENTS: dict[str, DocumentKind] = {
-    "record": DocumentKind("record", "Child and family assessment record", "record.docx", internal=True),
-    "plan": DocumentKind("plan", "Assessment plan", "plan.docx", internal=False),
-    "child": DocumentKind("child", "Your assessment, in words for you", "child.docx", internal=False),
+    "record": DocumentKind("record", "Child and family assessment record", "record.docx", True, READERS),
+    "plan": DocumentKind("plan", "Assessment plan", "plan.docx", False, READERS | {Capability.CIRCULATE}),
+    "child": DocumentKind("child", "Your assessment, in words for you", "child.docx", False, READERS),
 }
 
 

@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from formgen.capabilities import Capability
 from formgen.conditions import Condition
 from formgen.spec.model import Authority, Choice, FormField, Page, Rule, Section
 
+DECISION = Capability.RECORD_MANAGER_DECISION  # answered on a page of its own, whatever the section
 # Values that are not questions but can be used in conditions (docs/form-specs.md).
 DERIVED_CHILD = {"age": "number", "due_date": "date"}
 DERIVED_ANY = {"today": "date"}
@@ -73,6 +75,12 @@ class FormSpec:
 
     def item_fields(self, group: FormField) -> list[FieldInfo]:
         return [self.fields[f"{group.id}.{item.id}"] for item in group.fields or []]
+
+    def answered_by(self, section: Section) -> Capability:
+        """Who answers a section's questions (the decisions reserved to a manager aside): the loader
+        checks there is one."""
+        found = {info.field.answered_by for info in self.top_fields(section)} - {DECISION}
+        return next(iter(found), Capability.EDIT_ASSESSMENT)
 
     def closure_days(self) -> frozenset[date]:
         return frozenset(self.authority.closure_days)

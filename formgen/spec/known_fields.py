@@ -41,6 +41,14 @@ OUTCOME_FOR_CHILD = "outcome_for_child"
 PLAN_OF_ACTION = "plan_of_action"
 APPROVAL_REASONING = "approval_reasoning"  # the decision, who and when are the review's, not answers
 
+# The assessment plan's actions and review dates, flagged on the home pages once overdue (C5).
+ACTIONS = "assessment_actions"
+ACTION_WHAT = "action_what"
+ACTION_DUE = "action_due_date"
+ACTION_DONE = "action_done"
+REVIEW_DATES = "review_dates"
+REVIEW_DATE = "review_point_date"
+
 # The plan of action's items, as "what happens next" in the child's version.
 PLAN_WHAT = "service"
 PLAN_WHO = "by_whom"
@@ -49,6 +57,7 @@ PLAN_WHEN = "review_date"
 _TIMESCALE = "the timescale"
 _RECORD = "the record"
 _CHILD = "the child's version"
+_OVERDUE = "the home pages' overdue flags"
 
 KNOWN: dict[str, Known] = {
     REFERRAL_DATE: Known("date", "household", essential=True, read_by="the timescale and the new-case page"),
@@ -71,6 +80,12 @@ KNOWN: dict[str, Known] = {
     OUTCOMES: Known("multiple_choice", "child", read_by=_CHILD),
     OUTCOME_FOR_CHILD: Known("long_text", "child", read_by=_CHILD),
     PLAN_OF_ACTION: Known("group", "child", read_by=_CHILD),
+    ACTIONS: Known("group", "household", read_by=_OVERDUE),
+    f"{ACTIONS}.{ACTION_WHAT}": Known("text", "household", read_by=_OVERDUE),
+    f"{ACTIONS}.{ACTION_DUE}": Known("date", "household", read_by=_OVERDUE),
+    f"{ACTIONS}.{ACTION_DONE}": Known("yes_no", "household", read_by=_OVERDUE),
+    REVIEW_DATES: Known("group", "household", read_by=_OVERDUE),
+    f"{REVIEW_DATES}.{REVIEW_DATE}": Known("date", "household", read_by=_OVERDUE),
     f"{PLAN_OF_ACTION}.{PLAN_WHAT}": Known("text", "child", read_by=_CHILD),
     f"{PLAN_OF_ACTION}.{PLAN_WHO}": Known("text", "child", read_by=_CHILD),
     f"{PLAN_OF_ACTION}.{PLAN_WHEN}": Known("date", "child", read_by=_CHILD),

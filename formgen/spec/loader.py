@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from formgen.conditions import Condition, ConditionError, Kind, UnusableName, check, parse
 from formgen.fieldtypes import field_type
 from formgen.spec import known_fields
-from formgen.spec.form import DERIVED_ANY, DERIVED_CHILD, CompiledRule, FieldInfo, FormSpec, Origin
+from formgen.spec.form import DECISION, DERIVED_ANY, DERIVED_CHILD, CompiledRule, FieldInfo, FormSpec, Origin
 from formgen.spec.model import Authority, Choice, FormField, Manifest, Overlay, Section
 from formgen.spec.overlay import OverlayApplier
 from formgen.spec.problems import PathPart, Problem, SpecError
@@ -169,6 +169,7 @@ class _Checker:
         self.compile_conditions()
         self.check_cycles()
         self.check_known()
+        self.check_who_answers()
         if self.problems:
             raise SpecError(self.problems)
 
@@ -383,6 +384,15 @@ class _Checker:
 
         for info in self.form.fields.values():
             visit(info, [])
+
+    def check_who_answers(self) -> None:
+        """A section is answered by one capability, so one person's pages; a manager's decisions aside."""
+        for section in self.form.sections:
+            found = {info.field.answered_by for info in self.form.fields.values() if info.section is section}
+            others = sorted(found - {DECISION})
+            if len(others) > 1:
+                message = f"its questions are answered_by {' and '.join(others)}: a section has one answerer"
+                self.problems.append(Problem(self.section_origin(section).file, None, "", message))
 
     def check_known(self) -> None:
         """Every field the code reads by name has the type and scope it expects (known_fields)."""

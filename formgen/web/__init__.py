@@ -48,9 +48,9 @@ def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | No
 
 
 def _register_blueprints(app: Flask) -> None:
-    from formgen.web import auth, cases, wizard
+    from formgen.web import approval, auth, cases, wizard
 
-    for module in (auth, cases, wizard):
+    for module in (auth, cases, wizard, approval):
         app.register_blueprint(module.blueprint)
 
     @app.context_processor
@@ -80,6 +80,10 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_template("errors/forbidden.html"), 403
 
     @app.errorhandler(404)
     def not_found(error):

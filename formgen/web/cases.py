@@ -1,4 +1,5 @@
-"""Cases: the practitioner's assessments, a new case from a referral, the children in it, and export."""
+"""Cases: each role's home page, a new case from a referral, a case and its children, its allocation,
+and its export as a case file."""
 
 from __future__ import annotations
 
@@ -6,15 +7,20 @@ import io
 import secrets
 from datetime import date
 
-from flask import Blueprint, abort, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from sqlalchemy.orm.exc import StaleDataError
 
+from formgen.capabilities import Capability
 from formgen.engine import Assessment, Status
+from formgen.engine.overdue import overdue
+from formgen.engine.review import STAGE_LABELS, Stage
 from formgen.spec import known_fields as known
-from formgen.web import pages, removals
+from formgen.web import removals
+from formgen.web.access import ANYONE, cases_seen_by, edit_refusal, needs, visible_case
 from formgen.web.extensions import db
-from formgen.web.models import Case, Child
-from formgen.web.pages import owned_case
-from formgen.web.runner import NewRecordPage
+from formgen.web.models import Case, Child, User
+from formgen.web.pages import child_name
+from formgen.web.runner import NewRecordPage, locked, sent_version
 from formgen.web.security import require_sign_in
 from formgen.web.services import services
 
@@ -22,49 +28,67 @@ blueprint = Blueprint("cases", __name__)
 blueprint.before_request(require_sign_in)  # every page here shows a child's data
 
 
-def _name(case: Case, child: Child) -> str:
-    return Assessment(services().form, case.household, child.answers, today=date.today()).child_name
-
-
 # --- home ----------------------------------------------------------------------------------------
 
 
 @blueprint.route("/")
+@needs(*ANYONE)
 def home():
-    """The signed-in practitioner's assessments, soonest due first; overdue ones stand out."""
+    """Each role's own view of the assessments it may see, soonest due first, with what needs acting on."""
+    if not g.user.capabilities & {Capability.VIEW_ASSESSMENT, Capability.CIRCULATE}:
+        return render_template("cases/administration.html")
+    cases = db.session.scalars(db.select(Case).where(cases_seen_by(g.user)).order_by(Case.id)).all()
+    rows = sorted(
+        (_row(case, child) for case in cases for child in case.children),
+        key=lambda row: (row["due"] is None, row["due"] or date.max, row["name"]),
+    )
+    return render_template(
+        "cases/home.html",
+        rows=rows,
+        returned=[row for row in rows if row["stage"] is Stage.RETURNED and row["mine"]],
+        to_approve=[row for row in rows if row["stage"] is Stage.SENT and not row["wrote"]],
+        to_decide=[row for row in rows if row["pending"]],
+        team=g.user.can(Capability.VIEW_TEAM),
+        empty_cases=[case for case in cases if not case.children],
+    )
+
+
+def _row(case: Case, child: Child) -> dict:
+    """One assessment as the home pages list it."""
     form = services().form
-    cases = db.session.scalars(db.select(Case).where(Case.owner_id == g.user.id)).all()
-    rows = []
-    for case in cases:
-        for child in case.children:
-            assessment = Assessment(form, case.household, child.answers, today=date.today())
-            rows.append(_home_row(form, case, child, assessment))
-    rows.sort(key=lambda row: (row["due"] is None, row["due"] or date.max, row["name"]))
-    empty_cases = [case for case in cases if not case.children]
-    return render_template("cases/home.html", rows=rows, empty_cases=empty_cases)
-
-
-def _home_row(form, case: Case, child: Child, assessment: Assessment) -> dict:
+    assessment = Assessment(form, case.household, child.answers, today=date.today())
     timescale = assessment.timescale()  # as at completion once completed, else today
+    review = child.review
     statuses = [
         assessment.status(section)
         for section in assessment.relevant_sections()
-        if not pages.for_managers(form, section)
+        if form.answered_by(section) is Capability.EDIT_ASSESSMENT
     ]
-    if all(status is Status.COMPLETED for status in statuses):
-        status = Status.COMPLETED
-    elif all(status is Status.NOT_STARTED for status in statuses):
-        status = Status.NOT_STARTED
-    else:
-        status = Status.IN_PROGRESS
+    status = (
+        Status.COMPLETED
+        if all(status is Status.COMPLETED for status in statuses)
+        else Status.NOT_STARTED
+        if all(status is Status.NOT_STARTED for status in statuses)
+        else Status.IN_PROGRESS
+    )
+    sender = review.sender()
     return {
         "name": assessment.child_name or "Unnamed child",
         "href": url_for("wizard.task_list", reference=case.reference, key=child.key),
+        "plan": url_for("wizard.document", reference=case.reference, key=child.key, kind="plan"),
         "reference": case.reference,
+        "worker": case.worker.name,
+        "mine": case.worker_id == g.user.id,
+        "wrote": case.worker_id == g.user.id or (sender is not None and sender.email == g.user.email),
         "due": timescale.due_date if timescale else None,
         "left": timescale.working_days_left if timescale else None,
-        "overdue": bool(timescale and timescale.overdue and status is not Status.COMPLETED),
+        "overdue": bool(timescale and timescale.overdue and review.stage is not Stage.APPROVED),
+        "late": overdue(assessment, case.reviews_of_plan()) if review.stage is not Stage.APPROVED else [],
+        "pending": len(assessment.pending_decisions()) if review.stage is not Stage.APPROVED else 0,
         "status": status,
+        "stage": review.stage,
+        "stage_label": STAGE_LABELS[review.stage],
+        "returned": review.returned,
     }
 
 
@@ -80,6 +104,7 @@ def _new_reference() -> str:
 
 
 @blueprint.route("/cases/new", methods=["GET", "POST"])
+@needs(Capability.EDIT_ASSESSMENT)
 def new_case():
     form = services().form
     runner = NewRecordPage(
@@ -94,7 +119,8 @@ def new_case():
         return runner.get()
 
     def create(answers: dict) -> str:
-        case = Case(reference=_new_reference(), owner_id=g.user.id, household=answers)
+        case = Case(reference=_new_reference(), household=answers)
+        case.allocate(g.user)  # the worker who opens a case holds it, in their team
         db.session.add(case)
         db.session.commit()
         people = form.info(known.PEOPLE_PAGE)
@@ -108,10 +134,12 @@ def new_case():
 
 
 @blueprint.route("/cases/<reference>")
+@needs(Capability.VIEW_ASSESSMENT, Capability.CIRCULATE)
 def case(reference: str):
-    current = owned_case(reference)
+    current = visible_case(reference)
     form = services().form
     household = Assessment(form, current.household, None, today=date.today())
+    can_edit = g.user.can(Capability.EDIT_ASSESSMENT)
     sections = [
         {
             "section": section,
@@ -122,26 +150,32 @@ def case(reference: str):
                 key=None,
                 section_id=section.id,
                 page_id=section.pages[0].id,
-            ),
+            )
+            if can_edit
+            else None,
         }
         for section in form.sections
         if section.scope == "household"
     ]
-    children = [
-        {
-            "name": _name(current, child),
-            "child": child,
-        }
-        for child in current.children
-    ]
-    return render_template("cases/case.html", case=current, sections=sections, children=children)
+    children = [{"name": child_name(current, child), "child": child} for child in current.children]
+    shared = [entry["section"] for entry in sections]
+    return render_template(
+        "cases/case.html",
+        case=current,
+        allocation=current.allocation,
+        sections=sections,
+        children=children,
+        can_edit=can_edit,
+        locked=edit_refusal(current, None, shared[0], Capability.EDIT_ASSESSMENT) if shared else None,
+    )
 
 
 @blueprint.route("/cases/<reference>/children", methods=["GET", "POST"])
+@needs(Capability.EDIT_ASSESSMENT)
 def children(reference: str):
     """The children of the household ("add to a list"): each gets an assessment of their own (B1)."""
-    current = owned_case(reference)
-    names = [(child, _name(current, child)) for child in current.children]
+    current = visible_case(reference)
+    names = [(child, child_name(current, child)) for child in current.children]
     error = None
     if request.method == "POST":
         answer = request.form.get("add-another")
@@ -156,8 +190,9 @@ def children(reference: str):
 
 
 @blueprint.route("/cases/<reference>/children/new", methods=["GET", "POST"])
+@needs(Capability.EDIT_ASSESSMENT)
 def new_child(reference: str):
-    current = owned_case(reference)
+    current = visible_case(reference)
     runner = NewRecordPage(
         known.NEW_CHILD_PAGE,
         current.household,
@@ -183,13 +218,16 @@ def new_child(reference: str):
 
 
 @blueprint.route("/cases/<reference>/children/<key>/remove", methods=["GET", "POST"])
+@needs(Capability.EDIT_ASSESSMENT)
 def remove_child(reference: str, key: str):
-    current = owned_case(reference)
+    current = visible_case(reference)
     child = current.child(key)
     if child is None:
         abort(404)
-    name = _name(current, child)
+    name = child_name(current, child)
     back = url_for("cases.children", reference=reference)
+    if child.review.stage is not Stage.DRAFT:
+        return locked(f"{name}’s assessment has been sent for approval, so it is part of the record.", back)
     error = None
     if request.method == "POST":
         answer = request.form.get("confirm")
@@ -213,10 +251,70 @@ def remove_child(reference: str, key: str):
     return page, (400 if error else 200)
 
 
+# --- allocation ----------------------------------------------------------------------------------
+
+
+@blueprint.route("/cases/<reference>/allocation", methods=["GET", "POST"])
+@needs(Capability.ALLOCATE)
+def allocation(reference: str):
+    """A manager allocates the case to a worker of the team: to share the work or cover an absence."""
+    current = visible_case(reference)
+    workers = [
+        user
+        for user in db.session.scalars(
+            db.select(User).where(User.team_id == g.user.team_id).order_by(User.name)
+        )
+        if user.can(Capability.EDIT_ASSESSMENT)
+    ]
+    errors: list[dict[str, str]] = []
+    chosen, reason = request.form.get("worker", ""), request.form.get("reason", "")
+    if request.method == "POST":
+        worker = next((user for user in workers if str(user.id) == chosen), None)
+        if worker is None:
+            errors.append({"text": "Select who the case is allocated to", "href": "#worker"})
+        if not reason.strip():
+            errors.append({"text": "Enter why the case is allocated to them", "href": "#reason"})
+        if not errors and sent_version(request.form) != current.version:
+            errors.append(
+                {"text": "Someone changed this case after you opened the page. Try again", "href": "#worker"}
+            )
+        if not errors:
+            current.allocate(worker, by=g.user, reason=reason.strip())
+            try:
+                db.session.commit()
+            except StaleDataError:
+                db.session.rollback()
+                errors.append(
+                    {"text": "Someone changed this case at the same moment. Try again", "href": "#worker"}
+                )
+            else:
+                flash(f"The case is now allocated to {worker.name}.")
+                return redirect(url_for("cases.case", reference=reference))
+    page = render_template(
+        "cases/allocation.html",
+        case=current,
+        allocation=current.allocation,
+        workers=[
+            {
+                "value": str(user.id),
+                "text": user.name,
+                "checked": str(user.id) == (chosen or str(current.worker_id)),
+            }
+            for user in workers
+        ],
+        reason=reason,
+        errors=errors,
+        version=current.version,
+        back=url_for("cases.case", reference=reference),
+    )
+    return page, 400 if errors else 200
+
+
 @blueprint.route("/cases/<reference>/case-file.json")
+@needs(Capability.VIEW_ASSESSMENT)
 def export(reference: str):
     """The case as a case file: the same JSON `formgen import` and the examples use."""
-    current = owned_case(reference)
+    current = visible_case(reference)
     body = io.BytesIO(current.to_case_file().to_json().encode("utf-8"))
     return send_file(
         body, mimetype="application/json", as_attachment=True, download_name=f"{current.reference}.json"

@@ -1,4 +1,4 @@
-"""Command-line tasks that need the web app: the database, accounts, importing cases, serving."""
+"""Command-line tasks that need the web app: the database, teams and accounts, importing cases, the demo."""
 
 from __future__ import annotations
 
@@ -7,15 +7,23 @@ from pathlib import Path
 
 from flask import Flask
 
+from formgen.capabilities import ROLE_LABELS, Capability, Role, capabilities_of
 from formgen.engine import CaseFile, answer_problems
 from formgen.web import create_app, throttle
 from formgen.web.database import upgrade
 from formgen.web.extensions import db
-from formgen.web.models import ROLES, Case, Child, User, normal_email
+from formgen.web.models import ROLES, Case, Child, Team, User, normal_email
 from formgen.web.services import services
 
-DEMO_EMAIL = "practitioner@example.org"
-DEMO_NAME = "Alex Practitioner"
+DEMO_TEAM = "Northbrook Assessment Team"
+# One fictional person in each role, so that a new installation can be tried from every side.
+DEMO_ACCOUNTS = (
+    ("practitioner@example.org", "Alex Practitioner", Role.PRACTITIONER),
+    ("manager@example.org", "Morgan Manager", Role.MANAGER),
+    ("business.support@example.org", "Bailey Support", Role.BUSINESS_SUPPORT),
+    ("administrator@example.org", "Ari Administrator", Role.ADMINISTRATOR),
+)
+DEMO_PASSWORDS = "demo-passwords"
 
 
 class CommandError(Exception):
@@ -29,20 +37,54 @@ def app_for_commands() -> Flask:
     return app
 
 
-def create_user(app: Flask, email: str, name: str, role: str, password: str) -> User:
+def create_team(app: Flask, name: str) -> Team:
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise CommandError("a team needs a name of 1 to 200 characters")
+    with app.app_context():
+        if db.session.scalar(db.select(Team).where(Team.name == name)):
+            raise CommandError(f"there is already a team called {name}")
+        team = Team(name=name)
+        db.session.add(team)
+        db.session.commit()
+        return team
+
+
+def create_user(
+    app: Flask,
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    *,
+    team: str | None = None,
+    phone: str | None = None,
+) -> User:
     if role not in ROLES:
         raise CommandError(f"role must be one of: {', '.join(ROLES)}")
     if len(password) < 12:
         raise CommandError("the password must be at least 12 characters")
+    # A manager and business support see their team's cases: without a team they would see none.
+    if team is None and Capability.VIEW_TEAM in capabilities_of(role):
+        raise CommandError(f"a {ROLE_LABELS[Role(role)].lower()} account needs --team")
     with app.app_context():
         email = normal_email(email)
         if db.session.scalar(db.select(User).where(User.email == email)):
             raise CommandError(f"there is already an account for {email}")
-        user = User(email=email, name=name.strip(), role=role)
+        user = User(email=email, name=name.strip(), role=role, phone=(phone or "").strip() or None)
+        if team is not None:
+            user.team = _team(team)
         user.set_password(password)
         db.session.add(user)
         db.session.commit()
         return user
+
+
+def _team(name: str) -> Team:
+    team = db.session.scalar(db.select(Team).where(Team.name == name.strip()))
+    if team is None:
+        raise CommandError(f"there is no team called {name}: make it first with formgen create-team")
+    return team
 
 
 def import_case(app: Flask, case: CaseFile, email: str, label: str) -> str:
@@ -54,14 +96,29 @@ def import_case(app: Flask, case: CaseFile, email: str, label: str) -> str:
         user = _account_for(email)
         if db.session.scalar(db.select(Case).where(Case.reference == case.reference)):
             raise CommandError(f"a case with reference {case.reference} already exists")
-        stored = Case(reference=case.reference, owner_id=user.id, household=case.household)
-        stored.children = [
-            Child(key=child.id, position=index, answers=child.answers)
-            for index, child in enumerate(case.children)
-        ]
+        stored = Case(
+            reference=case.reference,
+            household=case.household,
+            decisions=[decision.model_dump(mode="json") for decision in case.decisions],
+            plan_reviews=[review.model_dump(mode="json") for review in case.plan_reviews],
+            allocations=[case.allocation.model_dump(mode="json")] if case.allocation else [],
+        )
+        stored.allocate(user)  # the file's allocation stays as history
+        stored.children = [_child(child, index) for index, child in enumerate(case.children)]
         db.session.add(stored)
         db.session.commit()
         return case.reference
+
+
+def _child(record, position: int) -> Child:
+    child = Child(
+        key=record.id,
+        position=position,
+        answers=record.answers,
+        decisions=[decision.model_dump(mode="json") for decision in record.decisions],
+    )
+    child.review = record.review
+    return child
 
 
 def unlock_user(app: Flask, email: str) -> bool:
@@ -82,20 +139,33 @@ def _account_for(email: str) -> User:
     return user
 
 
-def demo_account(app: Flask) -> tuple[str, str]:
-    """The first account of a new installation, its password kept in the instance folder for its owner."""
-    path = Path(app.instance_path) / "first-account-password"
-    path.parent.mkdir(parents=True, exist_ok=True)
+def demo_accounts(app: Flask) -> list[tuple[str, str, str]]:
+    """One account in each role, in one team, made once; each password kept in the instance folder.
+
+    Returns (role, email, password) for each, as the demo prints them.
+    """
+    path = Path(app.instance_path) / DEMO_PASSWORDS
+    kept = (
+        dict(line.split(" ", 1) for line in path.read_text(encoding="utf-8").splitlines())
+        if path.exists()
+        else {}
+    )
     with app.app_context():
-        exists = db.session.scalar(db.select(User).where(User.email == DEMO_EMAIL)) is not None
-    if not exists:
-        password = secrets.token_urlsafe(12)
-        create_user(app, DEMO_EMAIL, DEMO_NAME, "practitioner", password)
-        path.touch(mode=0o600)
-        path.write_text(password, encoding="utf-8")
-    return DEMO_EMAIL, path.read_text(
-        encoding="utf-8"
-    ).strip() if path.exists() else "(set when the account was made)"
+        if db.session.scalar(db.select(Team).where(Team.name == DEMO_TEAM)) is None:
+            create_team(app, DEMO_TEAM)
+    for email, name, role in DEMO_ACCOUNTS:
+        with app.app_context():
+            exists = db.session.scalar(db.select(User).where(User.email == email)) is not None
+        if not exists:
+            kept[email] = secrets.token_urlsafe(12)
+            team = None if role is Role.ADMINISTRATOR else DEMO_TEAM
+            create_user(app, email, name, role.value, kept[email], team=team, phone="01632 960500")
+    path.touch(mode=0o600)
+    path.write_text("".join(f"{email} {password}\n" for email, password in kept.items()), encoding="utf-8")
+    return [
+        (ROLE_LABELS[role], email, kept.get(email, "(set when it was made)"))
+        for email, _, role in DEMO_ACCOUNTS
+    ]
 
 
 def case_references(app: Flask) -> set[str]:

@@ -1,5 +1,6 @@
-"""What the web app stores: accounts, each case's answers as the same JSON a case file holds, the count
-of sign-in attempts per address, and the pages posted after a session ended.
+"""What the web app stores: teams and accounts; each case's answers, review, decisions and allocation
+as the same JSON a case file holds; the count of sign-in attempts per address; and the pages posted
+after a session ended.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from formgen.capabilities import Capability, Role, capabilities_of
 from formgen.engine import CaseFile, ChildRecord
+from formgen.engine.review import Allocation, Decision, Person, PlanReview, Review, Stage
 from formgen.web.extensions import db
 
-ROLES = ("practitioner", "manager", "business_support", "administrator")
+ROLES = tuple(role.value for role in Role)
 
 
 def now() -> datetime:
@@ -31,6 +34,18 @@ def normal_email(email: str) -> str:
     return email.strip().lower()
 
 
+class Team(db.Model):
+    """A team of practitioners with one or more managers; its cases are the team's to see."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+    members: Mapped[list[User]] = relationship(back_populates="team", order_by="User.name")
+
+
 class User(db.Model):
     __tablename__ = "users"
 
@@ -38,6 +53,8 @@ class User(db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(32), default="practitioner")
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))  # printed as the lead practitioner's phone
     password_hash: Mapped[str] = mapped_column(String(256))
     # Raised on signing out: every session cookie issued before it stops working, copies included.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -50,6 +67,19 @@ class User(db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    team: Mapped[Team | None] = relationship(back_populates="members")
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        return capabilities_of(self.role)
+
+    def can(self, capability: Capability) -> bool:
+        return capability in self.capabilities
+
+    def as_person(self) -> Person:
+        """The account as a record of who did something names it: at the time, never looked up again."""
+        return Person(name=self.name, email=self.email, phone=self.phone or None)
+
 
 class Case(db.Model):
     """A household's case. `version` rises with every save, so a stale page can never overwrite it."""
@@ -58,13 +88,19 @@ class Case(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(64), unique=True)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The allocated worker and team, which decide who sees the case; `allocations` is their history.
+    worker_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     household: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    allocations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    decisions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    plan_reviews: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
 
-    owner: Mapped[User] = relationship()
+    worker: Mapped[User] = relationship()
+    team: Mapped[Team | None] = relationship()
     children: Mapped[list[Child]] = relationship(
         back_populates="case", order_by="Child.position", cascade="all, delete-orphan"
     )
@@ -74,11 +110,36 @@ class Case(db.Model):
     def child(self, key: str) -> Child | None:
         return next((child for child in self.children if child.key == key), None)
 
+    def allocate(self, worker: User, *, by: User | None = None, reason: str = "") -> None:
+        """Allocate the case to a worker and their team, keeping who did it, when and why."""
+        self.worker, self.team = worker, worker.team
+        allocation = Allocation(
+            worker=worker.as_person(),
+            team=worker.team.name if worker.team else "No team",
+            by=by.as_person() if by else None,
+            at=now(),
+            reason=reason,
+        )
+        self.allocations = [*(self.allocations or []), allocation.model_dump(mode="json")]
+
+    @property
+    def allocation(self) -> Allocation | None:
+        return Allocation.model_validate(self.allocations[-1]) if self.allocations else None
+
+    def decision_records(self) -> list[Decision]:
+        return [Decision.model_validate(decision) for decision in self.decisions]
+
+    def reviews_of_plan(self) -> list[PlanReview]:
+        return [PlanReview.model_validate(review) for review in self.plan_reviews]
+
     def to_case_file(self) -> CaseFile:
         return CaseFile(
             reference=self.reference,
+            allocation=self.allocation,
             household=dict(self.household),
-            children=[ChildRecord(id=child.key, answers=dict(child.answers)) for child in self.children],
+            decisions=self.decision_records(),
+            plan_reviews=self.reviews_of_plan(),
+            children=[child.to_record() for child in self.children],
         )
 
 
@@ -93,11 +154,33 @@ class Child(db.Model):
     key: Mapped[str] = mapped_column(String(64))
     position: Mapped[int] = mapped_column(Integer, default=0)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The review's steps, and its stage beside them so that lists ("waiting for your approval") can ask
+    # the database; `review` below is the one way both are written.
+    review_steps: Mapped[dict[str, Any]] = mapped_column("review", JSON, default=dict)
+    stage: Mapped[str] = mapped_column(String(32), default=Stage.DRAFT.value, index=True)
+    decisions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     case: Mapped[Case] = relationship(back_populates="children")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads a plain dict
+
+    @property
+    def review(self) -> Review:
+        return Review.model_validate(self.review_steps or {})
+
+    @review.setter
+    def review(self, review: Review) -> None:
+        self.review_steps = review.model_dump(mode="json")
+        self.stage = review.stage.value
+
+    def decision_records(self) -> list[Decision]:
+        return [Decision.model_validate(decision) for decision in self.decisions]
+
+    def to_record(self) -> ChildRecord:
+        return ChildRecord(
+            id=self.key, answers=dict(self.answers), review=self.review, decisions=self.decision_records()
+        )
 
 
 class SignInThrottle(db.Model):

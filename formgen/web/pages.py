@@ -10,20 +10,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask import abort, g, render_template
+from flask import render_template
 from werkzeug.datastructures import MultiDict
 
-from formgen.capabilities import Capability, capabilities_of
+from formgen.capabilities import Capability
 from formgen.display import item_label
 from formgen.engine import Assessment, Status
-from formgen.engine.assessment import PRACTITIONER, answers
 from formgen.engine.journey import reveal
 from formgen.fieldtypes import Parsed, display, field_type
 from formgen.spec.form import FieldInfo, FormSpec
 from formgen.spec.model import Page, Section
-from formgen.web.extensions import db
 from formgen.web.fields import FieldView, read_raw
 from formgen.web.models import Case, Child
+from formgen.web.services import services
 
 
 @dataclass
@@ -58,15 +57,10 @@ class Subject:
         return self.case if section.scope == "household" else self.child  # type: ignore[return-value]
 
 
-def owned_case(reference: str) -> Case:
-    """A case the signed-in user holds; any other reference is "not found", so none can be guessed at.
-
-    Teams and managers' access come with the approval work; until then a case is its owner's.
-    """
-    case = db.session.scalar(db.select(Case).where(Case.reference == reference, Case.owner_id == g.user.id))
-    if case is None:
-        abort(404)
-    return case
+def child_name(case: Case, child: Child) -> str:
+    """A child's name as pages show it."""
+    name = Assessment(services().form, case.household, child.answers, today=date.today()).child_name
+    return name or "Unnamed child"
 
 
 _STATUS_TAGS = {Status.NOT_STARTED: "govuk-tag--blue", Status.IN_PROGRESS: "govuk-tag--light-blue"}
@@ -79,20 +73,6 @@ def task_status(status: Status, open_to_me: bool = True) -> dict[str, Any]:
     if status is Status.COMPLETED:
         return {"text": status.value}
     return {"tag": {"text": status.value, "classes": _STATUS_TAGS[status]}}
-
-
-def for_managers(form: FormSpec, section: Section) -> bool:
-    """A section only a manager answers (the review): a practitioner's progress leaves it out."""
-    return not any(answers(info, PRACTITIONER) for info in form.top_fields(section))
-
-
-def answering() -> frozenset[Capability]:
-    """What the signed-in person may answer: the capabilities of their role."""
-    return capabilities_of(g.user.role)
-
-
-def can_answer(info: FieldInfo) -> bool:
-    return answers(info, answering())
 
 
 def people(assessment: Assessment, info: FieldInfo, exclude: str | None = None) -> dict[str, str]:
@@ -175,14 +155,18 @@ def every_view(field_views: list[FieldView]) -> list[FieldView]:
     return found
 
 
-def page_fields(form: FormSpec, page: Page) -> list[FieldInfo]:
+def page_fields(form: FormSpec, page: Page, answering: Capability) -> list[FieldInfo]:
+    """The page's questions that `answering` answers (a manager's decisions have pages of their own)."""
+    infos = (form.info(field.id) for field in page.fields)
+    return [info for info in infos if not info.field.hidden and info.field.answered_by == answering]
+
+
+def item_fields(form: FormSpec, group: FieldInfo, answering: Capability) -> list[FieldInfo]:
     return [
-        info for info in (form.info(f.id) for f in page.fields) if not info.field.hidden and can_answer(info)
+        info
+        for info in form.item_fields(group.field)
+        if not info.field.hidden and info.field.answered_by == answering
     ]
-
-
-def item_fields(form: FormSpec, group: FieldInfo) -> list[FieldInfo]:
-    return [info for info in form.item_fields(group.field) if not info.field.hidden and can_answer(info)]
 
 
 @dataclass
@@ -261,7 +245,7 @@ def form_page(assessment: Assessment, infos: list[FieldInfo], state: PageState, 
 
 
 def page_errors(
-    assessment: Assessment, section: Section, on_screen: set[str], state: PageState
+    assessment: Assessment, section: Section, on_screen: set[str], state: PageState, answering: Capability
 ) -> dict[str, Parsed]:
     """Messages for the questions the person saw: what could not be read, then the engine's checks.
 
@@ -271,7 +255,7 @@ def page_errors(
     form = assessment.form
     visible = {key for key in on_screen if assessment.is_visible(form.info(key))}
     errors = {key: parsed for key, parsed in state.errors.items() if key in visible}
-    for error in assessment.errors(section, answering=answering()):
+    for error in assessment.errors(section, answering={answering}):
         if error.group is None and error.field in visible:
             errors.setdefault(error.field, Parsed(error=error.message))
     return errors
@@ -284,9 +268,10 @@ def item_errors(
     index: int,
     on_screen: set[str],
     state: PageState,
+    answering: Capability,
 ) -> dict[str, Parsed]:
     errors = {key: parsed for key, parsed in state.errors.items() if key in on_screen}
-    for error in assessment.errors(section, answering=answering()):
+    for error in assessment.errors(section, answering={answering}):
         if error.group == group.field.id and error.item == index and error.field in on_screen:
             errors.setdefault(error.field, Parsed(error=error.message))
     return errors

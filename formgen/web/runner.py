@@ -20,6 +20,7 @@ from flask import redirect as redirect_to
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
+from formgen.capabilities import Capability
 from formgen.display import article
 from formgen.engine import Assessment
 from formgen.engine.journey import first_unanswered_page, next_page
@@ -28,11 +29,12 @@ from formgen.fieldtypes import Parsed
 from formgen.spec.form import FieldInfo
 from formgen.spec.model import Page, Section
 from formgen.web import pages
+from formgen.web.access import edit_refusal, require, visible_case
 from formgen.web.extensions import db
 from formgen.web.held import PARAMETER, held_form
 from formgen.web.links import back_to_tasks, journey_args, url
 from formgen.web.models import Case, Child
-from formgen.web.pages import PageState, Subject, owned_case
+from formgen.web.pages import PageState, Subject
 from formgen.web.services import services
 
 NEXT_STEPS = {"children": "cases.children"}  # where the new-case journey goes after the people page
@@ -40,7 +42,7 @@ Response = Any  # what a Flask view returns
 
 
 def load_subject(reference: str, key: str | None) -> Subject:
-    case = owned_case(reference)
+    case = visible_case(reference)
     child = None
     if key is not None:
         child = case.child(key)
@@ -91,6 +93,11 @@ def save_records(
     return True
 
 
+def locked(reason: str, back: str) -> Response:
+    """The page an edit gets when the assessment cannot be changed now: why, and who can change that."""
+    return render_template("wizard/locked.html", reason=reason, back=back), 409
+
+
 def kept() -> MultiDict | None:
     """What this page sent when the session had ended, kept while the person signed in again."""
     return held_form(request.args.get(PARAMETER))
@@ -118,11 +125,15 @@ class QuestionPage:
         self.section = section
         self.page = page
         self.form = services().form
-        self.infos = pages.page_fields(self.form, page)
+        # A section is answered by one capability: a practitioner's, or the manager's review.
+        self.answering = self.form.answered_by(section)
+        require(self.answering)
+        self.infos = pages.page_fields(self.form, page, self.answering)
         if not self.infos:
-            abort(404)  # a page only a manager answers
+            abort(404)  # a page of a manager's decisions only: they have pages of their own
         self.stored = subject.answers_for(section)
         self.version = subject.record(section).version
+        self.refusal = edit_refusal(subject.case, subject.child, section, self.answering)
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -136,6 +147,8 @@ class QuestionPage:
     # --- the request -----------------------------------------------------------------------------
 
     def get(self) -> Response:
+        if self.refusal:
+            return locked(self.refusal, back_to_tasks(self.subject))
         held = kept()
         if held is not None:
             posted, answers = self.read(held)
@@ -143,13 +156,17 @@ class QuestionPage:
         return self.render(self.assessment(), pages.stored_state(self.infos, self.stored), self.version)
 
     def post(self, sent: MultiDict) -> Response:
+        if self.refusal:
+            return locked(self.refusal, back_to_tasks(self.subject))
         posted, answers = self.read(sent)
         assessment = self.assessment(answers)
         leaving = self.destination(sent, assessment)
         partial = sent.get("action") == "save-later" or leaving is not None
         state = posted.state
         if not partial:
-            state.errors = pages.page_errors(assessment, self.section, posted.on_screen, state)
+            state.errors = pages.page_errors(
+                assessment, self.section, posted.on_screen, state, self.answering
+            )
             state.errors.update(self.list_question_error(sent, assessment))
         if state.errors:
             return self.render(assessment, state, sent_version(sent), leave_without_saving=leaving), 400
@@ -334,8 +351,11 @@ class ItemPage:
             abort(404)
         if not found.subject.assessment(self.form).is_visible(found.group):
             abort(404)  # a list the answers do not ask for cannot take items
-        self.infos = pages.item_fields(self.form, found.group)
+        self.answering = self.form.answered_by(found.section)
+        require(self.answering)
+        self.infos = pages.item_fields(self.form, found.group, self.answering)
         self.existing = found.items[self.index] if self.index is not None else {"id": "new"}
+        self.refusal = edit_refusal(found.subject.case, found.subject.child, found.section, self.answering)
 
     def read(self, sent: MultiDict) -> tuple[pages.Submission, dict[str, Any], list[dict[str, Any]], int]:
         assessment = self.found.subject.assessment(self.form)
@@ -351,6 +371,8 @@ class ItemPage:
         return posted, updated, items, index
 
     def get(self) -> Response:
+        if self.refusal:
+            return locked(self.refusal, self.found.back())
         held = kept()
         if held is not None:
             posted, updated, items, index = self.read(held)
@@ -361,6 +383,8 @@ class ItemPage:
         return self.render(assessment, self.existing, self.index, state, self.found.record.version)
 
     def post(self, sent: MultiDict) -> Response:
+        if self.refusal:
+            return locked(self.refusal, self.found.back())
         posted, updated, items, index = self.read(sent)
         assessment = self.assessment(items)
         state = posted.state
@@ -372,7 +396,7 @@ class ItemPage:
                 assessment, updated, index, state, sent_version(sent), leave_without_saving=back
             )
         state.errors = pages.item_errors(
-            assessment, self.found.section, self.found.group, index, posted.on_screen, state
+            assessment, self.found.section, self.found.group, index, posted.on_screen, state, self.answering
         )
         if state.errors:
             return self.render(assessment, updated, index, state, sent_version(sent)), 400
@@ -427,7 +451,7 @@ class NewRecordPage:
         self.form = services().form
         info = self.form.info(field_id)
         self.section, self.page = info.section, info.page
-        self.infos = pages.page_fields(self.form, self.page)
+        self.infos = pages.page_fields(self.form, self.page, Capability.EDIT_ASSESSMENT)
         self.household = household
         self.for_child = for_child
         self.context = {**context, "back_saves": True}
@@ -459,7 +483,9 @@ class NewRecordPage:
             return pages.form_page(
                 after, self.infos, posted.state, leave_without_saving=leave, **self.context
             )
-        posted.state.errors = pages.page_errors(after, self.section, posted.on_screen, posted.state)
+        posted.state.errors = pages.page_errors(
+            after, self.section, posted.on_screen, posted.state, Capability.EDIT_ASSESSMENT
+        )
         if posted.state.errors:
             return pages.form_page(after, self.infos, posted.state, **self.context), 400
         return redirect_to(create(answers))

@@ -11,14 +11,18 @@ from typing import Any
 from flask import Blueprint, abort, g, render_template, request, send_file
 from flask import redirect as redirect_to
 
+from formgen.capabilities import Capability
 from formgen.documents import DOCUMENTS, documents_for, render_document
 from formgen.documents.assemble import file_name
 from formgen.engine import Status
+from formgen.engine.overdue import overdue
 from formgen.engine.removal import plan_removal
+from formgen.engine.review import STAGE_LABELS
 from formgen.fieldtypes import display
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo
-from formgen.web import pages, removals
+from formgen.web import approval, pages, removals
+from formgen.web.access import edit_refusal, needs, require
 from formgen.web.links import back_to_tasks, url
 from formgen.web.runner import (
     ItemPage,
@@ -26,6 +30,7 @@ from formgen.web.runner import (
     find_page,
     load_list,
     load_subject,
+    locked,
     save_records,
     sent_version,
 )
@@ -51,41 +56,68 @@ def _route(rule: str, **options: Any):
 
 
 @blueprint.route("/children/<key>")
+@needs(Capability.VIEW_ASSESSMENT, Capability.CIRCULATE)
 def task_list(reference: str, key: str):
+    """A child's assessment at a glance: where it stands, its sections, what waits for a manager."""
     subject = load_subject(reference, key)
     form = services().form
     assessment = subject.assessment(form)
-    tasks = []
-    for section in form.sections:
-        if not assessment.section_visible(section):
-            continue
-        status = assessment.status(section)
-        href = None
-        if not pages.for_managers(form, section) or g.user.role == "manager":
-            if status is Status.NOT_STARTED:
-                href = url(subject, "question", section_id=section.id, page_id=section.pages[0].id)
-            else:
-                href = url(subject, "check_answers", section_id=section.id)
-        tasks.append({"section": section, "status": status, "href": href})
-    documents = [
-        (kind, DOCUMENTS[kind].title)
-        for kind in documents_for(form, subject.case.to_case_file(), key, today=date.today())
-    ]
+    case_file = subject.case.to_case_file()
+    review = subject.child.review
     return render_template(
         "wizard/task_list.html",
         subject=subject,
         assessment=assessment,
-        tasks=tasks,
+        review=review,
+        stage_label=STAGE_LABELS[review.stage],
+        tasks=_tasks(subject, assessment),
+        pending=[_pending(subject, assessment, pending) for pending in assessment.pending_decisions()],
+        steps=approval.offered(subject, review),
         timescale=assessment.timescale(),  # as at completion once completed, else today
         started=assessment.value(known.START_DATE),
-        documents=documents,
+        overdue=overdue(assessment, subject.case.reviews_of_plan()),
+        plan_reviews=subject.case.reviews_of_plan(),
+        documents=[
+            (kind, DOCUMENTS[kind].title)
+            for kind in documents_for(form, case_file, key, today=date.today())
+            if g.user.capabilities & DOCUMENTS[kind].made_by
+        ],
     )
+
+
+def _tasks(subject, assessment) -> list[dict[str, Any]]:
+    """Each section's task: whose it is, its status from that side, and a link for those who may open it."""
+    form = assessment.form
+    tasks = []
+    for section in form.sections:
+        if not assessment.section_visible(section):
+            continue
+        answering = form.answered_by(section)
+        status = assessment.status(section, {answering})
+        href = None
+        if g.user.can(answering):
+            first = {"section_id": section.id, "page_id": section.pages[0].id}
+            href = url(subject, "question", **first) if status is Status.NOT_STARTED else None
+            href = href or url(subject, "check_answers", section_id=section.id)
+        elif g.user.can(Capability.VIEW_ASSESSMENT) and status is not Status.NOT_STARTED:
+            href = url(subject, "check_answers", section_id=section.id)
+        # A manager's section reads "For a manager" to everyone else, whatever its answers so far.
+        manager = answering is Capability.APPROVE and not g.user.can(answering)
+        tasks.append({"section": section, "status": status, "href": href, "manager": manager})
+    return tasks
+
+
+def _pending(subject, assessment, pending) -> dict[str, str | None]:
+    """A decision waiting for a manager, in plain words, with where a manager records it."""
+    href = approval.decision_url(subject, pending) if g.user.can(Capability.RECORD_MANAGER_DECISION) else None
+    return {"what": approval.what(assessment, pending), "href": href}
 
 
 # --- question pages and the items of lists ------------------------------------------------------
 
 
 @_route("/<section_id>/<page_id>", methods=["GET", "POST"])
+@needs(Capability.EDIT_ASSESSMENT, Capability.APPROVE)
 def question(reference: str, key: str | None, section_id: str, page_id: str):
     subject = load_subject(reference, key)
     section, page = find_page(section_id, page_id, subject)
@@ -94,6 +126,7 @@ def question(reference: str, key: str | None, section_id: str, page_id: str):
 
 
 @_route("/<section_id>/<page_id>/<group_id>/<item_id>", methods=["GET", "POST"])
+@needs(Capability.EDIT_ASSESSMENT, Capability.APPROVE)
 def item(reference: str, key: str | None, section_id: str, page_id: str, group_id: str, item_id: str):
     """Add an item to a list (item_id "new") or change one."""
     runner = ItemPage(load_list(reference, key, section_id, page_id, group_id), item_id)
@@ -101,6 +134,7 @@ def item(reference: str, key: str | None, section_id: str, page_id: str, group_i
 
 
 @_route("/<section_id>/<page_id>/<group_id>/<item_id>/remove", methods=["GET", "POST"])
+@needs(Capability.EDIT_ASSESSMENT, Capability.APPROVE)
 def remove_item(reference: str, key: str | None, section_id: str, page_id: str, group_id: str, item_id: str):
     """Remove an item from a list, once the person has confirmed it and seen what goes with it."""
     found = load_list(reference, key, section_id, page_id, group_id)
@@ -108,6 +142,11 @@ def remove_item(reference: str, key: str | None, section_id: str, page_id: str, 
     if index is None:
         abort(404)
     form = services().form
+    answering = form.answered_by(found.section)
+    require(answering)
+    refusal = edit_refusal(found.subject.case, found.subject.child, found.section, answering)
+    if refusal:
+        return locked(refusal, found.back())
     assessment = found.subject.assessment(form)
     name = pages.label_of(assessment, found.group, found.items[index])
     case = found.subject.case
@@ -142,30 +181,34 @@ def remove_item(reference: str, key: str | None, section_id: str, page_id: str, 
 
 
 @_route("/<section_id>/check")
+@needs(Capability.VIEW_ASSESSMENT)
 def check_answers(reference: str, key: str | None, section_id: str):
+    """A section's answers; Change links for whoever may change them now."""
     subject = load_subject(reference, key)
     section, _ = find_page(section_id, None, subject)
     form = services().form
+    answering = form.answered_by(section)
+    changeable = g.user.can(answering) and not edit_refusal(subject.case, subject.child, section, answering)
     assessment = subject.assessment(form)
     rows = []
     for page in section.pages:
         if not assessment.page_visible(section, page.id):
             continue
-        for info in pages.page_fields(form, page):
-            if not assessment.is_visible(info):
-                continue
-            rows.append(_answer_row(subject, section, page, assessment, info))
+        for info in pages.page_fields(form, page, answering):
+            if assessment.is_visible(info):
+                rows.append(_answer_row(subject, section, page, assessment, info, changeable))
     return render_template(
         "wizard/check_answers.html",
         subject=subject,
         section=section,
         rows=rows,
-        status=assessment.status(section),
+        status=assessment.status(section, {answering}),
+        changeable=changeable,
         back=back_to_tasks(subject),
     )
 
 
-def _answer_row(subject, section, page, assessment, info: FieldInfo) -> dict[str, Any]:
+def _answer_row(subject, section, page, assessment, info: FieldInfo, changeable: bool) -> dict[str, Any]:
     if info.field.type == "group":
         items = [pages.label_of(assessment, info, item) for item in assessment.items(info.field.id)]
         value = items or None
@@ -174,9 +217,9 @@ def _answer_row(subject, section, page, assessment, info: FieldInfo) -> dict[str
         value = text.splitlines() if text else None
     change = url(subject, "question", section_id=section.id, page_id=page.id, **{"return": "check"})
     return {
+        "change": change if changeable else None,
         "key": info.field.short_label or info.field.label,
         "lines": value,
-        "change": change,
         "id": info.field.id,
     }
 
@@ -185,13 +228,20 @@ def _answer_row(subject, section, page, assessment, info: FieldInfo) -> dict[str
 
 
 @blueprint.route("/children/<key>/documents/<kind>.docx")
+@needs(Capability.VIEW_ASSESSMENT, Capability.CIRCULATE)
 def document(reference: str, key: str, kind: str):
     subject = load_subject(reference, key)
     loaded = services()
     case_file = subject.case.to_case_file()
     if kind not in documents_for(loaded.form, case_file, key, today=date.today()):
         abort(404)
-    content = render_document(loaded.form, loaded.templates, case_file, key, kind, today=date.today())
+    if not g.user.capabilities & DOCUMENTS[kind].made_by:
+        abort(403)
+    version = subject.case.version + subject.child.version  # rises with every save of either
+    today = date.today()
+    content = render_document(
+        loaded.form, loaded.templates, case_file, key, kind, today=today, version=version
+    )
     return send_file(
         io.BytesIO(content),
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from formgen.engine import CaseFile
+from formgen.engine.review import Review
 from formgen.web import create_app
 from formgen.web.commands import create_user, import_case
 from formgen.web.database import upgrade
@@ -53,10 +55,17 @@ def client(app) -> CheckedClient:
     return client
 
 
+def draft(case: CaseFile) -> CaseFile:
+    """A case file as it is before anyone sends it for approval: its children's reviews set aside."""
+    return case.model_copy(
+        update={"children": [child.model_copy(update={"review": Review()}) for child in case.children]}
+    )
+
+
 @pytest.fixture
 def example_case(app) -> str:
-    """The sibling-group example, held by the signed-in practitioner."""
-    return import_case(app, load_example("sibling-group"), EMAIL, "sibling-group")
+    """The sibling-group example as a draft, held by the signed-in practitioner."""
+    return import_case(app, draft(load_example("sibling-group")), EMAIL, "sibling-group")
 
 
 def form_token(client: CheckedClient, path: str) -> tuple[str, int | None]:

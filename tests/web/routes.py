@@ -19,6 +19,8 @@ SAMPLE_VALUES = {
     "group_id": "child_visits",
     "item_id": "new",
     "kind": "record",
+    "field": "household_members.interpreter_not_used_reason",
+    "item": "p-mother",
 }
 
 

@@ -1,6 +1,7 @@
 """The web app's command-line tasks, run as a user runs them."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -62,7 +63,7 @@ def test_create_user_reads_the_password_from_standard_input(env):
 @pytest.mark.parametrize(
     ("role", "password", "message"),
     [
-        ("wizard", "a long fictional passphrase", "role must be one of"),
+        ("wizard", "a long fictional passphrase", "'wizard' is not one of 'practitioner', 'manager'"),
         ("manager", "short", "at least 12 characters"),
     ],
 )
@@ -79,7 +80,7 @@ def test_create_user_refuses_a_bad_role_or_a_short_password(env, role, password,
         "--password-stdin",
         input=password + "\n",
     )
-    assert result.exit_code == 1 and message in result.output
+    assert result.exit_code in {1, 2} and message in result.output
 
 
 def test_import_loads_a_case_file_once_for_a_user(env, tmp_path):
@@ -125,14 +126,28 @@ def test_unlock_user_lets_a_locked_out_account_sign_in_at_once(env, monkeypatch)
     assert unknown.exit_code == 1 and "there is no account for nobody@example.org" in unknown.output
 
 
-def test_demo_makes_the_first_account_and_loads_the_examples_once(env):
+def test_demo_makes_an_account_in_each_role_in_one_team_and_loads_the_examples_once(env):
     first = run(env, "demo")
     assert first.exit_code == 0, first.output
-    password = first.output.split("with the password ")[1].split()[0]
+    accounts = dict(re.findall(r"(\S+@example\.org) with the password (\S+)", first.output))
+    assert set(accounts) == {
+        "practitioner@example.org",
+        "manager@example.org",
+        "business.support@example.org",
+        "administrator@example.org",
+    }
     second = run(env, "demo")
-    assert second.exit_code == 0 and password in second.output
-    secret = Path(env["FORMGEN_INSTANCE_PATH"]) / "first-account-password"
-    assert secret.read_text() == password and oct(secret.stat().st_mode)[-3:] == "600"
+    assert second.exit_code == 0
+    assert dict(re.findall(r"(\S+@example\.org) with the password (\S+)", second.output)) == accounts
+    secret = Path(env["FORMGEN_INSTANCE_PATH"]) / "demo-passwords"
+    assert oct(secret.stat().st_mode)[-3:] == "600"
+    assert sorted(secret.read_text().splitlines()) == sorted(
+        f"{email} {word}" for email, word in accounts.items()
+    )
+    assert (
+        "The example cases are allocated to practitioner@example.org in the Northbrook Assessment Team"
+        in first.output
+    )
 
 
 def test_serve_answers_on_the_port_with_a_production_server(env):

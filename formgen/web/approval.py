@@ -1,0 +1,408 @@
+"""The assessment's other half (J1 to J3, A2): sending it for approval, the manager's approval or return,
+reopening, the decisions the procedure reserves to a manager, and the manager's reviews of the plan.
+
+Who took a step and when come from the account and the clock (engine.review), and so do the steps'
+own rules (which stage allows which step). These views check the rest: the capability, that the
+assessment is complete enough for the step, that nobody changed it since the page was opened, and
+that no manager approves an assessment they wrote.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, abort, flash, g, render_template, request, url_for
+from flask import redirect as redirect_to
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import MultiDict
+
+from formgen.capabilities import Capability
+from formgen.engine.assessment import PRACTITIONER, Assessment, PendingDecision
+from formgen.engine.removal import HOUSEHOLD
+from formgen.engine.review import (
+    RULES,
+    STAGE_SENTENCES,
+    Decision,
+    PlanReview,
+    Review,
+    Stage,
+    Step,
+    StepRefused,
+)
+from formgen.fieldtypes import Parsed, capitalised, display, missing_message
+from formgen.fieldtypes import subject as subject_of
+from formgen.spec.form import FieldInfo
+from formgen.web import pages
+from formgen.web.access import needs
+from formgen.web.extensions import db
+from formgen.web.links import back_to_tasks, url
+from formgen.web.models import Child
+from formgen.web.pages import Subject
+from formgen.web.runner import load_subject, locked, save_records, sent_version
+from formgen.web.security import require_sign_in
+from formgen.web.services import services
+
+blueprint = Blueprint("approval", __name__, url_prefix="/cases/<reference>/children/<key>")
+blueprint.before_request(require_sign_in)  # every page here shows a child's data
+
+
+def _here(endpoint: str, subject: Subject, **values: Any) -> str:
+    return url_for(f"approval.{endpoint}", reference=subject.case.reference, key=subject.child.key, **values)
+
+
+def offered(subject: Subject, review: Review) -> list[dict[str, str]]:
+    """The steps the signed-in person can take now, as the task list offers them."""
+    stage = review.stage
+    steps = []
+    if g.user.can(Capability.EDIT_ASSESSMENT) and stage in RULES[Step.SEND].before:
+        steps.append({"text": RULES[Step.SEND].button, "post": _here("send_for_approval", subject)})
+    if g.user.can(Capability.APPROVE) and stage is Stage.SENT:
+        steps.append({"text": "Review and approve", "href": _here("decide", subject)})
+    if g.user.can(Capability.APPROVE) and stage is Stage.APPROVED:
+        steps.append({"text": RULES[Step.REOPEN].button, "href": _here("reopen", subject)})
+    return steps
+
+
+def _take(child: Child, step: Step, sent: MultiDict, **details: Any) -> str | None:
+    """Take a step if nobody changed the assessment since the page was opened; else say why not."""
+    if sent_version(sent) != child.version:
+        return "Someone changed this assessment after you opened the page. Check it, then try again."
+    try:
+        child.review = child.review.taken(step, g.user.as_person(), **details)
+        db.session.commit()
+    except StepRefused as refused:
+        db.session.rollback()
+        return f"{refused}."
+    except StaleDataError:
+        db.session.rollback()
+        return "Someone changed this assessment at the same moment. Check it, then try again."
+    return None
+
+
+def _form_page(template: str, status: int, **context: Any):
+    return render_template(template, **context), status
+
+
+# --- sending for approval ---------------------------------------------------------------------------
+
+
+@blueprint.route("/send", methods=["POST"])
+@needs(Capability.EDIT_ASSESSMENT)
+def send_for_approval(reference: str, key: str):
+    """Send the assessment to the team's managers, once every required answer is given."""
+    subject = load_subject(reference, key)
+    missing = _missing(subject, subject.assessment(services().form))
+    if missing:
+        return _form_page(
+            "approval/missing.html", 400, subject=subject, errors=missing, back=back_to_tasks(subject)
+        )
+    refused = _take(subject.child, Step.SEND, request.form)
+    if refused:
+        return locked(refused, back_to_tasks(subject))
+    flash("The assessment has been sent for approval. Your team’s managers see it on their home page.")
+    return redirect_to(back_to_tasks(subject))
+
+
+def _missing(subject: Subject, assessment: Assessment) -> list[dict[str, str]]:
+    """Every required answer not given yet, each linked to the page that asks it."""
+    missing = []
+    for error in assessment.errors(answering=PRACTITIONER):
+        info = assessment.form.info(error.field, error.group)
+        page = assessment.form.info(info.group.id).page if info.group else info.page
+        target = {"section_id": info.section.id, "page_id": page.id}
+        missing.append({"text": error.message, "href": url(subject, "question", **target)})
+    return missing
+
+
+# --- approving or returning -------------------------------------------------------------------------
+
+
+def approval_problems(subject: Subject, assessment: Assessment) -> list[dict[str, str]]:
+    """What stands between the assessment and its approval, each linked to where it is put right."""
+    form = assessment.form
+    problems = []
+    for section in form.sections:
+        if form.answered_by(section) is not Capability.APPROVE or not assessment.section_visible(section):
+            continue
+        if assessment.errors(section, answering={Capability.APPROVE}):
+            first = {"section_id": section.id, "page_id": section.pages[0].id}
+            text = f"Complete the {section.title.lower()}: every checklist question needs an answer"
+            problems.append({"text": text, "href": url(subject, "question", **first)})
+    for pending in assessment.pending_decisions():
+        problems.append(
+            {
+                "text": f"Record the decision: {what(assessment, pending)}",
+                "href": decision_url(subject, pending),
+            }
+        )
+    if _wrote_it(subject):
+        problems.append(
+            {
+                "text": "You cannot approve an assessment you wrote or sent: ask another manager of the team",
+                "href": "#approve",
+            }
+        )
+    return problems
+
+
+def _wrote_it(subject: Subject) -> bool:
+    sender = subject.child.review.sender()
+    return subject.case.worker_id == g.user.id or (sender is not None and sender.email == g.user.email)
+
+
+@blueprint.route("/approval", methods=["GET", "POST"])
+@needs(Capability.APPROVE)
+def decide(reference: str, key: str):
+    """Approve the assessment, or return it to the practitioner with comments (J2)."""
+    subject = load_subject(reference, key)
+    child = subject.child
+    if child.review.stage is not Stage.SENT:
+        return locked(
+            f"It cannot be approved or returned now: {STAGE_SENTENCES[child.review.stage]}.",
+            back_to_tasks(subject),
+        )
+    assessment = subject.assessment(services().form)
+    problems = approval_problems(subject, assessment)
+    errors: list[dict[str, str]] = []
+    comments = request.form.get("comments", "")
+    if request.method == "POST":
+        step = request.form.get("step")
+        if step == Step.APPROVE and problems:
+            errors = problems
+        elif step == Step.RETURN and not comments.strip():
+            errors = [
+                {
+                    "text": "Enter what needs to change before the assessment can be approved",
+                    "href": "#comments",
+                }
+            ]
+        elif step in (Step.APPROVE, Step.RETURN):
+            details = {"version": child.version} if step == Step.APPROVE else {"comment": comments}
+            refused = _take(child, Step(step), request.form, **details)
+            if refused is None:
+                done = (
+                    "approved" if step == Step.APPROVE else "returned to the practitioner, with your comments"
+                )
+                flash(f"The assessment has been {done}.")
+                return redirect_to(back_to_tasks(subject))
+            errors = [{"text": refused, "href": "#comments"}]
+        else:
+            abort(400)
+    return _form_page(
+        "approval/decide.html",
+        400 if errors else 200,
+        subject=subject,
+        name=assessment.child_name,
+        sent=child.review.events[-1],
+        problems=problems,
+        errors=errors,
+        comments=comments,
+        version=child.version,
+        back=back_to_tasks(subject),
+    )
+
+
+@blueprint.route("/reopen", methods=["GET", "POST"])
+@needs(Capability.APPROVE)
+def reopen(reference: str, key: str):
+    """Reopen an approved assessment, with a reason: it can then change and be sent again (J3)."""
+    subject = load_subject(reference, key)
+    child = subject.child
+    if child.review.stage is not Stage.APPROVED:
+        return locked(
+            f"Only an approved assessment is reopened: {STAGE_SENTENCES[child.review.stage]}.",
+            back_to_tasks(subject),
+        )
+    errors: list[dict[str, str]] = []
+    reason = request.form.get("reason", "")
+    if request.method == "POST":
+        refused = None if reason.strip() else "Enter why the assessment needs to be reopened"
+        refused = refused or _take(child, Step.REOPEN, request.form, comment=reason)
+        if refused is None:
+            flash("The assessment has been reopened. The practitioner can change it and send it again.")
+            return redirect_to(back_to_tasks(subject))
+        errors = [{"text": refused, "href": "#reason"}]
+    return _form_page(
+        "approval/reopen.html",
+        400 if errors else 200,
+        subject=subject,
+        name=pages.child_name(subject.case, child),
+        errors=errors,
+        reason=reason,
+        version=child.version,
+        back=back_to_tasks(subject),
+    )
+
+
+# --- the decisions reserved to a manager --------------------------------------------------------------
+
+
+def what(assessment: Assessment, pending: PendingDecision) -> str:
+    """A decision in plain words: its question's subject, and the person it is about, if one."""
+    words = subject_of(pending.info.field)
+    if pending.item is None:
+        return words
+    group = assessment.form.info(pending.info.group.id)
+    return f"{words}, for {pages.label_of(assessment, group, pending.item)}"
+
+
+def decision_url(subject: Subject, pending: PendingDecision) -> str:
+    item = pending.item.get("id") if pending.item is not None else None
+    return _here("decision", subject, field=pending.info.key, item=item)
+
+
+@blueprint.route("/decisions/<field>", methods=["GET", "POST"], defaults={"item": None})
+@blueprint.route("/decisions/<field>/<item>", methods=["GET", "POST"])
+@needs(Capability.RECORD_MANAGER_DECISION)
+def decision(reference: str, key: str, field: str, item: str | None):
+    """A manager records a decision the procedure reserves to them: why, typed; who and when, recorded."""
+    subject = load_subject(reference, key)
+    form = services().form
+    info = form.fields.get(field)
+    if info is None or info.field.answered_by is not Capability.RECORD_MANAGER_DECISION:
+        abort(404)
+    section = info.section
+    assessment = subject.assessment(form)
+    entry, index = _entry(assessment, info, item)
+    if not assessment.is_visible(info, entry, index):
+        abort(404)  # the answers do not call for it
+    if subject.child.review.stage is Stage.APPROVED:
+        return locked(
+            "The assessment has been approved, so its decisions stand. A manager can reopen it.",
+            back_to_tasks(subject),
+        )
+    record = subject.record(section)
+    stored = subject.answers_for(section)
+    state = pages.stored_state([info], entry if entry is not None else stored)
+    status = 200
+    if request.method == "POST":
+        posted = pages.read(assessment, [info], request.form, item=entry, index=index)
+        state = posted.state
+        answer = posted.values.get(info.field.id)
+        if not state.errors and answer is None:
+            state.errors[info.field.id] = Parsed(error=missing_message(info.field))
+        if not state.errors:
+            answers = _with_answer(stored, info, item, answer)
+            subject.record(section).decisions = _recorded(record.decisions, info, item)
+            scope = HOUSEHOLD if section.scope == "household" else subject.child.key
+            if save_records(subject, record, sent_version(request.form), {scope: answers}):
+                flash(f"Your decision has been recorded: {what(assessment, PendingDecision(info, entry))}.")
+                return redirect_to(back_to_tasks(subject))
+            db.session.rollback()
+            return locked(
+                "Someone changed this assessment after you opened the page. Nothing was saved.", request.path
+            )
+        status = 400
+    return pages.form_page(
+        assessment,
+        [info],
+        state,
+        item=entry,
+        index=index,
+        caption=f"A decision for a manager: {pages.child_name(subject.case, subject.child)}",
+        title=capitalised(what(assessment, PendingDecision(info, entry))),
+        recorded=_recorded_answers(assessment, info, entry, index),
+        version=record.version,
+        back=back_to_tasks(subject),
+    ), status
+
+
+def _entry(assessment: Assessment, info: FieldInfo, item: str | None) -> tuple[dict | None, int | None]:
+    """The item of a list a decision is about (a person), and its index; none for a question of its own."""
+    if (info.group is None) != (item is None):
+        abort(404)
+    if info.group is None:
+        return None, None
+    for index, entry in enumerate(assessment.items(info.group.id)):
+        if str(entry.get("id")) == item:
+            return entry, index
+    abort(404)
+
+
+def _with_answer(stored: dict, info: FieldInfo, item: str | None, answer: Any) -> dict:
+    if info.group is None:
+        return {**stored, info.field.id: answer}
+    items = [
+        {**entry, info.field.id: answer} if str(entry.get("id")) == item else entry
+        for entry in stored.get(info.group.id) or []
+    ]
+    return {**stored, info.group.id: items}
+
+
+def _recorded(decisions: list[dict], info: FieldInfo, item: str | None) -> list[dict]:
+    """The decisions less any earlier record of this one, plus who records it now and when."""
+    kept = [d for d in decisions if (d.get("field"), d.get("item")) != (info.key, item)]
+    record = Decision(field=info.key, item=item, by=g.user.as_person(), at=datetime.now(UTC))
+    return [*kept, record.model_dump(mode="json", exclude_none=True)]
+
+
+def _recorded_answers(
+    assessment: Assessment, info: FieldInfo, entry: dict | None, index: int | None
+) -> list[dict[str, str]]:
+    """What the practitioner answered on the decision's page (or in the person's entry), for the manager."""
+    rows = []
+    if entry is not None:
+        group = assessment.form.info(info.group.id)
+        for other in assessment.form.item_fields(group.field):
+            if other.field.answered_by is Capability.EDIT_ASSESSMENT and assessment.is_visible(
+                other, entry, index
+            ):
+                text = display(
+                    other.field, assessment.item_value(other, entry, index), pages.people(assessment, other)
+                )
+                rows.append({"key": other.field.short_label or other.field.label, "value": text})
+        return rows
+    for other in pages.page_fields(assessment.form, info.page, Capability.EDIT_ASSESSMENT):
+        if other.field.type != "group" and assessment.is_visible(other):
+            text = display(other.field, assessment.value(other.field.id), pages.people(assessment, other))
+            rows.append({"key": other.field.short_label or other.field.label, "value": text})
+    return rows
+
+
+# --- reviews of the assessment plan -------------------------------------------------------------------
+
+
+@blueprint.route("/plan-reviews/new", methods=["GET", "POST"])
+@needs(Capability.REVIEW_PLAN)
+def plan_review(reference: str, key: str):
+    """A manager's review of the assessment plan (§12): what was checked and what must change."""
+    subject = load_subject(reference, key)
+    case = subject.case
+    errors: list[dict[str, str]] = []
+    checked, changes = request.form.get("checked", ""), request.form.get("changes", "")
+    if request.method == "POST":
+        if not checked.strip():
+            errors = [{"text": "Enter what you checked in the assessment plan", "href": "#checked"}]
+        elif sent_version(request.form) != case.version:
+            errors = [
+                {
+                    "text": "Someone changed this case after you opened the page. Check it, then try again",
+                    "href": "#checked",
+                }
+            ]
+        else:
+            review = PlanReview(
+                by=g.user.as_person(), at=datetime.now(UTC), checked=checked.strip(), changes=changes.strip()
+            )
+            case.plan_reviews = [*case.plan_reviews, review.model_dump(mode="json", exclude_none=True)]
+            try:
+                db.session.commit()
+            except StaleDataError:
+                db.session.rollback()
+                errors = [
+                    {"text": "Someone changed this case at the same moment. Try again", "href": "#checked"}
+                ]
+            else:
+                flash("Your review of the assessment plan has been recorded.")
+                return redirect_to(back_to_tasks(subject))
+    return _form_page(
+        "approval/plan_review.html",
+        400 if errors else 200,
+        subject=subject,
+        errors=errors,
+        checked=checked,
+        changes=changes,
+        version=case.version,
+        back=back_to_tasks(subject),
+    )
