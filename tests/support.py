@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from formgen.engine import Assessment, CaseFile, load_case
+from formgen.engine.review import Review
 from formgen.settings import PROJECT_ROOT
 from formgen.spec import FormSpec, Problem
 
@@ -22,6 +23,12 @@ TODAY = date(2026, 11, 20)
 
 def load_example(name: str) -> CaseFile:
     return load_case(EXAMPLES_DIR / f"{name}.json")
+
+
+def draft(case: CaseFile) -> CaseFile:
+    """A case file as it is before anyone sends it for approval: its children's reviews set aside."""
+    children = [child.model_copy(update={"review": Review()}) for child in case.children]
+    return case.model_copy(update={"children": children})
 
 
 def assess(form: FormSpec, household: dict | None = None, child: dict | None = None) -> Assessment:

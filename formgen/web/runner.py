@@ -51,6 +51,17 @@ def load_subject(reference: str, key: str | None) -> Subject:
     return Subject(case, child)
 
 
+def require_answerer(section_id: str) -> None:
+    """Forbidden, before any case is looked up, for someone who does not answer this section: the
+    refusal says nothing about which cases exist."""
+    form = services().form
+    try:
+        section = form.section(section_id)
+    except KeyError:
+        abort(404)
+    require(form.answered_by(section))
+
+
 def find_page(section_id: str, page_id: str | None, subject: Subject) -> tuple[Section, Page | None]:
     form = services().form
     try:
@@ -126,8 +137,7 @@ class QuestionPage:
         self.page = page
         self.form = services().form
         # A section is answered by one capability: a practitioner's, or the manager's review.
-        self.answering = self.form.answered_by(section)
-        require(self.answering)
+        self.answering = self.form.answered_by(section)  # the view has required it (require_answerer)
         self.infos = pages.page_fields(self.form, page, self.answering)
         if not self.infos:
             abort(404)  # a page of a manager's decisions only: they have pages of their own
@@ -351,8 +361,7 @@ class ItemPage:
             abort(404)
         if not found.subject.assessment(self.form).is_visible(found.group):
             abort(404)  # a list the answers do not ask for cannot take items
-        self.answering = self.form.answered_by(found.section)
-        require(self.answering)
+        self.answering = self.form.answered_by(found.section)  # the view has required it
         self.infos = pages.item_fields(self.form, found.group, self.answering)
         self.existing = found.items[self.index] if self.index is not None else {"id": "new"}
         self.refusal = edit_refusal(found.subject.case, found.subject.child, found.section, self.answering)

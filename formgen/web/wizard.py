@@ -22,7 +22,7 @@ from formgen.fieldtypes import display
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo
 from formgen.web import approval, pages, removals
-from formgen.web.access import edit_refusal, needs, require
+from formgen.web.access import edit_refusal, needs
 from formgen.web.links import back_to_tasks, url
 from formgen.web.runner import (
     ItemPage,
@@ -31,6 +31,7 @@ from formgen.web.runner import (
     load_list,
     load_subject,
     locked,
+    require_answerer,
     save_records,
     sent_version,
 )
@@ -119,6 +120,7 @@ def _pending(subject, assessment, pending) -> dict[str, str | None]:
 @_route("/<section_id>/<page_id>", methods=["GET", "POST"])
 @needs(Capability.EDIT_ASSESSMENT, Capability.APPROVE)
 def question(reference: str, key: str | None, section_id: str, page_id: str):
+    require_answerer(section_id)
     subject = load_subject(reference, key)
     section, page = find_page(section_id, page_id, subject)
     runner = QuestionPage(subject, section, page)
@@ -129,6 +131,7 @@ def question(reference: str, key: str | None, section_id: str, page_id: str):
 @needs(Capability.EDIT_ASSESSMENT, Capability.APPROVE)
 def item(reference: str, key: str | None, section_id: str, page_id: str, group_id: str, item_id: str):
     """Add an item to a list (item_id "new") or change one."""
+    require_answerer(section_id)
     runner = ItemPage(load_list(reference, key, section_id, page_id, group_id), item_id)
     return runner.get() if request.method == "GET" else runner.post(request.form)
 
@@ -137,14 +140,15 @@ def item(reference: str, key: str | None, section_id: str, page_id: str, group_i
 @needs(Capability.EDIT_ASSESSMENT, Capability.APPROVE)
 def remove_item(reference: str, key: str | None, section_id: str, page_id: str, group_id: str, item_id: str):
     """Remove an item from a list, once the person has confirmed it and seen what goes with it."""
+    require_answerer(section_id)
     found = load_list(reference, key, section_id, page_id, group_id)
     index = found.index_of(item_id)
     if index is None:
         abort(404)
     form = services().form
-    answering = form.answered_by(found.section)
-    require(answering)
-    refusal = edit_refusal(found.subject.case, found.subject.child, found.section, answering)
+    refusal = edit_refusal(
+        found.subject.case, found.subject.child, found.section, form.answered_by(found.section)
+    )
     if refusal:
         return locked(refusal, found.back())
     assessment = found.subject.assessment(form)

@@ -233,13 +233,11 @@ def finish_case_section(page: Page) -> None:
     answer_page(
         page, "Household address", {"What is the household's address?": "7 Copperbeech Row\nNorthbrook"}
     )
+    # The lead practitioner is the worker the case is allocated to: only their role is asked.
     answer_page(
         page,
-        "Lead practitioner",
-        {
-            "Who is the lead practitioner?": "Dominic Achterberg",
-            "What is the lead practitioner's role?": Choose("Social worker"),
-        },
+        "What is the lead practitioner's role?",
+        {"What is the lead practitioner's role?": Choose("Social worker")},
     )
     answer_page(
         page,

@@ -6,12 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from formgen.engine import CaseFile
-from formgen.engine.review import Review
 from formgen.web import create_app
 from formgen.web.commands import create_user, import_case
 from formgen.web.database import upgrade
-from tests.support import load_example
+from tests.support import draft, load_example
 from tests.web.pagecheck import CheckedClient, form_values
 from tests.web.postgres import new_database, throwaway_cluster
 
@@ -53,13 +51,6 @@ def client(app) -> CheckedClient:
     response = sign_in(client)
     assert response.status_code == 302
     return client
-
-
-def draft(case: CaseFile) -> CaseFile:
-    """A case file as it is before anyone sends it for approval: its children's reviews set aside."""
-    return case.model_copy(
-        update={"children": [child.model_copy(update={"review": Review()}) for child in case.children]}
-    )
 
 
 @pytest.fixture

@@ -17,10 +17,21 @@ SAMPLE_VALUES = {
     "section_id": "child_views",
     "page_id": "seeing_the_child",
     "group_id": "child_visits",
-    "item_id": "new",
+    "item_id": "v-tilly-1",
     "kind": "record",
     "field": "household_members.interpreter_not_used_reason",
     "item": "p-mother",
+}
+
+
+# The decision pages: the sibling group's answers call for these decisions once the tests that use them
+# say consent was not sought and the mother's interpreter was not arranged (see tests/web/test_roles.py).
+# The household's pages (the same views, without a child) get a household section, page and list.
+HOUSEHOLD_VALUES = {
+    "section_id": "case",
+    "page_id": "household",
+    "group_id": "household_members",
+    "item_id": "p-grandmother",
 }
 
 
@@ -29,9 +40,14 @@ def guarded_urls(app, values: dict[str, str] = SAMPLE_VALUES) -> Iterator[tuple[
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC_ENDPOINTS:
             continue
+        filled = values
+        if "key" in (rule.defaults or {}) and values is SAMPLE_VALUES:
+            filled = {**SAMPLE_VALUES, **HOUSEHOLD_VALUES}
+        if "item" in (rule.defaults or {}) and values is SAMPLE_VALUES:
+            filled = {**SAMPLE_VALUES, "field": "consent_override_reasons"}  # a decision of its own
         url = rule.rule
         for name in rule.arguments - set(rule.defaults or {}):
-            url = re.sub(rf"<(?:\w+:)?{name}>", quote(values[name], safe=""), url)
+            url = re.sub(rf"<(?:\w+:)?{name}>", quote(filled[name], safe=""), url)
         yield rule, url
 
 

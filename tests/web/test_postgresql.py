@@ -12,8 +12,8 @@ from formgen.web import create_app
 from formgen.web.commands import create_user, import_case
 from formgen.web.database import upgrade
 from formgen.web.extensions import db
-from tests.support import load_example
-from tests.web.conftest import EMAIL, FAILED, PASSWORD, draft, sign_in, submit
+from tests.support import draft, load_example
+from tests.web.conftest import EMAIL, FAILED, PASSWORD, sign_in, submit
 from tests.web.migrationcheck import check_migrations
 from tests.web.pagecheck import CheckedClient
 from tests.web.routes import assert_control_characters_are_not_found

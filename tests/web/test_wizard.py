@@ -10,8 +10,8 @@ from lxml import html as lxml_html
 from formgen.spec import load_spec
 from formgen.web.extensions import db
 from formgen.web.models import Case
-from tests.support import SPEC_DIR
-from tests.web.conftest import draft, submit
+from tests.support import SPEC_DIR, draft
+from tests.web.conftest import submit
 
 REFERRAL = {
     "referral_date-day": "3",
