@@ -64,7 +64,7 @@ def _register_template_helpers(app: Flask) -> None:
     from flask import get_template_attribute
 
     from formgen.display import article, format_day
-    from formgen.web.fields import params
+    from formgen.web.fields import label_text, params
     from formgen.web.links import url
     from formgen.web.pages import task_status
 
@@ -72,7 +72,12 @@ def _register_template_helpers(app: Flask) -> None:
         return params(view, get_template_attribute("macros/fields.html", "field"))
 
     app.jinja_env.globals.update(
-        field_params=field_params, url=url, format_day=format_day, article=article, task_status=task_status
+        field_params=field_params,
+        url=url,
+        format_day=format_day,
+        article=article,
+        task_status=task_status,
+        label_text=label_text,
     )
 
 

@@ -74,7 +74,7 @@ def params(view: FieldView, render: Callable[[FieldView], Markup]) -> dict[str, 
         return _choices(view, common, render)
     if kind.component == "govukDateInput":
         return _date(view, common)
-    label = {"text": field.label, "isPageHeading": view.heading, "classes": _label_size(view, "label")}
+    label = {"text": label_text(field), "isPageHeading": view.heading, "classes": _label_size(view, "label")}
     return {**common, "label": label, "value": view.raw or "", **kind.input_options}
 
 
@@ -83,10 +83,16 @@ def _label_size(view: FieldView, kind: str) -> str:
     return f"govuk-{kind}--{size}" if kind == "label" else f"govuk-fieldset__legend--{size}"
 
 
+def label_text(field: FormField) -> str:
+    """The question as its label shows it: GOV.UK marks a question that needs no answer "(optional)"."""
+    optional = not field.required and field.required_if is None and field.type != "group"
+    return f"{field.label} (optional)" if optional else field.label
+
+
 def _fieldset(view: FieldView) -> dict[str, Any]:
     return {
         "legend": {
-            "text": view.field.label,
+            "text": label_text(view.field),
             "isPageHeading": view.heading,
             "classes": _label_size(view, "legend"),
         }

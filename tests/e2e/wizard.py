@@ -46,9 +46,14 @@ class DateParts:
 Answer = str | date | DateParts | Choose | Tick
 
 
+def as_asked(question_text: str) -> re.Pattern:
+    """A question's words, as a page asks them: "(optional)" after those that need no answer."""
+    return re.compile(rf"^\s*{re.escape(question_text)}( \(optional\))?\s*$")
+
+
 def question(page: Page | Locator, legend: str) -> Locator:
     """A question asked with a fieldset (radios, checkboxes, a date), found by its legend."""
-    return page.get_by_role("group", name=legend, exact=True)
+    return page.get_by_role("group", name=as_asked(legend))
 
 
 def own_options(fieldset: Locator) -> Locator:
@@ -78,7 +83,7 @@ def answer(page: Page, label: str, value: Answer) -> None:
         for ticked in value.options:
             option(page, label, ticked).check()
     else:
-        page.get_by_label(label, exact=True).fill(value)
+        page.get_by_label(as_asked(label)).fill(value)
 
 
 def fill(page: Page, answers: Mapping[str, Answer]) -> None:

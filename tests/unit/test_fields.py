@@ -47,7 +47,7 @@ def test_every_type_maps_to_its_component_and_never_says_required(field_type, co
 
 
 def test_a_page_heading_question_has_a_large_label_that_is_the_h1():
-    field = FormField(id="q", type="text", label="Who made the referral?")
+    field = FormField(id="q", type="text", label="Who made the referral?", required=True, name="who")
     built = params(view(field, heading=True), render)
     assert built["label"] == {
         "text": "Who made the referral?",
@@ -103,3 +103,12 @@ def test_choices_from_a_list_offer_its_items_by_id():
         ("p1", "Ann", False),
         ("p2", "Ben", True),
     ]
+
+
+def test_a_question_that_needs_no_answer_says_so_in_its_label_as_gov_uk_asks():
+    optional = FormField(id="q", type="text", label="What is their phone number?")
+    follow_up = FormField(id="r", type="text", label="Why?", required_if="unborn = yes", name="why")
+    choice = FormField(id="s", type="yes_no", label="Seen alone?")
+    assert params(view(optional), render)["label"]["text"] == "What is their phone number? (optional)"
+    assert params(view(follow_up), render)["label"]["text"] == "Why?"
+    assert params(view(choice), render)["fieldset"]["legend"]["text"] == "Seen alone? (optional)"
