@@ -23,7 +23,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from formgen.settings import PROJECT_ROOT
 from formgen.web import create_app
-from formgen.web.commands import create_user
+from formgen.web.commands import create_team, create_user
 from formgen.web.database import upgrade
 from formgen.web.extensions import db
 
@@ -58,11 +58,16 @@ class Site:
     url: str
     _numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
-    def new_account(self, role: str = "practitioner") -> Account:
+    def new_account(self, role: str = "practitioner", team: str | None = None) -> Account:
         number = next(self._numbers)
-        account = Account(f"practitioner-{number}@example.org", next(NAMES))
-        create_user(self.app, account.email, account.name, role, account.password)
+        account = Account(f"{role.replace('_', '-')}-{number}@example.org", next(NAMES))
+        create_user(self.app, account.email, account.name, role, account.password, team=team)
         return account
+
+    def new_team(self) -> str:
+        name = f"Assessment Team {next(self._numbers)}"
+        create_team(self.app, name)
+        return name
 
 
 class QuietRequestHandler(WSGIRequestHandler):
@@ -137,10 +142,10 @@ def page(context: BrowserContext) -> Page:
     return context.new_page()
 
 
-def sign_in(page: Page, account: Account) -> None:
-    """Sign in through the sign-in page, as a person would."""
+def sign_in(page: Page, account: Account, home: str = "Your assessments") -> None:
+    """Sign in through the sign-in page, as a person would, and wait for their home page."""
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(account.email)
     page.get_by_label("Password", exact=True).fill(account.password)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", level=1, name="Your assessments").wait_for()
+    page.get_by_role("heading", level=1, name=home).wait_for()
