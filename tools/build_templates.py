@@ -367,8 +367,12 @@ RECORD_SUMMARY: list[KeyValueRow] = [
     ("{%tr endif %}",),
     ("Legal basis", "{{ child.legal_basis }}"),
     ("Case reference", "{{ case.reference }}"),
+    ("{%tr if case.local_number %}",),
     ("Local case number", "{{ case.local_number }}"),
+    ("{%tr endif %}",),
+    ("{%tr if child.local_number %}",),
     ("Local child number", "{{ child.local_number }}"),
+    ("{%tr endif %}",),
     ("Lead practitioner", "{{ worker.name }}", ", ", "{{ worker.role }}"),
     ("Team", "{{ worker.team }}"),
     ("Status", "{{ document.stage }}"),
@@ -384,7 +388,9 @@ RECORD_SUMMARY: list[KeyValueRow] = [
         " left",
     ),
     ("Completion date", "{{ timescale.completion_date }}"),
+    ("{%tr if approval.date %}",),
     ("Authorised on", "{{ approval.date }}"),
+    ("{%tr endif %}",),
 ]
 
 APPROVAL: list[KeyValueRow] = [
@@ -392,7 +398,9 @@ APPROVAL: list[KeyValueRow] = [
     ("Approved by", "{{ approval.by }}"),
     ("Date", "{{ approval.date }}"),
     ("Reasoning", "{{ approval.reasoning }}"),
+    ("{%tr if approval.version %}",),
     ("Version approved", "{{ approval.version }}"),
+    ("{%tr endif %}",),
 ]
 
 
