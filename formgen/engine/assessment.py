@@ -24,10 +24,19 @@ from formgen.timescales import Timescale, WorkingCalendar, assessment_timescale,
 Answers = Mapping[str, Any]
 
 
-class Status(enum.Enum):
-    NOT_STARTED = "Not yet started"
-    IN_PROGRESS = "In progress"
-    COMPLETED = "Completed"
+class Status(enum.StrEnum):
+    """A section's progress, as a code; STATUS_LABELS says it in words."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.NOT_STARTED: "Not yet started",
+    Status.IN_PROGRESS: "In progress",
+    Status.COMPLETED: "Completed",
+}
 
 
 PRACTITIONER = frozenset({Capability.EDIT_ASSESSMENT})  # the practitioner's side of the form

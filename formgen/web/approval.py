@@ -31,7 +31,6 @@ from formgen.engine.review import (
     StepRefused,
 )
 from formgen.fieldtypes import Parsed, capitalised, display, missing_message
-from formgen.fieldtypes import subject as subject_of
 from formgen.spec.form import FieldInfo
 from formgen.web import pages
 from formgen.web.access import needs
@@ -132,7 +131,7 @@ def approval_problems(subject: Subject, assessment: Assessment) -> list[dict[str
     for pending in assessment.pending_decisions():
         problems.append(
             {
-                "text": f"Record the decision: {what(assessment, pending)}",
+                "text": f"Record the decision: {pages.decision_words(assessment, pending)}",
                 "href": decision_url(subject, pending),
             }
         )
@@ -238,15 +237,6 @@ def reopen(reference: str, key: str):
 # --- the decisions reserved to a manager --------------------------------------------------------------
 
 
-def what(assessment: Assessment, pending: PendingDecision) -> str:
-    """A decision in plain words: its question's subject, and the person it is about, if one."""
-    words = subject_of(pending.info.field)
-    if pending.item is None:
-        return words
-    group = assessment.form.info(pending.info.group.id)
-    return f"{words}, for {pages.label_of(assessment, group, pending.item)}"
-
-
 def decision_url(subject: Subject, pending: PendingDecision) -> str:
     item = pending.item.get("id") if pending.item is not None else None
     return _here("decision", subject, field=pending.info.key, item=item)
@@ -287,7 +277,8 @@ def decision(reference: str, key: str, field: str, item: str | None):
             subject.record(section).decisions = _recorded(record.decisions, info, item)
             scope = HOUSEHOLD if section.scope == "household" else subject.child.key
             if save_records(subject, record, sent_version(request.form), {scope: answers}):
-                flash(f"Your decision has been recorded: {what(assessment, PendingDecision(info, entry))}.")
+                words = pages.decision_words(assessment, PendingDecision(info, entry))
+                flash(f"Your decision has been recorded: {words}.")
                 return redirect_to(back_to_tasks(subject))
             db.session.rollback()
             return locked(
@@ -301,7 +292,7 @@ def decision(reference: str, key: str, field: str, item: str | None):
         item=entry,
         index=index,
         caption=f"A decision for a manager: {pages.child_name(subject.case, subject.child)}",
-        title=capitalised(what(assessment, PendingDecision(info, entry))),
+        title=capitalised(pages.decision_words(assessment, PendingDecision(info, entry))),
         recorded=_recorded_answers(assessment, info, entry, index),
         version=record.version,
         back=back_to_tasks(subject),

@@ -16,8 +16,9 @@ from werkzeug.datastructures import MultiDict
 from formgen.capabilities import Capability
 from formgen.display import item_label
 from formgen.engine import Assessment, Status
+from formgen.engine.assessment import STATUS_LABELS, PendingDecision
 from formgen.engine.journey import reveal
-from formgen.fieldtypes import Parsed, display, field_type
+from formgen.fieldtypes import Parsed, display, field_type, subject
 from formgen.spec.form import FieldInfo, FormSpec
 from formgen.spec.model import Page, Section
 from formgen.web.fields import FieldView, read_raw
@@ -71,8 +72,8 @@ def task_status(status: Status, open_to_me: bool = True) -> dict[str, Any]:
     if not open_to_me:
         return {"text": "For a manager", "classes": "govuk-task-list__status--cannot-start-yet"}
     if status is Status.COMPLETED:
-        return {"text": status.value}
-    return {"tag": {"text": status.value, "classes": _STATUS_TAGS[status]}}
+        return {"text": STATUS_LABELS[status]}
+    return {"tag": {"text": STATUS_LABELS[status], "classes": _STATUS_TAGS[status]}}
 
 
 def people(assessment: Assessment, info: FieldInfo, exclude: str | None = None) -> dict[str, str]:
@@ -94,6 +95,26 @@ def label_of(assessment: Assessment, group: FieldInfo, item: Mapping[str, Any]) 
         return display(info.field, assessment.item_value(info, item, -1), names)
 
     return item_label(group.field, text_of)
+
+
+def decision_words(assessment: Assessment, pending: PendingDecision) -> str:
+    """A decision reserved to a manager in plain words: its question's subject, and the person it is
+    about, if one ("why an interpreter is not being used, for Shannon Colbeck (Mother)")."""
+    words = subject(pending.info.field)
+    if pending.item is None:
+        return words
+    group = assessment.form.info(pending.info.group.id)
+    return f"{words}, for {label_of(assessment, group, pending.item)}"
+
+
+def decisions_asked_by(assessment: Assessment, page: Page) -> list[PendingDecision]:
+    """The decisions waiting for a manager that the answers on `page` (or in its lists) call for."""
+    form = assessment.form
+    return [
+        pending
+        for pending in assessment.pending_decisions()
+        if (form.info(pending.info.group.id).page if pending.info.group else pending.info.page) is page
+    ]
 
 
 @dataclass

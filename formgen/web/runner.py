@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import abort, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask import redirect as redirect_to
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
@@ -23,6 +23,7 @@ from werkzeug.datastructures import MultiDict
 from formgen.capabilities import Capability
 from formgen.display import article
 from formgen.engine import Assessment
+from formgen.engine.assessment import PendingDecision
 from formgen.engine.journey import first_unanswered_page, next_page
 from formgen.engine.removal import HOUSEHOLD
 from formgen.fieldtypes import Parsed
@@ -186,6 +187,7 @@ class QuestionPage:
             return self.render(
                 assessment, state, self.version, conflict=True, leave_without_saving=leaving
             ), 409
+        self.tell_of_new_decisions(assessment)
         if sent.get("add-another") == "yes" and (group := self.only_group(assessment)) is not None:
             return redirect_to(self.item_url("item", group.field.id, "new"))
         if leaving is not None:
@@ -193,6 +195,20 @@ class QuestionPage:
         if partial:
             return redirect_to(back_to_tasks(self.subject))
         return redirect_to(self.after_saving())
+
+    def tell_of_new_decisions(self, saved: Assessment) -> None:
+        """Say so, in plain words, when what was just saved calls for a decision reserved to a manager."""
+
+        def key(pending: PendingDecision) -> tuple[str, str | None]:
+            return pending.info.key, pending.item.get("id") if pending.item else None
+
+        before = {
+            key(pending) for pending in pages.decisions_asked_by(self.assessment(self.stored), self.page)
+        }
+        for pending in pages.decisions_asked_by(saved, self.page):
+            if key(pending) not in before:
+                words = pages.decision_words(saved, pending)
+                flash(f"A manager must now record {words}. Your team’s managers see this on their home page.")
 
     # --- where next ------------------------------------------------------------------------------
 
@@ -292,6 +308,9 @@ class QuestionPage:
             views=field_views,
             groups=groups,
             list_page=self.only_group(assessment),
+            waiting=[
+                pages.decision_words(assessment, p) for p in pages.decisions_asked_by(assessment, self.page)
+            ],
             add_another=state.raw.get("add-another", ""),
             errors=pages.error_summary(field_views, extra),
             add_another_error=state.errors.get("add-another"),

@@ -111,7 +111,7 @@ def _tasks(subject, assessment) -> list[dict[str, Any]]:
 def _pending(subject, assessment, pending) -> dict[str, str | None]:
     """A decision waiting for a manager, in plain words, with where a manager records it."""
     href = approval.decision_url(subject, pending) if g.user.can(Capability.RECORD_MANAGER_DECISION) else None
-    return {"what": approval.what(assessment, pending), "href": href}
+    return {"what": pages.decision_words(assessment, pending), "href": href}
 
 
 # --- question pages and the items of lists ------------------------------------------------------

@@ -293,3 +293,20 @@ def test_the_task_list_says_a_decision_waits_for_a_manager_in_plain_words(app, p
     )
     assert f"{TILLY}/decisions/household_members.interpreter_not_used_reason/p-mother" in links
     assert re.search(r"Plan dates passed|Decision needed", text(people[MANAGER].get("/")))
+
+
+def test_the_practitioners_page_says_when_an_answer_calls_for_a_managers_decision(app, people, case):
+    worker = people[WORKER]
+    page = f"{TILLY}/child_views/seeing_the_child"
+    assert "A manager must" not in text(worker.get(page))
+    token, version = form_token(worker, page)
+    response = worker.post(
+        page, data={"csrf_token": token, "version": version, "child_seen": "no", "action": "save-later"}
+    )
+    assert response.status_code == 302
+    told = text(worker.get(response.headers["Location"]))
+    assert "A manager must now record why the child should not be seen" in told
+    inset = lxml_html.fromstring(worker.get(page).get_data(as_text=True)).get_element_by_id(
+        "waiting-for-a-manager"
+    )
+    assert "A manager must record why the child should not be seen" in inset.text_content()
