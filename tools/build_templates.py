@@ -193,7 +193,7 @@ def add_header(section: Section, *, draft: bool = False) -> None:
     add_runs(authority, ["{{ authority.name }}"])
 
 
-def add_footer(section: Section, note: str | None = None) -> None:
+def add_footer(section: Section, note: str | None = None, *, draft: bool = False) -> None:
     footer = section.footer
     pages = footer.paragraphs[0]
     pages.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -203,7 +203,10 @@ def add_footer(section: Section, note: str | None = None) -> None:
     add_field(pages, "NUMPAGES")
     if note:
         add_runs(footer.add_paragraph(style="Footer"), [note]).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    marking = add_runs(footer.add_paragraph(style="Footer"), [Bold("{{ marking }}")])
+    marking = footer.add_paragraph(style="Footer")
+    if draft:  # on every page's foot too, so a page copied on its own still says so
+        add_runs(marking, [Bold("{% if document.draft %}DRAFT: NOT YET APPROVED – {% endif %}")])
+    add_runs(marking, [Bold("{{ marking }}")])
     marking.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
@@ -466,7 +469,7 @@ def record_history(doc: DocxDocument) -> None:
 def build_record() -> DocxDocument:
     doc = new_document(SIZES)
     add_header(doc.sections[0], draft=True)
-    add_footer(doc.sections[0])
+    add_footer(doc.sections[0], draft=True)
     para(doc, "Child and family assessment record", style="Title")
     generated_line(doc, "Made on ")
     record_summary(doc)

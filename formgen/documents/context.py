@@ -17,7 +17,7 @@ from formgen.display import clean_text, fill_placeholders, format_day, item_labe
 from formgen.engine.assessment import Assessment
 from formgen.engine.casefile import CaseFile, ChildRecord
 from formgen.engine.review import STAGE_LABELS, UK, Decision, Stage, approval_date
-from formgen.fieldtypes import display
+from formgen.fieldtypes import capitalised, display, subject
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo, FormSpec
 from formgen.spec.model import Section
@@ -322,33 +322,38 @@ class _Builder:
         Who and when are the decision's record, made from the manager's account; why is the answer.
         """
         recorded = {(decision.field, decision.item): decision for decision in self.decision_records()}
-        printed = []
+        found: list[tuple[FieldInfo, Mapping[str, Any] | None, str]] = []
         for section in self.assessment.relevant_sections():
             for info in self.assessment.visible_fields(section):
                 if _decided(info):
-                    printed.append(
-                        self.decision(info.page.title, info, None, self.text(info.field.id), recorded)
-                    )
+                    found.append((info, None, self.text(info.field.id)))
                 if info.field.type != "group":
                     continue
                 for index, item in enumerate(self.assessment.items(info.field.id)):
                     for other in self.form.item_fields(info.field):
                         if _decided(other) and self.assessment.is_visible(other, item, index):
-                            title = f"{info.page.title}: {self.item_label(info, item)}"
-                            reason = self.item_text(other, item, index)
-                            printed.append(self.decision(title, other, item, reason, recorded))
-        return [decision for decision in printed if decision["reason"]]
+                            found.append((other, item, self.item_text(other, item, index)))
+        decisions = [
+            (recorded.get((info.key, item.get("id") if item else None)), info, item, reason)
+            for info, item, reason in found
+            if reason
+        ]
+        # Oldest first, as a reader follows the case; a decision no one recorded the time of, last.
+        decisions.sort(key=lambda entry: (entry[0] is None, entry[0].at if entry[0] else None))
+        return [self.decision(*entry) for entry in decisions]
 
     def decision_records(self) -> list[Decision]:
         return [*self.case.decisions, *self.record.decisions]
 
-    @staticmethod
     def decision(
-        title: str, info: FieldInfo, item: Mapping[str, Any] | None, reason: str, recorded: dict
+        self, record: Decision | None, info: FieldInfo, item: Mapping[str, Any] | None, reason: str
     ) -> dict[str, str]:
-        record = recorded.get((info.key, None if item is None else item.get("id")))
+        """One decision's row: what it decided (its question's subject, for whom), who, when, why."""
+        what = capitalised(subject(info.field))
+        if item is not None:
+            what = f"{what}, for {self.item_label(self.form.info(info.group.id), item)}"
         return {
-            "decision": clean_text(title),
+            "decision": clean_text(what),
             "by": clean_text(record.by.name) if record else "",
             "date": format_day(record.at.astimezone(UK).date()) if record else "",
             "reason": reason,

@@ -304,13 +304,16 @@ def test_d5_a_managers_decision_records_who_when_and_why(form, store):
     case = load_example("unaccompanied-asylum-seeker")
     child_id = case.children[0].id
     decisions = build_context(form, case, child_id, "record", today=TODAY)["manager_decisions"]
-    consent_page = form.info("consent_override_reasons").page.title
-    [decision] = [decision for decision in decisions if decision["decision"] == consent_page]
+    [decision] = [
+        d for d in decisions if d["decision"] == "Why the referral may be discussed without consent"
+    ]
     [record] = [record for record in case.decisions if record.field == "consent_override_reasons"]
     assert decision["by"] == record.by.name
     assert decision["date"] == format_day(record.at.date())
     assert case.household["consent_override_reasons"][:40] in decision["reason"]
     interpreter = next(d for d in decisions if d["decision"].endswith("(Mother)"))
+    assert interpreter["decision"].startswith("Why an interpreter is not being used, for ")
     assert interpreter["by"] == record.by.name and interpreter["reason"].startswith("Yasir's mother")
+    assert decisions.index(decision) < decisions.index(interpreter)  # oldest first: 12 then 16 January
     text = all_text(render(form, store, case, child_id, "record"))
     assert record.by.name in text
