@@ -12,7 +12,7 @@ someone of the household.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +50,9 @@ class Removal:
     records: dict[str | None, Answers] = field(default_factory=dict)  # changed answers, by child key
     consequences: list[Consequence] = field(default_factory=list)
     exposures: list[Exposure] = field(default_factory=list)
+    # The records of who decided what about an entry that goes, which go with it, by child key.
+    decisions: dict[str | None, list[dict[str, Any]]] = field(default_factory=dict)
+    dropped: list[FieldInfo] = field(default_factory=list)  # the decisions those records were of
 
     @property
     def allowed(self) -> bool:
@@ -69,8 +72,13 @@ def plan_removal(
     group_id: str,
     item_id: str,
     child: str | None = None,
+    decisions: Mapping[str | None, Sequence[Mapping[str, Any]]] | None = None,
 ) -> Removal:
-    """What removing item `item_id` of list `group_id` does (from the household's answers, or `child`'s)."""
+    """What removing item `item_id` of list `group_id` does (from the household's answers, or `child`'s).
+
+    `decisions` are the records of who made each manager's decision, by child key (HOUSEHOLD for the
+    household's): a record about an entry that goes, goes too, so none names a person no longer there.
+    """
     group = form.info(group_id)
     household_list = group.section.scope == "household"
     scope: dict[str | None, Mapping[str, Any]] = {HOUSEHOLD: household}
@@ -80,11 +88,25 @@ def plan_removal(
         scope[child] = children[child]
     plan = Removal()
     owner = HOUSEHOLD if household_list else child
+    gone = {(group_id, item_id)}
     for key, answers in scope.items():
         changed = _Remover(form, group_id, item_id, key, plan).record(answers, owns_list=key == owner)
         if changed != answers:
             plan.records[key] = changed
+    gone |= {(c.field.group.id, str(c.entry.get("id"))) for c in plan.consequences if c.removes_entry}
+    for key, records in (decisions or {}).items():
+        kept = [record for record in records if (_group_of(record["field"]), record.get("item")) not in gone]
+        if len(kept) != len(records):
+            plan.decisions[key] = kept
+            plan.dropped += [
+                form.fields[r["field"]] for r in records if r not in kept and r["field"] in form.fields
+            ]
     return plan
+
+
+def _group_of(field_key: str) -> str | None:
+    """The list a decision's question belongs to ("household_members.reason"), or None."""
+    return field_key.rpartition(".")[0] or None
 
 
 class _Remover:

@@ -19,7 +19,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 
 from formgen.capabilities import Capability
 
-Comment = Annotated[str, StringConstraints(max_length=20_000)]
+COMMENT_LENGTH = 20_000  # a manager's comments, a reason, a review of the plan
+Comment = Annotated[str, StringConstraints(max_length=COMMENT_LENGTH)]
 UK = ZoneInfo("Europe/London")  # the day something happened is the day in the UK
 
 
@@ -127,7 +128,7 @@ class PlanReview(_Data):
 
     by: Person
     at: AwareDatetime
-    checked: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+    checked: Annotated[str, StringConstraints(min_length=1, max_length=COMMENT_LENGTH)]
     changes: Comment = ""
 
 

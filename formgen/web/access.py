@@ -16,7 +16,7 @@ from flask import abort, g
 from sqlalchemy import or_
 
 from formgen.capabilities import Capability
-from formgen.engine.review import EDITABLE, STAGE_SENTENCES, Stage
+from formgen.engine.review import EDITABLE, STAGE_SENTENCES, Stage, Step
 from formgen.spec.model import Section
 from formgen.web.extensions import db
 from formgen.web.models import Case, Child, User
@@ -81,6 +81,24 @@ def edit_refusal(case: Case, child: Child | None, section: Section, answering: C
         return _held_by(child, case) if child.review.stage not in EDITABLE else None
     held = [sibling for sibling in case.children if sibling.review.stage not in EDITABLE]
     return _held_by(held[0], case) if held else None
+
+
+def decision_refusal(case: Case, child: Child, section: Section) -> str | None:
+    """Why a decision reserved to a manager cannot be recorded now, or None: a manager records them
+    until the assessment is approved; one of the household's, until any child's assessment is."""
+    children = case.children if section.scope == "household" else [child]
+    approved = [sibling for sibling in children if sibling.review.stage is Stage.APPROVED]
+    return _held_by(approved[0], case) if approved else None
+
+
+def wrote(case: Case, child: Child, user: User) -> bool:
+    """Whether `user` wrote the assessment: they held the case or sent it for approval, at any time.
+
+    A manager never approves their own work (J2); the history, not only the present, decides it.
+    """
+    writers = {allocation.worker.email for allocation in case.allocation_history()}
+    writers |= {event.by.email for event in child.review.events if event.step is Step.SEND}
+    return user.email in writers
 
 
 def _held_by(child: Child, case: Case) -> str:

@@ -33,7 +33,7 @@ from formgen.engine.review import (
 from formgen.fieldtypes import Parsed, capitalised, display, missing_message
 from formgen.spec.form import FieldInfo
 from formgen.web import pages
-from formgen.web.access import needs
+from formgen.web.access import decision_refusal, needs, wrote
 from formgen.web.extensions import db
 from formgen.web.links import back_to_tasks, url
 from formgen.web.models import Child
@@ -135,7 +135,7 @@ def approval_problems(subject: Subject, assessment: Assessment) -> list[dict[str
                 "href": decision_url(subject, pending),
             }
         )
-    if _wrote_it(subject):
+    if wrote(subject.case, subject.child, g.user):
         problems.append(
             {
                 "text": "You cannot approve an assessment you wrote or sent: ask another manager of the team",
@@ -143,11 +143,6 @@ def approval_problems(subject: Subject, assessment: Assessment) -> list[dict[str
             }
         )
     return problems
-
-
-def _wrote_it(subject: Subject) -> bool:
-    sender = subject.child.review.sender()
-    return subject.case.worker_id == g.user.id or (sender is not None and sender.email == g.user.email)
 
 
 @blueprint.route("/approval", methods=["GET", "POST"])
@@ -164,18 +159,16 @@ def decide(reference: str, key: str):
     assessment = subject.assessment(services().form)
     problems = approval_problems(subject, assessment)
     errors: list[dict[str, str]] = []
-    comments = request.form.get("comments", "")
+    step = request.form.get("step")
+    needed = (
+        "Enter what needs to change before the assessment can be approved" if step == Step.RETURN else None
+    )
+    comments, comment_errors = pages.text_box(request.form, "comments", "Your comments", needed)
     if request.method == "POST":
-        step = request.form.get("step")
         if step == Step.APPROVE and problems:
             errors = problems
-        elif step == Step.RETURN and not comments.strip():
-            errors = [
-                {
-                    "text": "Enter what needs to change before the assessment can be approved",
-                    "href": "#comments",
-                }
-            ]
+        elif step == Step.RETURN and comment_errors:
+            errors = comment_errors
         elif step in (Step.APPROVE, Step.RETURN):
             details = {"version": child.version} if step == Step.APPROVE else {"comment": comments}
             refused = _take(child, Step(step), request.form, **details)
@@ -213,11 +206,13 @@ def reopen(reference: str, key: str):
             f"Only an approved assessment is reopened: {STAGE_SENTENCES[child.review.stage]}.",
             back_to_tasks(subject),
         )
-    errors: list[dict[str, str]] = []
-    reason = request.form.get("reason", "")
-    if request.method == "POST":
-        refused = None if reason.strip() else "Enter why the assessment needs to be reopened"
-        refused = refused or _take(child, Step.REOPEN, request.form, comment=reason)
+    reason, errors = pages.text_box(
+        request.form, "reason", "The reason", "Enter why the assessment needs to be reopened"
+    )
+    if request.method != "POST":
+        errors = []
+    elif not errors:
+        refused = _take(child, Step.REOPEN, request.form, comment=reason)
         if refused is None:
             flash("The assessment has been reopened. The practitioner can change it and send it again.")
             return redirect_to(back_to_tasks(subject))
@@ -257,15 +252,13 @@ def decision(reference: str, key: str, field: str, item: str | None):
     entry, index = _entry(assessment, info, item)
     if not assessment.is_visible(info, entry, index):
         abort(404)  # the answers do not call for it
-    if subject.child.review.stage is Stage.APPROVED:
-        return locked(
-            "The assessment has been approved, so its decisions stand. A manager can reopen it.",
-            back_to_tasks(subject),
-        )
+    refusal = decision_refusal(subject.case, subject.child, section)
+    if refusal:
+        return locked(refusal, back_to_tasks(subject))
     record = subject.record(section)
     stored = subject.answers_for(section)
     state = pages.stored_state([info], entry if entry is not None else stored)
-    status = 200
+    status, conflict = 200, False
     if request.method == "POST":
         posted = pages.read(assessment, [info], request.form, item=entry, index=index)
         state = posted.state
@@ -274,17 +267,19 @@ def decision(reference: str, key: str, field: str, item: str | None):
             state.errors[info.field.id] = Parsed(error=missing_message(info.field))
         if not state.errors:
             answers = _with_answer(stored, info, item, answer)
-            subject.record(section).decisions = _recorded(record.decisions, info, item)
             scope = HOUSEHOLD if section.scope == "household" else subject.child.key
-            if save_records(subject, record, sent_version(request.form), {scope: answers}):
+
+            def record_who_and_when() -> None:
+                record.decisions = _recorded(record.decisions, info, item)
+
+            if save_records(
+                subject, record, sent_version(request.form), {scope: answers}, also=record_who_and_when
+            ):
                 words = pages.decision_words(assessment, PendingDecision(info, entry))
                 flash(f"Your decision has been recorded: {words}.")
                 return redirect_to(back_to_tasks(subject))
-            db.session.rollback()
-            return locked(
-                "Someone changed this assessment after you opened the page. Nothing was saved.", request.path
-            )
-        status = 400
+            conflict = True  # what was typed is shown again, with the banner; Continue then saves it
+        status = 409 if conflict else 400
     return pages.form_page(
         assessment,
         [info],
@@ -295,6 +290,7 @@ def decision(reference: str, key: str, field: str, item: str | None):
         title=capitalised(pages.decision_words(assessment, PendingDecision(info, entry))),
         recorded=_recorded_answers(assessment, info, entry, index),
         version=record.version,
+        conflict=conflict,
         back=back_to_tasks(subject),
     ), status
 
@@ -360,33 +356,25 @@ def plan_review(reference: str, key: str):
     """A manager's review of the assessment plan (§12): what was checked and what must change."""
     subject = load_subject(reference, key)
     case = subject.case
-    errors: list[dict[str, str]] = []
-    checked, changes = request.form.get("checked", ""), request.form.get("changes", "")
-    if request.method == "POST":
-        if not checked.strip():
-            errors = [{"text": "Enter what you checked in the assessment plan", "href": "#checked"}]
-        elif sent_version(request.form) != case.version:
-            errors = [
-                {
-                    "text": "Someone changed this case after you opened the page. Check it, then try again",
-                    "href": "#checked",
-                }
-            ]
+    checked, errors = pages.text_box(
+        request.form, "checked", "What you checked", "Enter what you checked in the assessment plan"
+    )
+    changes, change_errors = pages.text_box(request.form, "changes", "What must change")
+    errors = [*errors, *change_errors] if request.method == "POST" else []
+    if request.method == "POST" and not errors:
+        # A review adds to the case's reviews whatever else changed since the page was opened.
+        review = PlanReview(
+            by=g.user.as_person(), at=datetime.now(UTC), checked=checked.strip(), changes=changes.strip()
+        )
+        case.plan_reviews = [*case.plan_reviews, review.model_dump(mode="json", exclude_none=True)]
+        try:
+            db.session.commit()
+        except StaleDataError:
+            db.session.rollback()
+            errors = [{"text": "Someone changed this case at the same moment. Try again", "href": "#checked"}]
         else:
-            review = PlanReview(
-                by=g.user.as_person(), at=datetime.now(UTC), checked=checked.strip(), changes=changes.strip()
-            )
-            case.plan_reviews = [*case.plan_reviews, review.model_dump(mode="json", exclude_none=True)]
-            try:
-                db.session.commit()
-            except StaleDataError:
-                db.session.rollback()
-                errors = [
-                    {"text": "Someone changed this case at the same moment. Try again", "href": "#checked"}
-                ]
-            else:
-                flash("Your review of the assessment plan has been recorded.")
-                return redirect_to(back_to_tasks(subject))
+            flash("Your review of the assessment plan has been recorded.")
+            return redirect_to(back_to_tasks(subject))
     return _form_page(
         "approval/plan_review.html",
         400 if errors else 200,

@@ -16,10 +16,10 @@ from formgen.engine.overdue import overdue
 from formgen.engine.review import STAGE_LABELS, Stage
 from formgen.spec import known_fields as known
 from formgen.web import removals
-from formgen.web.access import ANYONE, cases_seen_by, edit_refusal, needs, visible_case
+from formgen.web.access import ANYONE, cases_seen_by, edit_refusal, needs, visible_case, wrote
 from formgen.web.extensions import db
 from formgen.web.models import Case, Child, User
-from formgen.web.pages import child_name
+from formgen.web.pages import child_name, text_box
 from formgen.web.runner import NewRecordPage, locked, sent_version
 from formgen.web.security import require_sign_in
 from formgen.web.services import services
@@ -71,7 +71,6 @@ def _row(case: Case, child: Child) -> dict:
         if all(status is Status.NOT_STARTED for status in statuses)
         else Status.IN_PROGRESS
     )
-    sender = review.sender()
     return {
         "name": assessment.child_name or "Unnamed child",
         "href": url_for("wizard.task_list", reference=case.reference, key=child.key),
@@ -79,7 +78,7 @@ def _row(case: Case, child: Child) -> dict:
         "reference": case.reference,
         "worker": case.worker.name,
         "mine": case.worker_id == g.user.id,
-        "wrote": case.worker_id == g.user.id or (sender is not None and sender.email == g.user.email),
+        "wrote": wrote(case, child, g.user),
         "due": timescale.due_date if timescale else None,
         "left": timescale.working_days_left if timescale else None,
         "overdue": bool(timescale and timescale.overdue and review.stage is not Stage.APPROVED),
@@ -267,13 +266,15 @@ def allocation(reference: str):
         if user.can(Capability.EDIT_ASSESSMENT)
     ]
     errors: list[dict[str, str]] = []
-    chosen, reason = request.form.get("worker", ""), request.form.get("reason", "")
+    chosen = request.form.get("worker", "")
+    reason, reason_errors = text_box(
+        request.form, "reason", "The reason", "Enter why the case is allocated to them"
+    )
     if request.method == "POST":
         worker = next((user for user in workers if str(user.id) == chosen), None)
         if worker is None:
             errors.append({"text": "Select who the case is allocated to", "href": "#worker"})
-        if not reason.strip():
-            errors.append({"text": "Enter why the case is allocated to them", "href": "#reason"})
+        errors.extend(reason_errors)
         if not errors and sent_version(request.form) != current.version:
             errors.append(
                 {"text": "Someone changed this case after you opened the page. Try again", "href": "#worker"}

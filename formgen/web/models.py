@@ -124,7 +124,11 @@ class Case(db.Model):
 
     @property
     def allocation(self) -> Allocation | None:
-        return Allocation.model_validate(self.allocations[-1]) if self.allocations else None
+        history = self.allocation_history()
+        return history[-1] if history else None
+
+    def allocation_history(self) -> list[Allocation]:
+        return [Allocation.model_validate(allocation) for allocation in self.allocations or []]
 
     def decision_records(self) -> list[Decision]:
         return [Decision.model_validate(decision) for decision in self.decisions]

@@ -14,10 +14,11 @@ from flask import render_template
 from werkzeug.datastructures import MultiDict
 
 from formgen.capabilities import Capability
-from formgen.display import item_label
+from formgen.display import clean_text, item_label
 from formgen.engine import Assessment, Status
 from formgen.engine.assessment import STATUS_LABELS, PendingDecision
 from formgen.engine.journey import reveal
+from formgen.engine.review import COMMENT_LENGTH
 from formgen.fieldtypes import Parsed, display, field_type, subject
 from formgen.spec.form import FieldInfo, FormSpec
 from formgen.spec.model import Page, Section
@@ -115,6 +116,19 @@ def decisions_asked_by(assessment: Assessment, page: Page) -> list[PendingDecisi
         for pending in assessment.pending_decisions()
         if (form.info(pending.info.group.id).page if pending.info.group else pending.info.page) is page
     ]
+
+
+def text_box(sent: MultiDict, name: str, called: str, missing: str | None = None) -> tuple[str, list[dict]]:
+    """What a free-text box of a manager's page holds, cleaned as every answer is, and its message
+    (in an error summary's shape) when it is needed and empty, or longer than a record keeps."""
+    text = clean_text(sent.get(name, "") or "")
+    if missing and not text.strip():
+        return text, [{"text": missing, "href": f"#{name}"}]
+    if len(text) > COMMENT_LENGTH:
+        return text, [
+            {"text": f"{called} must be {COMMENT_LENGTH:,} characters or fewer", "href": f"#{name}"}
+        ]
+    return text, []
 
 
 @dataclass

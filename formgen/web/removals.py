@@ -8,6 +8,7 @@ from flask import url_for
 
 from formgen.engine import Assessment
 from formgen.engine.removal import Removal
+from formgen.fieldtypes import subject as subject_of
 from formgen.spec.form import FieldInfo
 from formgen.web.models import Case, Child
 from formgen.web.pages import Subject, label_of
@@ -41,6 +42,10 @@ def effects(subject: Subject, name: str, plan: Removal) -> list[str]:
             )
         else:
             sentences.append(f"{name} is taken off {question} for {entry}{where}")
+    for info in plan.dropped:
+        sentences.append(
+            f"The manager’s decision recorded about {name}, {subject_of(info.field)}, is removed"
+        )
     return sentences
 
 

@@ -86,12 +86,20 @@ def save(subject: Subject, section: Section, answers: dict[str, Any], version: i
 
 
 def save_records(
-    subject: Subject, opened: Case | Child, version: int | None, records: Mapping[str | None, dict[str, Any]]
+    subject: Subject,
+    opened: Case | Child,
+    version: int | None,
+    records: Mapping[str | None, dict[str, Any]],
+    *,
+    also: Callable[[], None] | None = None,
 ) -> bool:
-    """Save answers (the household's under HOUSEHOLD, a child's under their key) if `opened` is still at
-    `version`; otherwise, or when another save wins the race, keep the last good version."""
+    """Save answers (the household's under HOUSEHOLD, a child's under their key), and whatever `also`
+    changes with them, if `opened` is still at `version`; otherwise, or when another save wins the race,
+    keep the last good version."""
     if version != opened.version:
         return False
+    if also is not None:
+        also()
     for key, answers in records.items():
         if key is HOUSEHOLD:
             subject.case.household = answers

@@ -16,7 +16,7 @@ from formgen.documents import DOCUMENTS, documents_for, render_document
 from formgen.documents.assemble import file_name
 from formgen.engine import Status
 from formgen.engine.overdue import overdue
-from formgen.engine.removal import plan_removal
+from formgen.engine.removal import HOUSEHOLD, plan_removal
 from formgen.engine.review import STAGE_LABELS
 from formgen.fieldtypes import display
 from formgen.spec import known_fields as known
@@ -65,19 +65,24 @@ def task_list(reference: str, key: str):
     assessment = subject.assessment(form)
     case_file = subject.case.to_case_file()
     review = subject.child.review
+    # Business support see where the assessment stands and produce its plan; what it says (the
+    # decisions waiting, the plan's actions, a manager's comments) is for those who read answers (A3).
+    reads = g.user.can(Capability.VIEW_ASSESSMENT)
     return render_template(
         "wizard/task_list.html",
         subject=subject,
         assessment=assessment,
         review=review,
+        returned=review.returned if reads else None,
         stage_label=STAGE_LABELS[review.stage],
         tasks=_tasks(subject, assessment),
-        pending=[_pending(subject, assessment, pending) for pending in assessment.pending_decisions()],
+        pending=[_pending(subject, assessment, p) for p in assessment.pending_decisions()] if reads else [],
         steps=approval.offered(subject, review),
         timescale=assessment.timescale(),  # as at completion once completed, else today
         started=assessment.value(known.START_DATE),
-        overdue=overdue(assessment, subject.case.reviews_of_plan()),
-        plan_reviews=subject.case.reviews_of_plan(),
+        overdue=overdue(assessment, subject.case.reviews_of_plan()) if reads else [],
+        plan_reviews=subject.case.reviews_of_plan() if reads else [],
+        reads=reads,
         documents=[
             (kind, DOCUMENTS[kind].title)
             for kind in documents_for(form, case_file, key, today=date.today())
@@ -154,16 +159,17 @@ def remove_item(reference: str, key: str | None, section_id: str, page_id: str, 
     assessment = found.subject.assessment(form)
     name = pages.label_of(assessment, found.group, found.items[index])
     case = found.subject.case
-    plan = plan_removal(
-        form, case.household, {child.key: child.answers for child in case.children}, group_id, item_id, key
-    )
+    answers = {child.key: child.answers for child in case.children}
+    decisions = {HOUSEHOLD: case.decisions, **{child.key: child.decisions for child in case.children}}
+    plan = plan_removal(form, case.household, answers, group_id, item_id, key, decisions)
     error, status = None, 200
     if request.method == "POST" and plan.allowed:
         answer = request.form.get("confirm")
         if answer == "no":
             return redirect_to(found.back())
         if answer == "yes":
-            if save_records(found.subject, found.record, sent_version(request.form), plan.records):
+            version = sent_version(request.form)
+            if save_records(found.subject, found.record, version, plan.records, also=_drop(case, plan)):
                 return redirect_to(found.back())
             status = 409  # the banner explains; nothing was removed
         else:
@@ -179,6 +185,16 @@ def remove_item(reference: str, key: str | None, section_id: str, page_id: str, 
         back=found.back(),
     )
     return page, status
+
+
+def _drop(case, plan):
+    """Write the decision records a removal takes with it, in the same commit as its answers."""
+
+    def drop() -> None:
+        for child_key, records in plan.decisions.items():
+            (case if child_key is HOUSEHOLD else case.child(child_key)).decisions = records
+
+    return drop
 
 
 # --- check answers -------------------------------------------------------------------------------

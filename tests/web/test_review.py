@@ -310,3 +310,60 @@ def test_the_practitioners_page_says_when_an_answer_calls_for_a_managers_decisio
         "waiting-for-a-manager"
     )
     assert "A manager must record why the child should not be seen" in inset.text_content()
+
+
+def test_removing_a_person_takes_the_managers_decision_about_them_with_them(app, people, case):
+    manager, worker = people[MANAGER], people[WORKER]
+    interpreter = f"{TILLY}/decisions/household_members.interpreter_not_used_reason/p-mother"
+    reason = "Ms Colbeck asked not to have an interpreter."
+    assert (
+        post_from(manager, interpreter, interpreter, {"interpreter_not_used_reason": reason}).status_code
+        == 302
+    )
+    with app.app_context():
+        stored = db.session.scalar(db.select(Case).where(Case.reference == "EX-SIB-01"))
+        # Nothing else is kept from the father once the mother goes, so the removal is allowed.
+        stored.household = {**stored.household, "household_address_confidential_from": ["p-grandmother"]}
+        db.session.commit()
+    remove = "/cases/EX-SIB-01/household/case/household/household_members/p-mother/remove"
+    assert "The manager’s decision recorded about Shannon Colbeck (Mother)" in text(worker.get(remove))
+    assert post_from(worker, remove, remove, {"confirm": "yes"}).status_code == 302
+    exported = worker.get("/cases/EX-SIB-01/case-file.json")
+    from formgen.engine.casefile import answer_problems, parse_case
+    from formgen.web.services import services
+
+    case_file = parse_case(exported.data, "export")
+    assert case_file.decisions == []
+    with app.app_context():
+        assert answer_problems(services().form, case_file, "export") == []  # the export imports again
+
+
+def test_a_household_decision_cannot_change_once_a_sibling_is_approved(app, people, case):
+    with app.app_context():
+        from formgen.engine.review import Person, Review, Step
+
+        stored = db.session.scalar(db.select(Case).where(Case.reference == "EX-SIB-01"))
+        sent = Review().taken(Step.SEND, Person(name="Pat", email=WORKER))
+        stored.child("child-tilly").review = sent.taken(
+            Step.APPROVE, Person(name="Ann", email="ann.other@example.org")
+        )
+        db.session.commit()
+    consent = "/cases/EX-SIB-01/children/child-kai/decisions/consent_override_reasons"
+    page = people[MANAGER].get(consent)
+    assert page.status_code == 409 and "Tilly Dacres’s assessment was approved" in text(page)
+
+
+def test_too_long_a_comment_is_a_message_that_keeps_what_was_typed(app, people, case):
+    manager = people[MANAGER]
+    assert post_from(people[WORKER], TILLY, f"{TILLY}/send", {}).status_code == 302
+    approval = f"{TILLY}/approval"
+    long_text = "Too long. " * 2_001
+    response = post_from(manager, approval, approval, {"step": "return", "comments": long_text})
+    assert response.status_code == 400
+    assert "Your comments must be 20,000 characters or fewer" in text(response)
+    assert long_text.strip() in response.get_data(as_text=True)
+    review = f"{TILLY}/plan-reviews/new"
+    response = post_from(manager, review, review, {"checked": "Fine", "changes": long_text})
+    assert response.status_code == 400 and "What must change must be 20,000 characters or fewer" in text(
+        response
+    )

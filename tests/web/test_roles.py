@@ -153,3 +153,8 @@ def test_business_support_get_the_plan_and_nothing_of_the_answers(app, clients):
         assert support.get(path).status_code == 403, path
     home = support.get("/").get_data(as_text=True)
     assert "Your team’s assessments" in home and "documents/plan.docx" in home
+    # The task list says where the assessment stands, not what its answers say.
+    tasks = support.get("/cases/EX-SIB-01/children/child-tilly").get_data(as_text=True)
+    assert "Assessment of Tilly Dacres" in tasks and "documents/plan.docx" in tasks
+    for private in ("Waiting for a manager", "interpreter", "Past their date", "Reviews of the plan"):
+        assert private not in tasks, private
