@@ -261,6 +261,21 @@ def create_user(
     click.echo(f"Created {role} account for {email.strip().lower()}.")
 
 
+@main.command("set-team")
+@click.option("--email", required=True)
+@click.option("--team", required=True, help="The team (see create-team).")
+def set_team(email: str, team: str) -> None:
+    """Move an account into a team; its cases that have no team yet go with it."""
+    commands = _web()
+    try:
+        moved = commands.set_team(_app(), email, team)
+    except commands.CommandError as error:
+        _fail(str(error))
+    click.echo(
+        f"{commands.normal_email(email)} is in the team {team.strip()}; {moved} case(s) moved with them."
+    )
+
+
 @main.command("unlock-user")
 @click.option("--email", required=True)
 def unlock_user(email: str) -> None:

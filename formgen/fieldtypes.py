@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, time
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from formgen import dates
@@ -491,7 +492,8 @@ class Number(FieldType):
     def to_input(self, value: Any) -> Any:
         if value is None:
             return ""
-        return f"{value:g}" if isinstance(value, float) else str(value)
+        # Every digit the value holds and no exponent, so parse reads back the same number.
+        return format(Decimal(repr(value)), "f") if isinstance(value, float) else str(value)
 
     def read_stored(self, raw: Any) -> Any:
         if isinstance(raw, bool) or not isinstance(raw, int | float):

@@ -37,7 +37,7 @@ def render_document(
     *,
     today: date,
     recipient: str | None = None,
-    version: int | None = None,
+    version: str | None = None,
 ) -> bytes:
     if kind not in documents_for(form, case, child_id, today=today):
         raise NoSuchDocument(f"child {child_id!r} is not yet born, so there is no child's version")

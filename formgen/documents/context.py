@@ -59,7 +59,7 @@ def build_context(
     *,
     today: date,
     recipient: str | None = None,
-    version: int | None = None,
+    version: str | None = None,
 ) -> dict[str, Any]:
     """The template context of one document about one child; `version` is the saved answers' version."""
     reader = Reader(DOCUMENTS[kind], recipient)
@@ -70,7 +70,7 @@ def build_context(
         "document": {
             "kind": kind,
             "title": reader.kind.title,
-            "version": "" if version is None else str(version),
+            "version": version or "",
             # Until approval the record is a draft (J3); the plan, circulated during the assessment,
             # says instead when it was made and from which version.
             "draft": review.stage is not Stage.APPROVED,
@@ -368,7 +368,7 @@ class _Builder:
             "by": clean_text(approval.by.name) if approval else "",
             "date": format_day(approval_date(review)),
             "reasoning": self.text(known.APPROVAL_REASONING) if approval else "",
-            "version": str(approval.version) if approval and approval.version is not None else "",
+            "version": approval.version or "" if approval else "",
         }
 
     def answers(self) -> dict[str, str]:

@@ -51,22 +51,23 @@ _NOBODY = "Not recorded"
 
 
 def _from_2(data: Data) -> Data:
-    household = dict(data.get("household") or {})
+    household = _mapping(data.get("household"), "household")
     decisions = _decisions(household)
     for group, (reason, name, day) in _DECIDED_BY_ITEM.items():
         items = []
-        for item in household.get(group) or []:
-            item = dict(item)
+        for index, entry in enumerate(_listed(household.get(group), f"household.{group}")):
+            item = _mapping(entry, f"household.{group}[{index}]")
             who, when = item.pop(name, None), item.pop(day, None)
-            if item.get(reason) and (who or when):
-                decisions.append(_decision(f"{group}.{reason}", who, when, item=item.get("id")))
+            if item.get(reason) and who:
+                decisions.extend(_decision(f"{group}.{reason}", who, when, item=item.get("id")))
             items.append(item)
         if group in household:
             household[group] = items
     worker, phone = (household.pop(key, None) for key in _WORKER)
     children = []
-    for child in data.get("children") or []:
-        answers = dict(child.get("answers") or {})
+    for index, entry in enumerate(_listed(data.get("children"), "children")):
+        child = _mapping(entry, f"children[{index}]")
+        answers = _mapping(child.get("answers"), f"children[{index}].answers")
         children.append(
             {**child, "answers": answers, "decisions": _decisions(answers), "review": _review(answers)}
         )
@@ -77,44 +78,66 @@ def _from_2(data: Data) -> Data:
         "decisions": decisions,
         "children": children,
     }
-    if worker:
-        person = {"name": worker, **({"phone": phone} if phone else {})}
+    if isinstance(worker, str) and worker.strip():
+        person = {"name": worker, **({"phone": phone} if isinstance(phone, str) and phone else {})}
         upgraded["allocation"] = {"worker": person, "team": _NOBODY}
     return upgraded
+
+
+def _mapping(value: Any, place: str) -> Data:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise FormatError(f"{place} must be a JSON object")
+    return dict(value)
+
+
+def _listed(value: Any, place: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise FormatError(f"{place} must be a JSON list")
+    return value
 
 
 def _decisions(answers: Data) -> list[Data]:
     found = []
     for reason, (name, day) in _DECIDED_BY.items():
         who, when = answers.pop(name, None), answers.pop(day, None)
-        if answers.get(reason) and (who or when):
-            found.append(_decision(reason, who, when))
+        if answers.get(reason) and who:
+            found.extend(_decision(reason, who, when))
     return found
 
 
-def _decision(field: str, who: Any, when: Any, item: Any = None) -> Data:
-    decision = {"field": field, "by": {"name": str(who or _NOBODY)}, "at": _moment(when)}
-    return {**decision, "item": item} if item else decision
+def _decision(field: str, who: Any, when: Any, item: Any = None) -> list[Data]:
+    """The record of a typed decision, when its date can be read; none otherwise (its reasons stay)."""
+    moment = _moment(when)
+    if moment is None:
+        return []
+    decision = {"field": field, "by": {"name": str(who)}, "at": moment}
+    return [{**decision, "item": item} if item else decision]
 
 
 def _review(answers: Data) -> Data:
+    """The approval or return that was typed, as a step; one whose date cannot be read was never
+    finished (format 2 required it), so it is not a step."""
     decision, approver, authorised, comments, returned = (answers.pop(key, None) for key in _APPROVAL)
     by = {"name": str(approver or _NOBODY)}
-    if decision == "approve":
-        return {"events": [{"step": "approve", "by": by, "at": _moment(authorised)}]}
-    if decision == "return":
-        return {
-            "events": [{"step": "return", "by": by, "at": _moment(returned), "comment": str(comments or "")}]
-        }
-    return {"events": []}
+    step, moment = {"approve": ("approve", _moment(authorised)), "return": ("return", _moment(returned))}.get(
+        decision, (None, None)
+    )
+    if moment is None:
+        return {"events": []}
+    event = {"step": step, "by": by, "at": moment}
+    return {"events": [{**event, "comment": str(comments or "")} if step == "return" else event]}
 
 
-def _moment(day: Any) -> str:
-    """A typed date as a moment: noon that day in the UK (format 2 kept no times); unknown: the epoch."""
+def _moment(day: Any) -> str | None:
+    """A typed date as a moment: noon that day in the UK (format 2 kept no times); None if unreadable."""
     try:
         return datetime.combine(date.fromisoformat(str(day)), time(12), tzinfo=UK).isoformat()
     except ValueError:
-        return datetime(1970, 1, 1, tzinfo=UK).isoformat()
+        return None
 
 
 STEPS: dict[int, Callable[[Data], Data]] = {1: _from_1, 2: _from_2}

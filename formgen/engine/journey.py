@@ -4,8 +4,10 @@ under the answer they hang on. Pure Python over an Assessment.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
+from formgen.capabilities import Capability
 from formgen.conditions import Compare, In, Literal, Name
 from formgen.engine.assessment import PRACTITIONER, Assessment
 from formgen.fieldtypes import field_type, is_blank
@@ -34,9 +36,12 @@ def next_page(assessment: Assessment, section: Section, page_id: str) -> Page | 
     )
 
 
-def first_unanswered_page(assessment: Assessment, section: Section) -> Page | None:
-    """The first asked page with a required question still unanswered (a new follow-up, after a change)."""
-    missing = {error.field for error in assessment.errors(section, answering=PRACTITIONER)}
+def first_unanswered_page(
+    assessment: Assessment, section: Section, answering: Collection[Capability] = PRACTITIONER
+) -> Page | None:
+    """The first asked page with a required question of `answering`'s still unanswered (a new follow-up,
+    after a change)."""
+    missing = {error.field for error in assessment.errors(section, answering=answering)}
     for page in pages(assessment, section):
         for field in page.fields:
             info = assessment.form.info(field.id)

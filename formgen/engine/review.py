@@ -111,7 +111,7 @@ class Event(_Data):
     by: Person
     at: AwareDatetime
     comment: Comment = ""  # the manager's comments on returning, or the reason for reopening
-    version: int | None = None  # the version of the child's answers approved
+    version: str | None = None  # the version of the answers approved, as documents print it
 
 
 class Decision(_Data):
@@ -165,7 +165,7 @@ class Review(_Data):
         """Who sent the assessment for approval most recently."""
         return next((event.by for event in reversed(self.events) if event.step is Step.SEND), None)
 
-    def taken(self, step: Step, by: Person, *, comment: str = "", version: int | None = None) -> Review:
+    def taken(self, step: Step, by: Person, *, comment: str = "", version: str | None = None) -> Review:
         """The review with one more step; StepRefused says why it cannot be taken now."""
         rule = RULES[step]
         if self.stage not in rule.before:

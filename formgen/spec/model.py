@@ -36,6 +36,10 @@ FieldTypeName = Literal[tuple(TYPES)]  # the names in the one table of field typ
 ConditionText = Annotated[str, BeforeValidator(_a_condition)]
 # The check runs before None is allowed: only a key left out means "no condition".
 OptionalCondition = Annotated[str | None, BeforeValidator(_a_condition)]
+# The capabilities that answer questions: a practitioner's, the manager's review, a manager's decision.
+Answerer = Annotated[
+    Literal["edit_assessment", "approve", "record_manager_decision"], AfterValidator(Capability)
+]
 DocumentKind = Literal["record", "plan", "child"]
 Scope = Literal["child", "household"]
 Nation = Literal["ENG", "WLS", "SCT", "NIR"]
@@ -83,7 +87,7 @@ class FormField(_Strict):
     req: list[RequirementId] = Field(default_factory=list)
     documents: list[DocumentKind] | None = None
     child_wording: str | None = None
-    answered_by: Capability = Capability.EDIT_ASSESSMENT  # who answers: a practitioner unless the spec says
+    answered_by: Answerer = Capability.EDIT_ASSESSMENT  # who answers: a practitioner unless the spec says
     confidential: bool = False
     confidential_from: Identifier | None = None
     chronology: str | None = None

@@ -36,7 +36,7 @@ from formgen.web import pages
 from formgen.web.access import decision_refusal, needs, wrote
 from formgen.web.extensions import db
 from formgen.web.links import back_to_tasks, url
-from formgen.web.models import Child
+from formgen.web.models import Child, answers_version
 from formgen.web.pages import Subject
 from formgen.web.runner import load_subject, locked, save_records, sent_version
 from formgen.web.security import require_sign_in
@@ -50,16 +50,23 @@ def _here(endpoint: str, subject: Subject, **values: Any) -> str:
     return url_for(f"approval.{endpoint}", reference=subject.case.reference, key=subject.child.key, **values)
 
 
+# How the task list offers each step: a button that posts at once, or a link to the page that asks.
+# Approving and returning share one page.
+OFFERS = {
+    Step.SEND: ("post", "send_for_approval", RULES[Step.SEND].button),
+    Step.APPROVE: ("href", "decide", "Review and approve"),
+    Step.REOPEN: ("href", "reopen", RULES[Step.REOPEN].button),
+}
+
+
 def offered(subject: Subject, review: Review) -> list[dict[str, str]]:
-    """The steps the signed-in person can take now, as the task list offers them."""
-    stage = review.stage
+    """The steps the signed-in person can take now (the rules of engine.review), as the task list
+    offers them."""
     steps = []
-    if g.user.can(Capability.EDIT_ASSESSMENT) and stage in RULES[Step.SEND].before:
-        steps.append({"text": RULES[Step.SEND].button, "post": _here("send_for_approval", subject)})
-    if g.user.can(Capability.APPROVE) and stage is Stage.SENT:
-        steps.append({"text": "Review and approve", "href": _here("decide", subject)})
-    if g.user.can(Capability.APPROVE) and stage is Stage.APPROVED:
-        steps.append({"text": RULES[Step.REOPEN].button, "href": _here("reopen", subject)})
+    for step, (kind, endpoint, text) in OFFERS.items():
+        rule = RULES[step]
+        if g.user.can(rule.capability) and review.stage in rule.before:
+            steps.append({"text": text, kind: _here(endpoint, subject)})
     return steps
 
 
@@ -69,6 +76,10 @@ def _take(child: Child, step: Step, sent: MultiDict, **details: Any) -> str | No
         return "Someone changed this assessment after you opened the page. Check it, then try again."
     try:
         child.review = child.review.taken(step, g.user.as_person(), **details)
+        if step in (Step.SEND, Step.APPROVE):
+            # The household's answers are held from now on: touching the case raises its version, so a
+            # household page opened before cannot save over what the manager reviews.
+            child.case.updated_at = datetime.now(UTC)
         db.session.commit()
     except StepRefused as refused:
         db.session.rollback()
@@ -170,7 +181,8 @@ def decide(reference: str, key: str):
         elif step == Step.RETURN and comment_errors:
             errors = comment_errors
         elif step in (Step.APPROVE, Step.RETURN):
-            details = {"version": child.version} if step == Step.APPROVE else {"comment": comments}
+            approved = answers_version(subject.case, child)
+            details = {"version": approved} if step == Step.APPROVE else {"comment": comments}
             refused = _take(child, Step(step), request.form, **details)
             if refused is None:
                 done = (

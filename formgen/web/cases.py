@@ -225,18 +225,26 @@ def remove_child(reference: str, key: str):
         abort(404)
     name = child_name(current, child)
     back = url_for("cases.children", reference=reference)
-    if child.review.stage is not Stage.DRAFT:
-        return locked(f"{name}’s assessment has been sent for approval, so it is part of the record.", back)
-    error = None
+    if child.review.events:
+        reason = f"{name}’s assessment has been sent for approval, so it is part of the record."
+        return locked(f"{reason} It cannot be removed.", back)
+    error, status = None, 200
     if request.method == "POST":
         answer = request.form.get("confirm")
-        if answer == "yes":
-            current.children.remove(child)
-            db.session.commit()
-            return redirect(back)
         if answer == "no":
             return redirect(back)
-        error = f"Select yes if you want to remove {name}"
+        if answer == "yes" and sent_version(request.form) == child.version:
+            current.children.remove(child)
+            try:
+                db.session.commit()
+            except StaleDataError:
+                db.session.rollback()
+            else:
+                return redirect(back)
+        if answer == "yes":
+            status = 409  # changed since the page was opened: the banner says so, nothing was removed
+        else:
+            error, status = f"Select yes if you want to remove {name}", 400
     effects = removals.child_effects(current, child)
     page = render_template(
         "wizard/remove.html",
@@ -244,10 +252,11 @@ def remove_child(reference: str, key: str):
         effects=effects,
         exposures=[],
         error=error,
-        version=current.version,
+        conflict=status == 409,
+        version=child.version,
         back=back,
     )
-    return page, (400 if error else 200)
+    return page, status
 
 
 # --- allocation ----------------------------------------------------------------------------------

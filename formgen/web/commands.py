@@ -94,6 +94,8 @@ def import_case(app: Flask, case: CaseFile, email: str, label: str) -> str:
         if problems:
             raise CommandError("\n".join(str(problem) for problem in problems))
         user = _account_for(email)
+        if not user.can(Capability.EDIT_ASSESSMENT):
+            raise CommandError(f"{user.email} cannot hold a case: a case is allocated to a practitioner")
         if db.session.scalar(db.select(Case).where(Case.reference == case.reference)):
             raise CommandError(f"a case with reference {case.reference} already exists")
         stored = Case(
@@ -119,6 +121,21 @@ def _child(record, position: int) -> Child:
     )
     child.review = record.review
     return child
+
+
+def set_team(app: Flask, email: str, team: str) -> int:
+    """Move an account into a team; the cases allocated to it with no team yet go with it (an
+    installation from before teams). Returns how many cases moved."""
+    with app.app_context():
+        user = _account_for(email)
+        user.team = _team(team)
+        cases = db.session.scalars(
+            db.select(Case).where(Case.worker_id == user.id, Case.team_id.is_(None))
+        ).all()
+        for case in cases:
+            case.team = user.team
+        db.session.commit()
+        return len(cases)
 
 
 def unlock_user(app: Flask, email: str) -> bool:

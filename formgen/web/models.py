@@ -187,6 +187,11 @@ class Child(db.Model):
         )
 
 
+def answers_version(case: Case, child: Child) -> str:
+    """Which saved answers a document or an approval was made from: the household's and the child's."""
+    return f"{case.version}.{child.version}"
+
+
 class SignInThrottle(db.Model):
     """Sign-in attempts for one address, known or not, since the last success (see formgen.web.throttle)."""
 

@@ -261,13 +261,14 @@ class QuestionPage:
         returning = request.args.get("return") == "check"
         extra = {"return": "check"} if returning else {}
         newly_shown = any(assessment.is_visible(info) and not earlier.is_visible(info) for info in self.infos)
-        if newly_shown and first_unanswered_page(assessment, self.section) == self.page:
+        answering = {self.answering}
+        if newly_shown and first_unanswered_page(assessment, self.section, answering) == self.page:
             return url(self.subject, "question", section_id=self.section.id, page_id=self.page.id, **extra)
         then = request.args.get("then")
         if then in NEXT_STEPS:
             return url_for(NEXT_STEPS[then], reference=self.subject.case.reference)
         following = (
-            first_unanswered_page(assessment, self.section)
+            first_unanswered_page(assessment, self.section, answering)
             if returning
             else next_page(assessment, self.section, self.page.id)
         )

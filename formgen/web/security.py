@@ -27,7 +27,10 @@ def require_sign_in() -> Response | None:
         if request.method == "POST":
             after_this_request(held.forget_when_saved)
         return None
-    if g.ended_user is not None and request.method == "POST":
+    # Only a page that can be shown again keeps what was sent: a button that only posts (Send for
+    # approval) has nothing typed to keep, and its address would answer a GET with Method Not Allowed.
+    shown_again = request.url_rule is not None and "GET" in request.url_rule.methods
+    if g.ended_user is not None and request.method == "POST" and shown_again:
         session["held"] = held.hold(g.ended_user)
         return redirect(url_for("auth.sign_in"))
     return redirect(

@@ -24,6 +24,7 @@ from formgen.spec.form import FieldInfo
 from formgen.web import approval, pages, removals
 from formgen.web.access import edit_refusal, needs
 from formgen.web.links import back_to_tasks, url
+from formgen.web.models import answers_version
 from formgen.web.runner import (
     ItemPage,
     QuestionPage,
@@ -257,7 +258,7 @@ def document(reference: str, key: str, kind: str):
         abort(404)
     if not g.user.capabilities & DOCUMENTS[kind].made_by:
         abort(403)
-    version = subject.case.version + subject.child.version  # rises with every save of either
+    version = answers_version(subject.case, subject.child)
     today = date.today()
     content = render_document(
         loaded.form, loaded.templates, case_file, key, kind, today=today, version=version

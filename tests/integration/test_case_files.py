@@ -157,3 +157,28 @@ def test_case_schema_command_prints_the_schema():
     result = CliRunner().invoke(main, ["case-schema"])
     assert result.exit_code == 0
     assert json.loads(result.output) == case_schema()
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        ({"household": "abc"}, "household must be a JSON object"),
+        ({"children": [1]}, "children[0] must be a JSON object"),
+        ({"household": {"household_members": "everyone"}}, "household.household_members must be a JSON list"),
+    ],
+)
+def test_a_damaged_older_file_is_a_located_problem_not_a_crash(damage, expected):
+    old = {"format": "formgen-case/2", "reference": "EX-1", **damage}
+    assert any(expected in problem for problem in problems_of(json.dumps(old).encode()))
+
+
+def test_an_older_approval_with_no_readable_date_was_never_finished_and_stays_a_draft():
+    old = {
+        "format": "formgen-case/2",
+        "reference": "EX-1",
+        "children": [
+            {"id": "child-a", "answers": {"review_decision": "approve", "approver_name": "A Manager"}}
+        ],
+    }
+    [child] = parse_case(json.dumps(old).encode(), "case.json").children
+    assert child.review.stage == "draft" and "review_decision" not in child.answers

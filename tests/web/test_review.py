@@ -367,3 +367,37 @@ def test_too_long_a_comment_is_a_message_that_keeps_what_was_typed(app, people, 
     assert response.status_code == 400 and "What must change must be 20,000 characters or fewer" in text(
         response
     )
+
+
+def test_sending_holds_the_household_so_a_page_opened_before_cannot_save_over_it(app, people, case):
+    worker = people[WORKER]
+    page = "/cases/EX-SIB-01/household/family/family_functioning"
+    token, opened_at = form_token(worker, page)  # opened before the assessment is sent
+    assert post_from(worker, TILLY, f"{TILLY}/send", {}).status_code == 302
+    # Kai's assessment is still a draft, but the household is held while Tilly's is with a manager.
+    response = worker.post(page, data={"csrf_token": token, "version": opened_at, "family_history": "Late"})
+    assert response.status_code == 409
+    with app.app_context():
+        stored = db.session.scalar(db.select(Case).where(Case.reference == "EX-SIB-01"))
+        assert stored.household["family_history"] != "Late"
+
+
+def test_a_child_sent_for_approval_cannot_be_removed_and_a_stale_removal_removes_nothing(app, people, case):
+    worker = people[WORKER]
+    kai = "/cases/EX-SIB-01/children/child-kai/remove"
+    token, opened_at = form_token(worker, kai)
+    with app.app_context():
+        stored = db.session.scalar(db.select(Case).where(Case.reference == "EX-SIB-01"))
+        stored.child("child-kai").answers = {
+            **stored.child("child-kai").answers,
+            "advocacy": "Changed meanwhile",
+        }
+        db.session.commit()
+    stale = worker.post(kai, data={"csrf_token": token, "version": opened_at, "confirm": "yes"})
+    assert stale.status_code == 409
+    assert post_from(worker, TILLY, f"{TILLY}/send", {}).status_code == 302
+    refused = worker.get("/cases/EX-SIB-01/children/child-tilly/remove")
+    assert refused.status_code == 409 and "It cannot be removed" in text(refused)
+    with app.app_context():
+        stored = db.session.scalar(db.select(Case).where(Case.reference == "EX-SIB-01"))
+        assert [child.key for child in stored.children] == ["child-tilly", "child-kai", "child-poppy"]

@@ -12,7 +12,10 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
+# The case file's own conversion, so that a database and an exported file of the same era convert
+# alike; each step is frozen once released (engine/case_formats.py).
 from formgen.engine.case_formats import STEPS
+from formgen.engine.review import Review
 
 revision = "0004"
 down_revision = "0003"
@@ -82,9 +85,7 @@ def _convert_saved_answers() -> None:
         )  # fmt: skip
         for (child_id, _, _), record in zip(children, new["children"], strict=True):
             review = record["review"]
-            stage = {"approve": "approved", "return": "returned"}.get(
-                review["events"][-1]["step"] if review["events"] else "", "draft"
-            )
+            stage = Review.model_validate(review).stage.value  # and refuse, by name, what cannot be read
             connection.execute(
                 sa.text("UPDATE children SET answers = :answers, review = :review, stage = :stage,"
                         " decisions = :decisions WHERE id = :id"),
@@ -98,6 +99,7 @@ def _loaded(value: object) -> dict:
 
 
 def downgrade() -> None:
+    # The typed approvers and dates that upgrade() turned into records are not typed back.
     with op.batch_alter_table("children") as batch:
         batch.drop_index("ix_children_stage")
         for name in ("decisions", "stage", "review"):

@@ -1,4 +1,4 @@
-"""The GOV.UK date parser against what people and tampered requests send (issue 6), over random input.
+"""What people and tampered requests send to the date and number inputs (issue 6), over random input.
 
 Whatever arrives in the three boxes, the parser answers with a date inside 1900 to 2100 or a message
 pointing at one of the boxes: never an exception.
@@ -63,3 +63,18 @@ def test_a_real_date_outside_the_range_is_refused_at_the_year(day):
     parts = {"day": str(day.day), "month": str(day.month), "year": f"{day.year:04}"}
     parsed = DATE.parse(FIELD, parts)
     assert parsed.value is None and parsed.part == "year"
+
+
+NUMBER = FormField(id="rooms", type="number", label="How many?", name="the number")
+
+
+@QUICK
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=5, allow_nan=False, allow_infinity=False))
+def test_a_number_reads_back_as_it_was_saved(number):
+    from formgen.fieldtypes import Number
+
+    kind = Number()
+    saved = kind.parse(NUMBER, format(number, "f")).value
+    assert saved is not None
+    assert kind.parse(NUMBER, kind.to_input(saved)).value == saved
+    assert kind.display(NUMBER, saved) == kind.to_input(saved)
