@@ -8,7 +8,7 @@ from datetime import date
 
 from formgen.capabilities import Capability
 from formgen.conditions import Condition
-from formgen.spec.model import Authority, Choice, FormField, Page, Rule, Section
+from formgen.spec.model import Authority, FormField, Page, Rule, Section
 
 DECISION = Capability.RECORD_MANAGER_DECISION  # answered on a page of its own, whatever the section
 # Values that are not questions but can be used in conditions (docs/form-specs.md).
@@ -84,14 +84,3 @@ class FormSpec:
 
     def closure_days(self) -> frozenset[date]:
         return frozenset(self.authority.closure_days)
-
-
-def choice_label(field: FormField, value: str) -> str:
-    for choice in field.choices or []:
-        if choice.value == value:
-            return choice.label
-    return value
-
-
-def find_choice(field: FormField, value: str) -> Choice | None:
-    return next((choice for choice in field.choices or [] if choice.value == value), None)

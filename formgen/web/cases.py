@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from sqlalchemy.orm.exc import StaleDataError
 
 from formgen.capabilities import Capability
-from formgen.engine import Assessment, Status
+from formgen.engine import Status
 from formgen.engine.overdue import overdue
 from formgen.engine.review import STAGE_LABELS, Stage
 from formgen.spec import known_fields as known
@@ -19,7 +19,7 @@ from formgen.web import removals
 from formgen.web.access import ANYONE, cases_seen_by, edit_refusal, needs, visible_case, wrote
 from formgen.web.extensions import db
 from formgen.web.models import Case, Child, User
-from formgen.web.pages import child_name, text_box
+from formgen.web.pages import assessment_of, child_name, text_box
 from formgen.web.runner import NewRecordPage, locked, sent_version
 from formgen.web.security import require_sign_in
 from formgen.web.services import services
@@ -56,7 +56,7 @@ def home():
 def _row(case: Case, child: Child) -> dict:
     """One assessment as the home pages list it."""
     form = services().form
-    assessment = Assessment(form, case.household, child.answers, today=date.today())
+    assessment = assessment_of(case, child)
     timescale = assessment.timescale()  # as at completion once completed, else today
     review = child.review
     statuses = [
@@ -137,7 +137,7 @@ def new_case():
 def case(reference: str):
     current = visible_case(reference)
     form = services().form
-    household = Assessment(form, current.household, None, today=date.today())
+    household = assessment_of(current, None)
     can_edit = g.user.can(Capability.EDIT_ASSESSMENT)
     sections = [
         {

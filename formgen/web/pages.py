@@ -59,10 +59,14 @@ class Subject:
         return self.case if section.scope == "household" else self.child  # type: ignore[return-value]
 
 
+def assessment_of(case: Case, child: Child | None) -> Assessment:
+    """A child's assessment as saved today (the household's alone, without a child)."""
+    return Assessment(services().form, case.household, child.answers if child else None, today=date.today())
+
+
 def child_name(case: Case, child: Child) -> str:
     """A child's name as pages show it."""
-    name = Assessment(services().form, case.household, child.answers, today=date.today()).child_name
-    return name or "Unnamed child"
+    return assessment_of(case, child).child_name or "Unnamed child"
 
 
 _STATUS_TAGS = {Status.NOT_STARTED: "govuk-tag--blue", Status.IN_PROGRESS: "govuk-tag--light-blue"}

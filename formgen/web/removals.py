@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import url_for
 
 from formgen.engine import Assessment
@@ -11,13 +9,12 @@ from formgen.engine.removal import Removal
 from formgen.fieldtypes import subject as subject_of
 from formgen.spec.form import FieldInfo
 from formgen.web.models import Case, Child
-from formgen.web.pages import Subject, label_of
+from formgen.web.pages import Subject, assessment_of, label_of
 from formgen.web.services import services
 
 
 def _assessment(case: Case, child_key: str | None) -> Assessment:
-    child = case.child(child_key) if child_key else None
-    return Assessment(services().form, case.household, child.answers if child else None, today=date.today())
+    return assessment_of(case, case.child(child_key) if child_key else None)
 
 
 def _whose(case: Case, child_key: str | None) -> str:

@@ -128,15 +128,6 @@ def sent_version(sent: MultiDict) -> int | None:
     return sent.get("version", type=int)
 
 
-@dataclass
-class Reading:
-    """A posted page read against the stored answers: what to show again and what would be saved."""
-
-    state: PageState
-    values: dict[str, Any]  # the readable values of the questions on screen
-    on_screen: set[str]
-
-
 class QuestionPage:
     """A page of a section's questions (a list page included) for one request."""
 
