@@ -19,7 +19,9 @@ class Capability(StrEnum):
     ALLOCATE = "allocate"  # allocate a team's case to a worker
     CIRCULATE = "circulate"  # produce the plans of the team's cases (and, next, circulate them)
     VIEW_TEAM = "view_team"  # every case of one's team, not only one's own
+    RESTRICT = "restrict"  # restrict a team's case to named people, and lift the restriction
     ADMINISTER = "administer"  # accounts, teams and the authority's settings
+    AUDIT = "audit"  # search and export the log of who saw and changed children's records
 
 
 class Role(StrEnum):
@@ -27,6 +29,7 @@ class Role(StrEnum):
     MANAGER = "manager"
     BUSINESS_SUPPORT = "business_support"
     ADMINISTRATOR = "administrator"
+    AUDITOR = "auditor"
 
 
 ROLE_LABELS: dict[Role, str] = {
@@ -34,6 +37,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.MANAGER: "Practice supervisor or team manager",
     Role.BUSINESS_SUPPORT: "Business support",
     Role.ADMINISTRATOR: "Administrator",
+    Role.AUDITOR: "Auditor (information governance)",
 }
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -47,12 +51,15 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.REVIEW_PLAN,
             Capability.ALLOCATE,
             Capability.CIRCULATE,
+            Capability.RESTRICT,
         }
     ),
     # A3: produces and circulates plans; cannot change assessment content.
     Role.BUSINESS_SUPPORT: frozenset({Capability.VIEW_TEAM, Capability.CIRCULATE}),
     # A5: accounts and settings; no need to read children's records (Caldicott: need to know).
-    Role.ADMINISTRATOR: frozenset({Capability.ADMINISTER}),
+    Role.ADMINISTRATOR: frozenset({Capability.ADMINISTER, Capability.AUDIT}),
+    # Investigations and case reviews read who saw a record, not the record itself.
+    Role.AUDITOR: frozenset({Capability.AUDIT}),
 }
 
 

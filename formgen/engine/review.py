@@ -142,6 +142,14 @@ class Allocation(_Data):
     reason: Comment = ""
 
 
+class Restriction(_Data):
+    """Why a case is open only to named people (a staff member's relative, say), who decided it, when."""
+
+    by: Person
+    at: AwareDatetime
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=COMMENT_LENGTH)]
+
+
 class Review(_Data):
     """A child's assessment's steps so far; its stage follows from the last one."""
 

@@ -12,12 +12,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, g
-from sqlalchemy import or_
+from flask import abort, g, make_response, render_template
+from sqlalchemy import and_, or_
 
 from formgen.capabilities import Capability
 from formgen.engine.review import EDITABLE, STAGE_SENTENCES, Stage, Step
 from formgen.spec.model import Section
+from formgen.web import audit
 from formgen.web.extensions import db
 from formgen.web.models import Case, Child, User
 from formgen.web.pages import child_name
@@ -50,18 +51,28 @@ def require(capability: Capability) -> None:
 
 
 def cases_seen_by(user: User):
-    """The condition on cases that `user` may see: their own, and their team's with view_team."""
-    own = Case.worker_id == user.id
+    """The condition on cases that `user` may see: their own, and their team's with view_team; of
+    restricted cases, only those open to them."""
+    seen = Case.worker_id == user.id
     if user.can(Capability.VIEW_TEAM) and user.team_id is not None:
-        return or_(own, Case.team_id == user.team_id)
-    return own
+        seen = or_(seen, Case.team_id == user.team_id)
+    return and_(seen, or_(Case.restriction.is_(None), Case.open_to.any(User.id == user.id)))
 
 
 def visible_case(reference: str) -> Case:
-    """A case the signed-in person may see; any other reference is "not found", so none can be guessed."""
-    case = db.session.scalar(db.select(Case).where(Case.reference == reference, cases_seen_by(g.user)))
+    """A case the signed-in person may see, noted for the access log; a restricted case says so to
+    anyone it is not open to (and the refusal is logged); any other reference is "not found", so none
+    can be guessed."""
+    case = db.session.scalar(db.select(Case).where(Case.reference == reference))
     if case is None:
         abort(404)
+    if not case.is_open_to(g.user):
+        audit.shown(case, case.children)
+        audit.about(audit.Action.REFUSED)
+        abort(make_response(render_template("errors/restricted.html", restriction=case.restricted), 403))
+    if db.session.scalar(db.select(Case.id).where(Case.id == case.id, cases_seen_by(g.user))) is None:
+        abort(404)
+    audit.shown(case, case.children)
     return case
 
 

@@ -32,11 +32,11 @@ from formgen.engine.review import (
 )
 from formgen.fieldtypes import Parsed, capitalised, display, missing_message
 from formgen.spec.form import FieldInfo
-from formgen.web import pages
+from formgen.web import pages, revisions
 from formgen.web.access import decision_refusal, needs, wrote
 from formgen.web.extensions import db
 from formgen.web.links import back_to_tasks, url
-from formgen.web.models import Child, answers_version
+from formgen.web.models import Child
 from formgen.web.pages import Subject
 from formgen.web.runner import load_subject, locked, save_records, sent_version
 from formgen.web.security import require_sign_in
@@ -181,7 +181,7 @@ def decide(reference: str, key: str):
         elif step == Step.RETURN and comment_errors:
             errors = comment_errors
         elif step in (Step.APPROVE, Step.RETURN):
-            approved = answers_version(subject.case, child)
+            approved = revisions.number(subject.case, child)
             details = {"version": approved} if step == Step.APPROVE else {"comment": comments}
             refused = _take(child, Step(step), request.form, **details)
             if refused is None:
@@ -285,7 +285,12 @@ def decision(reference: str, key: str, field: str, item: str | None):
                 record.decisions = _recorded(record.decisions, info, item)
 
             if save_records(
-                subject, record, sent_version(request.form), {scope: answers}, also=record_who_and_when
+                subject,
+                record,
+                sent_version(request.form),
+                {scope: answers},
+                also=record_who_and_when,
+                kind=revisions.Kind.DECISION,
             ):
                 words = pages.decision_words(assessment, PendingDecision(info, entry))
                 flash(f"Your decision has been recorded: {words}.")

@@ -15,7 +15,7 @@ from formgen.engine import Status
 from formgen.engine.overdue import overdue
 from formgen.engine.review import STAGE_LABELS, Stage
 from formgen.spec import known_fields as known
-from formgen.web import removals
+from formgen.web import audit, removals, revisions
 from formgen.web.access import ANYONE, cases_seen_by, edit_refusal, needs, visible_case, wrote
 from formgen.web.extensions import db
 from formgen.web.models import Case, Child, User
@@ -38,6 +38,7 @@ def home():
     if not g.user.capabilities & {Capability.VIEW_ASSESSMENT, Capability.CIRCULATE}:
         return render_template("cases/administration.html")
     cases = db.session.scalars(db.select(Case).where(cases_seen_by(g.user)).order_by(Case.id)).all()
+    audit.shown(None, [child for case in cases for child in case.children])
     rows = sorted(
         (_row(case, child) for case in cases for child in case.children),
         key=lambda row: (row["due"] is None, row["due"] or date.max, row["name"]),
@@ -121,6 +122,8 @@ def new_case():
         case = Case(reference=_new_reference(), household=answers)
         case.allocate(g.user)  # the worker who opens a case holds it, in their team
         db.session.add(case)
+        db.session.flush()
+        revisions.keep(case, None, revisions.Kind.CREATED, g.user)
         db.session.commit()
         people = form.info(known.PEOPLE_PAGE)
         target = {"section_id": people.section.id, "page_id": people.page.id}
@@ -207,9 +210,10 @@ def new_child(reference: str):
     def create(answers: dict) -> str:
         # An opaque key: a child's name does not belong in web addresses, logs or browser history.
         position = max((child.position for child in current.children), default=-1) + 1
-        current.children.append(
-            Child(key=f"child-{secrets.token_hex(4)}", position=position, answers=answers)
-        )
+        child = Child(key=f"child-{secrets.token_hex(4)}", position=position, answers=answers)
+        current.children.append(child)
+        db.session.flush()
+        revisions.keep(current, child, revisions.Kind.CREATED, g.user)
         db.session.commit()
         return url_for("cases.children", reference=reference)
 
@@ -325,6 +329,7 @@ def allocation(reference: str):
 def export(reference: str):
     """The case as a case file: the same JSON `formgen import` and the examples use."""
     current = visible_case(reference)
+    audit.about(audit.Action.EXPORTED)
     body = io.BytesIO(current.to_case_file().to_json().encode("utf-8"))
     return send_file(
         body, mimetype="application/json", as_attachment=True, download_name=f"{current.reference}.json"

@@ -9,7 +9,7 @@ from flask import Flask
 
 from formgen.capabilities import ROLE_LABELS, Capability, Role, capabilities_of
 from formgen.engine import CaseFile, answer_problems
-from formgen.web import create_app, throttle
+from formgen.web import create_app, revisions, throttle
 from formgen.web.database import upgrade
 from formgen.web.extensions import db
 from formgen.web.models import ROLES, Case, Child, Team, User, normal_email
@@ -108,6 +108,9 @@ def import_case(app: Flask, case: CaseFile, email: str, label: str) -> str:
         stored.allocate(user)  # the file's allocation stays as history
         stored.children = [_child(child, index) for index, child in enumerate(case.children)]
         db.session.add(stored)
+        db.session.flush()
+        for child in (None, *stored.children):
+            revisions.keep(stored, child, revisions.Kind.IMPORTED, None)
         db.session.commit()
         return case.reference
 

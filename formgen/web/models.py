@@ -1,6 +1,7 @@
 """What the web app stores: teams and accounts; each case's answers, review, decisions and allocation
-as the same JSON a case file holds; the count of sign-in attempts per address; and the pages posted
-after a session ended.
+as the same JSON a case file holds; every saved version of those answers (revisions); who may see a
+restricted case; the append-only log of access; the count of sign-in attempts per address; and the
+pages posted after a session ended.
 """
 
 from __future__ import annotations
@@ -8,13 +9,32 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from formgen.capabilities import Capability, Role, capabilities_of
 from formgen.engine import CaseFile, ChildRecord
-from formgen.engine.review import Allocation, Decision, Person, PlanReview, Review, Stage
+from formgen.engine.review import (
+    Allocation,
+    Decision,
+    Person,
+    PlanReview,
+    Restriction,
+    Review,
+    Stage,
+)
 from formgen.web.extensions import db
 
 ROLES = tuple(role.value for role in Role)
@@ -58,6 +78,8 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     # Raised on signing out: every session cookie issued before it stops working, copies included.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A deactivated account cannot sign in; it is kept, since records and the log name it.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
     def set_password(self, password: str) -> None:
@@ -81,6 +103,15 @@ class User(db.Model):
         return Person(name=self.name, email=self.email, phone=self.phone or None)
 
 
+# The people a restricted case is open to (the allocated worker always is).
+case_access = Table(
+    "case_access",
+    db.metadata,
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id"), primary_key=True, index=True),
+)
+
+
 class Case(db.Model):
     """A household's case. `version` rises with every save, so a stale page can never overwrite it."""
 
@@ -96,6 +127,9 @@ class Case(db.Model):
     decisions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     plan_reviews: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
+    # A restriction keeps the case from everyone but the people named in case_access (a staff member's
+    # relative, say): who restricted it, when and why. None when the case is not restricted.
+    restriction: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
 
@@ -104,6 +138,7 @@ class Case(db.Model):
     children: Mapped[list[Child]] = relationship(
         back_populates="case", order_by="Child.position", cascade="all, delete-orphan"
     )
+    open_to: Mapped[list[User]] = relationship(secondary=case_access, order_by="User.name")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads a plain dict
 
@@ -113,6 +148,8 @@ class Case(db.Model):
     def allocate(self, worker: User, *, by: User | None = None, reason: str = "") -> None:
         """Allocate the case to a worker and their team, keeping who did it, when and why."""
         self.worker, self.team = worker, worker.team
+        if self.restriction is not None and worker not in self.open_to:
+            self.open_to.append(worker)  # a restricted case stays open to whoever holds it
         allocation = Allocation(
             worker=worker.as_person(),
             team=worker.team.name if worker.team else "No team",
@@ -121,6 +158,14 @@ class Case(db.Model):
             reason=reason,
         )
         self.allocations = [*(self.allocations or []), allocation.model_dump(mode="json")]
+
+    @property
+    def restricted(self) -> Restriction | None:
+        return Restriction.model_validate(self.restriction) if self.restriction else None
+
+    def is_open_to(self, user: User) -> bool:
+        """Whether `user` may open the case as far as a restriction goes (its team's rule aside)."""
+        return self.restriction is None or user in self.open_to
 
     @property
     def allocation(self) -> Allocation | None:
@@ -166,6 +211,8 @@ class Child(db.Model):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     case: Mapped[Case] = relationship(back_populates="children")
+    # A removed child's assessment goes whole, its history with it.
+    revisions: Mapped[list[Revision]] = relationship(cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads a plain dict
 
@@ -187,9 +234,52 @@ class Child(db.Model):
         )
 
 
-def answers_version(case: Case, child: Child) -> str:
-    """Which saved answers a document or an approval was made from: the household's and the child's."""
-    return f"{case.version}.{child.version}"
+class Revision(db.Model):
+    """The household's or one child's answers as one save left them: who saved, when, and how."""
+
+    __tablename__ = "revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)  # the household's or the child's version after the save
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: imported or migrated
+    kind: Mapped[str] = mapped_column(String(32))  # a formgen.web.revisions.Kind
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    author: Mapped[User | None] = relationship()
+
+
+class AccessEvent(db.Model):
+    """One entry of the access log: one request that showed or changed a child's data, a download, a
+    sign-in, a change of someone's powers. The database refuses to change or delete it (migration 0005).
+
+    Cases and children are named by id without a foreign key: the log outlives what it names.
+    """
+
+    __tablename__ = "access_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))  # a formgen.web.audit.Action
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    case_reference: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")  # the page, the document, what changed
+
+    user: Mapped[User | None] = relationship()
+    children: Mapped[list[AccessedChild]] = relationship(order_by="AccessedChild.child_id")
+
+
+class AccessedChild(db.Model):
+    """A child an access event showed: what "who has seen this record" and a search by child read."""
+
+    __tablename__ = "accessed_children"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("access_events.id"), primary_key=True)
+    child_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
+    name: Mapped[str] = mapped_column(String(200))  # as shown then: a removed child stays named
 
 
 class SignInThrottle(db.Model):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, flash, g, render_template, request, url_for
 from flask import redirect as redirect_to
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
@@ -29,7 +29,7 @@ from formgen.engine.removal import HOUSEHOLD
 from formgen.fieldtypes import Parsed
 from formgen.spec.form import FieldInfo
 from formgen.spec.model import Page, Section
-from formgen.web import pages
+from formgen.web import audit, pages, revisions
 from formgen.web.access import edit_refusal, require, visible_case
 from formgen.web.extensions import db
 from formgen.web.held import PARAMETER, held_form
@@ -49,6 +49,7 @@ def load_subject(reference: str, key: str | None) -> Subject:
         child = case.child(key)
         if child is None:
             abort(404)
+        audit.shown(case, [child])  # the household's answers are shown too, but the page is this child's
     return Subject(case, child)
 
 
@@ -92,20 +93,27 @@ def save_records(
     records: Mapping[str | None, dict[str, Any]],
     *,
     also: Callable[[], None] | None = None,
+    kind: revisions.Kind = revisions.Kind.SAVED,
 ) -> bool:
     """Save answers (the household's under HOUSEHOLD, a child's under their key), and whatever `also`
-    changes with them, if `opened` is still at `version`; otherwise, or when another save wins the race,
-    keep the last good version."""
+    changes with them, if `opened` is still at `version`, each record's as a revision by the signed-in
+    person; otherwise, or when another save wins the race, keep the last good version."""
     if version != opened.version:
         return False
     if also is not None:
         also()
+    saved = []
     for key, answers in records.items():
-        if key is HOUSEHOLD:
+        child = None if key is HOUSEHOLD else subject.case.child(key)
+        if child is None:
             subject.case.household = answers
         else:
-            subject.case.child(key).answers = answers
+            child.answers = answers
+        saved.append(child)
     try:
+        db.session.flush()  # gives each record its new version, or finds that another save came first
+        for child in saved:
+            revisions.keep(subject.case, child, kind, g.user)
         db.session.commit()
     except StaleDataError:
         db.session.rollback()

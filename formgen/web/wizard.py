@@ -21,10 +21,9 @@ from formgen.engine.review import STAGE_LABELS
 from formgen.fieldtypes import display
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo
-from formgen.web import approval, pages, removals
+from formgen.web import approval, audit, pages, removals, revisions
 from formgen.web.access import edit_refusal, needs
 from formgen.web.links import back_to_tasks, url
-from formgen.web.models import answers_version
 from formgen.web.runner import (
     ItemPage,
     QuestionPage,
@@ -170,7 +169,10 @@ def remove_item(reference: str, key: str | None, section_id: str, page_id: str, 
             return redirect_to(found.back())
         if answer == "yes":
             version = sent_version(request.form)
-            if save_records(found.subject, found.record, version, plan.records, also=_drop(case, plan)):
+            dropped = _drop(case, plan)
+            if save_records(
+                found.subject, found.record, version, plan.records, also=dropped, kind=revisions.Kind.REMOVED
+            ):
                 return redirect_to(found.back())
             status = 409  # the banner explains; nothing was removed
         else:
@@ -258,7 +260,8 @@ def document(reference: str, key: str, kind: str):
         abort(404)
     if not g.user.capabilities & DOCUMENTS[kind].made_by:
         abort(403)
-    version = answers_version(subject.case, subject.child)
+    audit.about(audit.Action.DOWNLOADED, DOCUMENTS[kind].title)
+    version = revisions.number(subject.case, subject.child)
     today = date.today()
     content = render_document(
         loaded.form, loaded.templates, case_file, key, kind, today=today, version=version

@@ -1,0 +1,157 @@
+"""The access log: who saw or changed which child's record, who signed in or failed to, and every change
+of someone's powers (UK GDPR Art 5(2) and 32; Caldicott's need to know).
+
+A view that loads a case notes it (`shown`), narrowed to the children the page is about; after the
+response one event is written, naming them, in one small transaction. Events are only ever added: the
+database refuses to change or delete them (migration 0005).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from flask import Response, g, request
+
+from formgen.spec import known_fields as known
+from formgen.web.extensions import db
+from formgen.web.models import AccessedChild, AccessEvent, Case, Child, User
+
+
+class Action(StrEnum):
+    VIEWED = "viewed"  # a page with a child's data
+    SENT = "sent"  # a page with a child's data, posted (what it changed is in the revisions)
+    DOWNLOADED = "downloaded"  # a document
+    EXPORTED = "exported"  # a case file
+    REFUSED = "refused"  # a restricted case, to someone it is not open to
+    SIGNED_IN = "signed_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGNED_OUT = "signed_out"
+    ACCOUNT_CREATED = "account_created"
+    ROLE_CHANGED = "role_changed"
+    TEAM_CHANGED = "team_changed"
+    DEACTIVATED = "deactivated"
+    REACTIVATED = "reactivated"
+    UNLOCKED = "unlocked"
+    ALLOCATED = "allocated"
+    RESTRICTED = "restricted"
+    RESTRICTION_LIFTED = "restriction_lifted"
+    IMPORTED = "imported"
+
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.VIEWED: "Viewed",
+    Action.SENT: "Sent a page",
+    Action.DOWNLOADED: "Downloaded a document",
+    Action.EXPORTED: "Exported the case file",
+    Action.REFUSED: "Refused: the case is restricted",
+    Action.SIGNED_IN: "Signed in",
+    Action.SIGN_IN_FAILED: "Sign-in failed",
+    Action.SIGNED_OUT: "Signed out",
+    Action.ACCOUNT_CREATED: "Account created",
+    Action.ROLE_CHANGED: "Role changed",
+    Action.TEAM_CHANGED: "Team changed",
+    Action.DEACTIVATED: "Account deactivated",
+    Action.REACTIVATED: "Account reactivated",
+    Action.UNLOCKED: "Sign-in unlocked",
+    Action.ALLOCATED: "Case allocated",
+    Action.RESTRICTED: "Case restricted",
+    Action.RESTRICTION_LIFTED: "Restriction lifted",
+    Action.IMPORTED: "Case imported",
+}
+
+# What each page that shows a child's data is, in the words the log shows; any other is its address.
+PAGES: dict[str, str] = {
+    "cases.home": "Home page: list of assessments",
+    "cases.case": "Case page",
+    "cases.children": "Children of the household",
+    "cases.new_child": "Add a child",
+    "cases.remove_child": "Remove a child",
+    "cases.allocation": "Allocation",
+    "cases.restriction": "Restriction",
+    "cases.export": "Case file",
+    "wizard.task_list": "Task list",
+    "wizard.question": "Question page",
+    "wizard.item": "Question page: an entry in a list",
+    "wizard.remove_item": "Remove an entry from a list",
+    "wizard.check_answers": "Check answers",
+    "wizard.document": "Document",
+    "wizard.history": "History",
+    "wizard.revision": "A revision",
+    "wizard.seen": "Who has seen this record",
+    "approval.decide": "Approval",
+    "approval.reopen": "Reopen",
+    "approval.decision": "Manager’s decision",
+    "approval.plan_review": "Plan review",
+    "approval.send_for_approval": "Send for approval",
+}
+
+NAME_LENGTH = 200
+
+
+@dataclass
+class Shown:
+    """What this request showed: a case, or a list of several, and the children it was about."""
+
+    case: Case | None
+    children: list[Child]
+    action: Action = Action.VIEWED
+    detail: str = ""
+
+
+def child_label(child: Child) -> str:
+    """A child as the log names them: the name typed then, kept even if the child is removed."""
+    name = child.answers.get(known.CHILD_NAME)
+    return (name.strip() if isinstance(name, str) and name.strip() else "Unnamed child")[:NAME_LENGTH]
+
+
+def shown(case: Case | None, children: Iterable[Child]) -> None:
+    """This request shows `children` (of `case`, or of a list of cases when None)."""
+    g.audit_shown = Shown(case, list(children))
+
+
+def about(action: Action, detail: str = "") -> None:
+    """What this request did with what it showed, when it was more than a view (a download)."""
+    noted: Shown | None = g.get("audit_shown")
+    if noted is not None:
+        noted.action, noted.detail = action, detail
+
+
+def record(
+    action: Action,
+    *,
+    user: User | None,
+    case: Case | None = None,
+    children: Iterable[Child] = (),
+    detail: str = "",
+) -> AccessEvent:
+    """Add an event to the session's transaction: it is written when the caller commits."""
+    event = AccessEvent(
+        user_id=user.id if user is not None else None,
+        action=action.value,
+        case_id=case.id if case is not None else None,
+        case_reference=case.reference if case is not None else None,
+        detail=detail,
+    )
+    event.children = [AccessedChild(child_id=child.id, name=child_label(child)) for child in children]
+    db.session.add(event)
+    return event
+
+
+def log_request(response: Response) -> Response:
+    """After every request that showed a child's data: its one event, whatever the response."""
+    noted: Shown | None = g.pop("audit_shown", None)
+    if noted is None:
+        return response
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        session.rollback()  # what the view did not commit it meant not to save; the log is its own
+    action = noted.action
+    if action is Action.VIEWED and request.method == "POST":
+        action = Action.SENT
+    page = PAGES.get(request.endpoint or "", request.path)
+    detail = f"{page}: {noted.detail}" if noted.detail else page
+    record(action, user=g.user, case=noted.case, children=noted.children, detail=f"{detail} ({request.path})")
+    session.commit()
+    return response
