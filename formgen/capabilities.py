@@ -69,3 +69,11 @@ def capabilities_of(role: str) -> frozenset[Capability]:
         return CAPABILITIES[Role(role)]
     except ValueError:
         return frozenset()
+
+
+def role_label(role: str) -> str:
+    """A stored role's name as people read it."""
+    try:
+        return ROLE_LABELS[Role(role)]
+    except ValueError:
+        return role

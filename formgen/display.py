@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
@@ -27,6 +28,14 @@ def clean_text(text: str) -> str:
 
 def format_day(day: date | None, locale: str = "en_GB") -> str:
     return "" if day is None else format_date(day, "d MMMM y", locale=locale)
+
+
+def format_moment(moment: datetime) -> str:
+    """A moment as GOV.UK writes one, in UK time: "3 May 2026 at 2:03pm" (a moment without a zone,
+    as SQLite returns one, is in UTC)."""
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(ZoneInfo("Europe/London"))
+    hour = local.hour % 12 or 12
+    return f"{format_day(local.date())} at {hour}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
 
 
 def join_words(words: Sequence[str]) -> str:

@@ -15,7 +15,17 @@ from functools import cached_property
 from typing import Any
 
 from formgen.capabilities import Capability
-from formgen.fieldtypes import Checks, Invalid, field_type, is_blank, missing_message, subject, typed_value
+from formgen.display import item_label
+from formgen.fieldtypes import (
+    Checks,
+    Invalid,
+    display,
+    field_type,
+    is_blank,
+    missing_message,
+    subject,
+    typed_value,
+)
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo, FormSpec
 from formgen.spec.model import Section
@@ -330,6 +340,26 @@ class Assessment:
             and is_blank(raw)
             and self.is_required(info, item, index)
         )
+
+    def people(self, info: FieldInfo, exclude: str | None = None) -> dict[str, str]:
+        """The items a `choices_from` field offers, by id (an item never offers itself)."""
+        if info.field.choices_from is None:
+            return {}
+        group = self.form.info(info.field.choices_from)
+        items = [item for item in self.items(group.field.id) if str(item.get("id")) != exclude]
+        return {str(item.get("id")): self.item_label(group, item) for item in items}
+
+    def item_label(self, group: FieldInfo, item: Mapping[str, Any]) -> str:
+        """An item's name from its group's item_label; a field naming someone from another list shows
+        the name."""
+        fields = {info.field.id: info for info in self.form.item_fields(group.field)}
+
+        def text_of(field_id: str) -> str:
+            info = fields[field_id]
+            names = self.people(info) if info.field.choices_from not in (None, group.field.id) else None
+            return display(info.field, self.item_value(info, item, -1), names)
+
+        return item_label(group.field, text_of)
 
     @cached_property
     def child_name(self) -> str:

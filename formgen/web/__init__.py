@@ -49,9 +49,9 @@ def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | No
 
 
 def _register_blueprints(app: Flask) -> None:
-    from formgen.web import approval, auth, cases, wizard
+    from formgen.web import approval, auth, cases, history, wizard
 
-    for module in (auth, cases, wizard, approval):
+    for module in (auth, cases, wizard, approval, history):
         app.register_blueprint(module.blueprint)
 
     @app.context_processor
@@ -64,7 +64,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask import get_template_attribute
 
-    from formgen.display import article, format_day
+    from formgen.display import article, format_day, format_moment
     from formgen.web.fields import label_text, params
     from formgen.web.links import url
     from formgen.web.pages import task_status
@@ -76,6 +76,7 @@ def _register_template_helpers(app: Flask) -> None:
         field_params=field_params,
         url=url,
         format_day=format_day,
+        format_moment=format_moment,
         article=article,
         task_status=task_status,
         label_text=label_text,

@@ -353,13 +353,13 @@ def _recorded_answers(
                 other, entry, index
             ):
                 text = display(
-                    other.field, assessment.item_value(other, entry, index), pages.people(assessment, other)
+                    other.field, assessment.item_value(other, entry, index), assessment.people(other)
                 )
                 rows.append({"key": other.field.short_label or other.field.label, "value": text})
         return rows
     for other in pages.page_fields(assessment.form, info.page, Capability.EDIT_ASSESSMENT):
         if other.field.type != "group" and assessment.is_visible(other):
-            text = display(other.field, assessment.value(other.field.id), pages.people(assessment, other))
+            text = display(other.field, assessment.value(other.field.id), assessment.people(other))
             rows.append({"key": other.field.short_label or other.field.label, "value": text})
     return rows
 

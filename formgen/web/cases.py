@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import secrets
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from sqlalchemy.orm.exc import StaleDataError
@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from formgen.capabilities import Capability
 from formgen.engine import Status
 from formgen.engine.overdue import overdue
-from formgen.engine.review import STAGE_LABELS, Stage
+from formgen.engine.review import STAGE_LABELS, Restriction, Stage
 from formgen.spec import known_fields as known
 from formgen.web import audit, removals, revisions
 from formgen.web.access import ANYONE, cases_seen_by, edit_refusal, needs, visible_case, wrote
@@ -294,6 +294,7 @@ def allocation(reference: str):
             )
         if not errors:
             current.allocate(worker, by=g.user, reason=reason.strip())
+            audit.about(audit.Action.ALLOCATED, f"to {worker.name}")
             try:
                 db.session.commit()
             except StaleDataError:
@@ -317,6 +318,76 @@ def allocation(reference: str):
             for user in workers
         ],
         reason=reason,
+        errors=errors,
+        version=current.version,
+        back=url_for("cases.case", reference=reference),
+    )
+    return page, 400 if errors else 200
+
+
+# --- restriction ---------------------------------------------------------------------------------
+
+
+def _team_readers(case: Case) -> list[User]:
+    """The team's people who could open the case, and so may be named in a restriction."""
+    members = db.session.scalars(db.select(User).where(User.team_id == case.team_id).order_by(User.name))
+    return [
+        user
+        for user in members
+        if user.active and user.capabilities & {Capability.VIEW_ASSESSMENT, Capability.CIRCULATE}
+    ]
+
+
+@blueprint.route("/cases/<reference>/restriction", methods=["GET", "POST"])
+@needs(Capability.RESTRICT)
+def restriction(reference: str):
+    """A manager keeps a case from everyone but named people (a colleague's relative, say), with a
+    reason; the allocated worker and the manager are always among them."""
+    current = visible_case(reference)
+    always = [current.worker] + ([g.user] if g.user != current.worker else [])
+    choices = [user for user in _team_readers(current) if user not in always]
+    chosen = set(request.form.getlist("people")) if request.method == "POST" else None
+    if chosen is None:
+        chosen = {str(user.id) for user in current.open_to}
+    reason, errors = text_box(request.form, "reason", "The reason", "Enter why the case is restricted")
+    if request.method == "POST":
+        lifting = request.form.get("action") == "lift"
+        if lifting:
+            errors = []
+        if not errors and sent_version(request.form) != current.version:
+            errors = [
+                {"text": "Someone changed this case after you opened the page. Try again", "href": "#reason"}
+            ]
+        if not errors:
+            named = always + [user for user in choices if str(user.id) in chosen]
+            if lifting:
+                current.restriction, current.open_to = None, []
+                audit.about(audit.Action.RESTRICTION_LIFTED)
+            else:
+                decided = Restriction(by=g.user.as_person(), at=datetime.now(UTC), reason=reason.strip())
+                current.restriction, current.open_to = decided.model_dump(mode="json"), named
+                audit.about(audit.Action.RESTRICTED, "open to " + ", ".join(user.name for user in named))
+            try:
+                db.session.commit()
+            except StaleDataError:
+                db.session.rollback()
+                errors = [
+                    {"text": "Someone changed this case at the same moment. Try again", "href": "#reason"}
+                ]
+            else:
+                flash("The restriction has been lifted." if lifting else "The case is restricted.")
+                return redirect(url_for("cases.case", reference=reference))
+    page = render_template(
+        "cases/restriction.html",
+        case=current,
+        restriction=current.restricted,
+        always=always,
+        people=[
+            {"value": str(user.id), "text": user.name, "checked": str(user.id) in chosen} for user in choices
+        ],
+        reason=reason
+        if request.method == "POST"
+        else (current.restricted.reason if current.restricted else ""),
         errors=errors,
         version=current.version,
         back=url_for("cases.case", reference=reference),

@@ -5,7 +5,7 @@ The views stay thin: they load a subject, call these functions and render or red
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -14,7 +14,7 @@ from flask import render_template
 from werkzeug.datastructures import MultiDict
 
 from formgen.capabilities import Capability
-from formgen.display import clean_text, item_label
+from formgen.display import clean_text
 from formgen.engine import Assessment, Status
 from formgen.engine.assessment import STATUS_LABELS, PendingDecision
 from formgen.engine.journey import reveal
@@ -81,25 +81,23 @@ def task_status(status: Status, open_to_me: bool = True) -> dict[str, Any]:
     return {"tag": {"text": STATUS_LABELS[status], "classes": _STATUS_TAGS[status]}}
 
 
-def people(assessment: Assessment, info: FieldInfo, exclude: str | None = None) -> dict[str, str]:
-    """The items a `choices_from` field offers, by id (an item never offers itself)."""
-    if info.field.choices_from is None:
-        return {}
-    group = assessment.form.info(info.field.choices_from)
-    items = [item for item in assessment.items(group.field.id) if str(item.get("id")) != exclude]
-    return {str(item.get("id")): label_of(assessment, group, item) for item in items}
+def questions_shown(
+    assessment: Assessment, section: Section, answering: Capability
+) -> Iterator[tuple[Page, FieldInfo]]:
+    """The questions a section shows `answering`, with their pages, as the answers stand."""
+    for page in section.pages:
+        if assessment.page_visible(section, page.id):
+            for info in page_fields(assessment.form, page, answering):
+                if assessment.is_visible(info):
+                    yield page, info
 
 
-def label_of(assessment: Assessment, group: FieldInfo, item: Mapping[str, Any]) -> str:
-    """An item's name from its group's item_label; a field naming someone from another list shows the name."""
-    fields = {info.field.id: info for info in assessment.form.item_fields(group.field)}
-
-    def text_of(field_id: str) -> str:
-        info = fields[field_id]
-        names = people(assessment, info) if info.field.choices_from not in (None, group.field.id) else None
-        return display(info.field, assessment.item_value(info, item, -1), names)
-
-    return item_label(group.field, text_of)
+def answer_lines(assessment: Assessment, info: FieldInfo) -> list[str] | None:
+    """A question's answer as a summary list shows it, a line at a time; a list's entries by name."""
+    if info.field.type == "group":
+        return [assessment.item_label(info, item) for item in assessment.items(info.field.id)] or None
+    text = display(info.field, assessment.value(info.field.id), assessment.people(info))
+    return text.splitlines() or None
 
 
 def decision_words(assessment: Assessment, pending: PendingDecision) -> str:
@@ -109,7 +107,7 @@ def decision_words(assessment: Assessment, pending: PendingDecision) -> str:
     if pending.item is None:
         return words
     group = assessment.form.info(pending.info.group.id)
-    return f"{words}, for {label_of(assessment, group, pending.item)}"
+    return f"{words}, for {assessment.item_label(group, pending.item)}"
 
 
 def decisions_asked_by(assessment: Assessment, page: Page) -> list[PendingDecision]:
@@ -169,7 +167,7 @@ def views(
             state.raw.get(info.field.id, to_input(info, None)),
             error.error if error else None,
             error.part if error else None,
-            people=people(assessment, info, exclude=str(item.get("id")) if item else None),
+            people=assessment.people(info, exclude=str(item.get("id")) if item else None),
         )
     top: list[FieldView] = []
     for info in infos:

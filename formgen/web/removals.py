@@ -9,7 +9,7 @@ from formgen.engine.removal import Removal
 from formgen.fieldtypes import subject as subject_of
 from formgen.spec.form import FieldInfo
 from formgen.web.models import Case, Child
-from formgen.web.pages import Subject, assessment_of, label_of
+from formgen.web.pages import Subject, assessment_of
 from formgen.web.services import services
 
 
@@ -32,7 +32,7 @@ def effects(subject: Subject, name: str, plan: Removal) -> list[str]:
             sentences.append(f"{name} is taken off {question}{where}")
             continue
         group = form.info(consequence.field.group.id)
-        entry = label_of(_assessment(subject.case, consequence.child), group, consequence.entry)
+        entry = _assessment(subject.case, consequence.child).item_label(group, consequence.entry)
         if consequence.removes_entry:
             sentences.append(
                 f"{entry} is removed from ‘{group.field.label}’{where}, with everything recorded there"
@@ -54,7 +54,7 @@ def exposures(subject: Subject, plan: Removal) -> list[dict[str, str]]:
         detail = f"‘{exposure.detail.field.label}’"
         if exposure.entry is not None:
             group = services().form.info(exposure.detail.group.id)
-            detail += f" for {label_of(assessment, group, exposure.entry)}"
+            detail += f" for {assessment.item_label(group, exposure.entry)}"
         found.append(
             {"text": detail + _whose(subject.case, exposure.child), "href": _change_url(subject, exposure)}
         )

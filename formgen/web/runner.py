@@ -333,7 +333,7 @@ class QuestionPage:
     def rows(self, assessment: Assessment, group: FieldInfo) -> list[dict[str, str]]:
         """A list's items, each with the value its Change and Remove buttons send."""
         return [
-            {"label": pages.label_of(assessment, group, item), "value": f"{group.field.id}/{item.get('id')}"}
+            {"label": assessment.item_label(group, item), "value": f"{group.field.id}/{item.get('id')}"}
             for item in assessment.items(group.field.id)
         ]
 
@@ -461,7 +461,7 @@ class ItemPage:
         if self.new:
             title = f"Add {article(group.field.item_name or 'item')}"
         else:
-            title = f"Change the details of {pages.label_of(assessment, group, values)}"
+            title = f"Change the details of {assessment.item_label(group, values)}"
         return pages.form_page(
             assessment,
             self.infos,

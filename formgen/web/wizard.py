@@ -18,7 +18,6 @@ from formgen.engine import Status
 from formgen.engine.overdue import overdue
 from formgen.engine.removal import HOUSEHOLD, plan_removal
 from formgen.engine.review import STAGE_LABELS
-from formgen.fieldtypes import display
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo
 from formgen.web import approval, audit, pages, removals, revisions
@@ -157,7 +156,7 @@ def remove_item(reference: str, key: str | None, section_id: str, page_id: str, 
     if refusal:
         return locked(refusal, found.back())
     assessment = found.subject.assessment(form)
-    name = pages.label_of(assessment, found.group, found.items[index])
+    name = assessment.item_label(found.group, found.items[index])
     case = found.subject.case
     answers = {child.key: child.answers for child in case.children}
     decisions = {HOUSEHOLD: case.decisions, **{child.key: child.decisions for child in case.children}}
@@ -213,13 +212,10 @@ def check_answers(reference: str, key: str | None, section_id: str):
     answering = form.answered_by(section)
     changeable = g.user.can(answering) and not edit_refusal(subject.case, subject.child, section, answering)
     assessment = subject.assessment(form)
-    rows = []
-    for page in section.pages:
-        if not assessment.page_visible(section, page.id):
-            continue
-        for info in pages.page_fields(form, page, answering):
-            if assessment.is_visible(info):
-                rows.append(_answer_row(subject, section, page, assessment, info, changeable))
+    rows = [
+        _answer_row(subject, section, page, assessment, info, changeable)
+        for page, info in pages.questions_shown(assessment, section, answering)
+    ]
     return render_template(
         "wizard/check_answers.html",
         subject=subject,
@@ -232,17 +228,11 @@ def check_answers(reference: str, key: str | None, section_id: str):
 
 
 def _answer_row(subject, section, page, assessment, info: FieldInfo, changeable: bool) -> dict[str, Any]:
-    if info.field.type == "group":
-        items = [pages.label_of(assessment, info, item) for item in assessment.items(info.field.id)]
-        value = items or None
-    else:
-        text = display(info.field, assessment.value(info.field.id), pages.people(assessment, info))
-        value = text.splitlines() if text else None
     change = url(subject, "question", section_id=section.id, page_id=page.id, **{"return": "check"})
     return {
         "change": change if changeable else None,
         "key": info.field.short_label or info.field.label,
-        "lines": value,
+        "lines": pages.answer_lines(assessment, info),
         "id": info.field.id,
     }
 

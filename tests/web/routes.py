@@ -21,6 +21,7 @@ SAMPLE_VALUES = {
     "kind": "record",
     "field": "household_members.interpreter_not_used_reason",
     "item": "p-mother",
+    "number": "1",
 }
 
 

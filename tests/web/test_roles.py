@@ -49,6 +49,10 @@ ALLOWED = {
     "approval.reopen": {M},
     "approval.decision": {M},
     "approval.plan_review": {M},
+    "cases.restriction": {M},
+    "history.history": {P, M},
+    "history.revision": {P, M},
+    "history.seen": {P, M},
 }
 # Allowed by their role, but the case is not theirs to see: "not found", so it cannot be guessed at.
 NOT_THEIRS = {C, X}

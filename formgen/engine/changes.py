@@ -1,0 +1,75 @@
+"""What a save changed, question by question, in the words a manager reads: each question's label and
+its answers as pages show them (choice labels, people's names), the entries of lists included."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from formgen.engine.assessment import Assessment
+from formgen.fieldtypes import display
+from formgen.spec.form import FieldInfo
+
+ADDED = "Added to the list"
+REMOVED = "Removed from the list"
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str  # the field's id, or the list's: which question a page asks
+    question: str  # the question and, in a list, the entry it is about
+    before: str  # "" when it was not answered
+    after: str
+
+
+def changes(
+    before: Assessment, after: Assessment, scope: str, fields: Collection[str] | None = None
+) -> list[Change]:
+    """What differs between two readings of one record's answers (`scope` "household" or "child"), in
+    form order; only `fields` (ids of questions outside lists, or of lists) when given."""
+    found: list[Change] = []
+    for info in after.form.top_fields():
+        if info.section.scope != scope or (fields is not None and info.field.id not in fields):
+            continue
+        if info.field.type == "group":
+            found.extend(_entries(before, after, info))
+        elif before.raw(info) != after.raw(info):
+            found.append(Change(info.field.id, _question(info), _text(before, info), _text(after, info)))
+    return found
+
+
+def _question(info: FieldInfo) -> str:
+    return info.field.short_label or info.field.label
+
+
+def _text(assessment: Assessment, info: FieldInfo) -> str:
+    return display(info.field, assessment.value(info.field.id), assessment.people(info))
+
+
+def _entries(before: Assessment, after: Assessment, group: FieldInfo) -> Iterator[Change]:
+    """A list's changes: entries added or removed, and each answer changed in an entry kept."""
+    old = _by_id(before.items(group.field.id))
+    new = _by_id(after.items(group.field.id))
+    title = _question(group)
+    for key, item in new.items():
+        name = after.item_label(group, item)
+        if key not in old:
+            yield Change(group.field.id, f"{title}: {name}", "", ADDED)
+            continue
+        for info in after.form.item_fields(group.field):
+            was = _item_text(before, info, old[key])
+            now = _item_text(after, info, item)
+            if old[key].get(info.field.id) != item.get(info.field.id):
+                yield Change(group.field.id, f"{title}: {name}: {_question(info)}", was, now)
+    for key, item in old.items():
+        if key not in new:
+            yield Change(group.field.id, f"{title}: {before.item_label(group, item)}", "", REMOVED)
+
+
+def _by_id(items: list[dict[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    return {str(item.get("id")): item for item in items}
+
+
+def _item_text(assessment: Assessment, info: FieldInfo, item: Mapping[str, Any]) -> str:
+    return display(info.field, assessment.item_value(info, item, -1), assessment.people(info))
