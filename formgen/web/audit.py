@@ -142,7 +142,7 @@ def record(
 def log_request(response: Response) -> Response:
     """After every request that showed a child's data: its one event, whatever the response."""
     noted: Shown | None = g.pop("audit_shown", None)
-    if noted is None:
+    if noted is None or response.status_code == 404:  # a page not found showed nobody's record
         return response
     session = db.session
     if session.new or session.dirty or session.deleted:

@@ -329,13 +329,10 @@ def allocation(reference: str):
 
 
 def _team_readers(case: Case) -> list[User]:
-    """The team's people who could open the case, and so may be named in a restriction."""
+    """The team's people who could open the case (its managers and business support), and so may be
+    named in a restriction."""
     members = db.session.scalars(db.select(User).where(User.team_id == case.team_id).order_by(User.name))
-    return [
-        user
-        for user in members
-        if user.active and user.capabilities & {Capability.VIEW_ASSESSMENT, Capability.CIRCULATE}
-    ]
+    return [user for user in members if user.active and user.can(Capability.VIEW_TEAM)]
 
 
 @blueprint.route("/cases/<reference>/restriction", methods=["GET", "POST"])

@@ -31,6 +31,7 @@ from formgen.spec.form import FieldInfo
 from formgen.spec.model import Page, Section
 from formgen.web import audit, pages, revisions
 from formgen.web.access import edit_refusal, require, visible_case
+from formgen.web.conflicts import Conflict, conflict
 from formgen.web.extensions import db
 from formgen.web.held import PARAMETER, held_form
 from formgen.web.links import back_to_tasks, journey_args, url
@@ -190,9 +191,11 @@ class QuestionPage:
             return self.render(assessment, state, sent_version(sent), leave_without_saving=leaving), 400
         if answers != self.stored and not save(self.subject, self.section, answers, sent_version(sent)):
             state.errors = {}
+            fields = {info.field.id for info in self.infos if info.group is None}
+            found = conflict(self.subject, self.section, sent_version(sent), assessment, fields)
             # The version read now: Continue after reading the banner saves deliberately.
             return self.render(
-                assessment, state, self.version, conflict=True, leave_without_saving=leaving
+                assessment, state, self.version, conflict=found, leave_without_saving=leaving
             ), 409
         self.tell_of_new_decisions(assessment)
         if sent.get("add-another") == "yes" and (group := self.only_group(assessment)) is not None:
@@ -297,7 +300,7 @@ class QuestionPage:
         state: PageState,
         version: int | None,
         *,
-        conflict: bool = False,
+        conflict: Conflict | None = None,
         leave_without_saving: str | None = None,
         held: bool = False,
     ) -> str:
@@ -440,8 +443,15 @@ class ItemPage:
             updated["id"] = uuid.uuid4().hex[:10]
         answers = {**self.found.stored, self.found.group.field.id: items}
         if not save(self.found.subject, self.found.section, answers, sent_version(sent)):
+            found = conflict(
+                self.found.subject,
+                self.found.section,
+                sent_version(sent),
+                self.assessment(items),
+                {self.found.group.field.id},
+            )
             version = self.found.record.version
-            return self.render(assessment, updated, index, state, version, conflict=True), 409
+            return self.render(assessment, updated, index, state, version, conflict=found), 409
         return redirect_to(self.found.back())
 
     def assessment(self, items: list[dict[str, Any]]) -> Assessment:

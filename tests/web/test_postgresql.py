@@ -7,6 +7,8 @@ The cluster is a throwaway one (tests/web/postgres.py); each new test has a data
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text as sql
+from sqlalchemy.exc import DatabaseError
 
 from formgen.web import create_app
 from formgen.web.commands import create_user, import_case
@@ -44,12 +46,27 @@ def test_the_wizard_saves_refuses_a_conflict_and_exports_on_postgresql(postgres_
         path, data={"csrf_token": token, "version": version, **page, "family_history": "Stale"}
     )
     assert refused.status_code == 409
+    assert "You saved this page in another window" in refused.get_data(as_text=True)
 
     exported = first.get(f"/cases/{reference}/case-file.json").get_json()
     assert exported["household"]["family_history"] == "Saved on PostgreSQL & kept"
     drafted = draft(load_example("sibling-group")).model_dump(mode="json", exclude_none=True)["children"]
     assert exported["children"] == drafted
+    # Every view was logged, and the log refuses to be rewritten, emptied or truncated.
     with app.app_context():
+        assert db.session.scalar(sql("SELECT count(*) FROM access_events WHERE action = 'exported'")) == 1
+        for statement in (
+            "UPDATE access_events SET detail = 'rewritten'",
+            "DELETE FROM access_events",
+            "TRUNCATE access_events CASCADE",
+            "UPDATE accessed_children SET name = 'someone else'",
+            "DELETE FROM accessed_children",
+        ):
+            with pytest.raises(DatabaseError, match="append-only"):
+                db.session.execute(sql(statement))
+            db.session.rollback()
+        assert db.session.scalar(sql("SELECT count(*) FROM access_events")) > 0
+        db.session.remove()
         db.engine.dispose()
 
 
