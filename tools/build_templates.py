@@ -394,6 +394,9 @@ RECORD_SUMMARY: list[KeyValueRow] = [
     ("{%tr if approval.date %}",),
     ("Authorised on", "{{ approval.date }}"),
     ("{%tr endif %}",),
+    ("{%tr if document.version %}",),
+    ("Made from revision", "{{ document.version }}"),
+    ("{%tr endif %}",),
 ]
 
 APPROVAL: list[KeyValueRow] = [
@@ -402,7 +405,7 @@ APPROVAL: list[KeyValueRow] = [
     ("Date", "{{ approval.date }}"),
     ("Reasoning", "{{ approval.reasoning }}"),
     ("{%tr if approval.version %}",),
-    ("Version approved", "{{ approval.version }}"),
+    ("Revision approved", "{{ approval.version }}"),
     ("{%tr endif %}",),
 ]
 
@@ -514,9 +517,9 @@ def plan_opening(doc: DocxDocument) -> None:
     para(doc, Bold("About: "), "{{ child.name }}")
     para(doc, Bold("Case reference: "), "{{ case.reference }}")
     generated_line(doc, "Date of this plan: ")
-    # The plan goes out during the assessment: its version tells one copy from a later one.
+    # The plan goes out during the assessment: its revision tells one copy from a later one.
     tag(doc, "{%p if document.version %}")
-    para(doc, Bold("Version: "), "{{ document.version }}")
+    para(doc, Bold("Revision: "), "{{ document.version }}")
     tag(doc, "{%p endif %}")
     para(doc, *PLAN_INTRO)
 

@@ -98,13 +98,16 @@ def test_j3_a_record_made_before_approval_says_draft_in_its_header_and_has_no_ap
     assert "Assessment authorised" not in all_text(content)
 
 
-def test_k2_the_plan_carries_the_version_it_was_made_from(form, store):
+def test_k2_the_plan_and_the_record_name_the_revision_they_were_made_from(form, store):
     case = load_example("sibling-group")
     child = case.children[0]
-    made = render_document(form, store, case, child.id, "plan", today=TODAY, version="12.7")
-    assert "Version: 12.7" in all_text(made)
+    made = render_document(form, store, case, child.id, "plan", today=TODAY, version="12")
+    assert "Revision: 12" in all_text(made)
     assert "DRAFT" not in all_text_with_headers(made)
-    assert "Version:" not in all_text(render(form, store, case, child.id, "plan"))
+    assert "Revision:" not in all_text(render(form, store, case, child.id, "plan"))
+    record = render_document(form, store, case, child.id, "record", today=TODAY, version="12")
+    assert "Made from revision\n12" in all_text(record)
+    assert "Made from revision" not in all_text(render(form, store, case, child.id, "record"))
 
 
 def test_b1_the_record_lists_every_child_of_the_household_and_whether_each_was_seen(form, store):

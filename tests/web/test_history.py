@@ -319,7 +319,7 @@ def test_documents_name_the_revision_they_were_made_from(app, people, case):
         return "\n".join(p.text for p in docx.Document(io.BytesIO(plan.data)).paragraphs)
 
     # Tilly's assessment: the household's import and her own; her brother's and sister's are not hers.
-    assert "Version: 2" in plan_words()
+    assert "Revision: 2" in plan_words()
     assert submit(worker, FAMILY, FAMILY_ANSWERS).status_code == 302
-    assert "Version: 3" in plan_words()
+    assert "Revision: 3" in plan_words()
     assert "Revision 3: Answers saved" in text(worker.get(f"{TILLY}/history"))
