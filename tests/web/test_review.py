@@ -12,7 +12,8 @@ from lxml import html as lxml_html
 from formgen.engine.review import Stage
 from formgen.web.commands import create_team, create_user, import_case
 from formgen.web.extensions import db
-from formgen.web.models import Case
+from formgen.web import revisions
+from formgen.web.models import AccessEvent, Case, User
 from tests.support import draft, load_example
 from tests.web.conftest import PASSWORD, form_token, sign_in, submit
 from tests.web.test_roles import calling_for_decisions
@@ -187,6 +188,27 @@ def test_the_whole_life_of_an_assessment(app, people, case):
     )
     assert stage(app) is Stage.REOPENED
     assert worker.get(page).status_code == 200
+
+    # Every save of the life is a revision by the person who made it; reopening starts from the one
+    # approved, which is the revision the approval names.
+    with app.app_context():
+        stored = db.session.scalar(db.select(Case).where(Case.reference == "EX-SIB-01"))
+        tilly_revisions = revisions.history(stored, stored.child("child-tilly"))
+        kept = [(r.author.email if r.author else None, r.kind) for r in tilly_revisions]
+        approved = stored.child("child-tilly").review.events[-2]
+        assert approved.version == str(len(tilly_revisions))  # nothing saved between approving and now
+        assert dict(tilly_revisions[-1].answers) == dict(stored.child("child-tilly").answers)
+    assert kept[:2] == [(None, "imported"), (None, "imported")]
+    assert (MANAGER, "decision") in kept and (MANAGER, "saved") in kept  # decisions, checklist
+    assert {author for author, kind in kept if kind == "saved"} <= {WORKER, MANAGER}
+
+    # Every page and download the manager opened is in the access log, the record's download included.
+    with app.app_context():
+        manager_id = db.session.scalar(db.select(User.id).where(User.email == MANAGER))
+        logged = db.session.scalars(db.select(AccessEvent).where(AccessEvent.user_id == manager_id)).all()
+        actions = {(event.action, event.detail.split(" (")[0]) for event in logged}
+    assert ("downloaded", "Document: Child and family assessment record") in actions
+    assert ("exported", "Case file") in actions and ("viewed", "Approval") in actions
 
 
 def test_sending_is_refused_with_the_list_of_what_is_missing(app, people, case):
