@@ -49,9 +49,9 @@ def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | No
 
 
 def _register_blueprints(app: Flask) -> None:
-    from formgen.web import approval, auth, cases, wizard
+    from formgen.web import administration, approval, auth, cases, wizard
 
-    for module in (auth, cases, wizard, approval):
+    for module in (auth, cases, wizard, approval, administration):
         app.register_blueprint(module.blueprint)
 
     @app.context_processor

@@ -21,6 +21,7 @@ SAMPLE_VALUES = {
     "kind": "record",
     "field": "household_members.interpreter_not_used_reason",
     "item": "p-mother",
+    "user_id": "1",  # the first account made: tests/web/conftest.py's practitioner, in no test's way
 }
 
 
