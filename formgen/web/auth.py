@@ -2,8 +2,9 @@
 
 Every attempt is counted for its address before any password is checked (formgen.web.throttle), and
 every attempt checks exactly one scrypt hash, so neither the answer nor its timing says whether an
-account exists or an address is locked out. Each outcome is logged to `formgen.security`, without the
-password and without the address in clear.
+account exists, is deactivated or an address is locked out. Each outcome is logged to
+`formgen.security`, without the password and without the address in clear, and goes into the access
+log (formgen.web.audit) naming the account the address belongs to, if any, never what was typed.
 """
 
 from __future__ import annotations
