@@ -110,7 +110,8 @@ def read_new_account(sent: MultiDict) -> tuple[dict, list[dict[str, str]]]:
         _error(errors, "password-again", "The passwords do not match: type the same password twice")
     values = {
         **typed,
-        "email": email or typed["email"],
+        "email": email,
+        "email_typed": typed["email"],  # shown again as typed
         "role": role,
         "team": team_read[1],
         "password": password,
@@ -122,7 +123,8 @@ def read_new_account(sent: MultiDict) -> tuple[dict, list[dict[str, str]]]:
 
 
 def _account(user_id: int) -> User:
-    account = db.session.get(User, user_id)
+    # An id past any the database holds (or can: SQLite's integers stop at 2**63) is not found.
+    account = db.session.get(User, user_id) if user_id < 2**31 else None
     if account is None:
         abort(404)
     return account

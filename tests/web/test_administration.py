@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from lxml import html as lxml_html
 from sqlalchemy import text
 
+from formgen.engine.review import UK
 from formgen.web.commands import create_team, create_user, set_team, unlock_user
 from formgen.web.extensions import db
 from formgen.web.models import AccessEvent, Child, Team, User
@@ -115,7 +116,9 @@ def test_a_new_account_with_mistakes_is_refused_with_a_message_for_each_and_keep
     assert errors_of(mismatch) == ["The passwords do not match: type the same password twice"]
     taken = submit(admin, "/administration/users/new", new_account(email=f" {EMAIL.upper()} "))
     assert errors_of(taken) == [f"There is already an account with the email address {EMAIL}"]
-    assert value_of(taken, "name") == "Nia Newcomer"
+    assert (
+        value_of(taken, "name") == "Nia Newcomer" and value_of(taken, "email") == f" {EMAIL.upper()} ".strip()
+    )
     manager = submit(admin, "/administration/users/new", new_account(role="manager"))
     assert errors_of(manager) == [
         "Select a team: a practice supervisor or team manager sees their team’s cases"
@@ -328,7 +331,7 @@ def test_the_access_log_is_searched_by_child_account_and_days(app, admin, client
     by_account = found(user=EMAIL.upper())
     assert {row[2] for row in by_account} >= {"Signed in", "Viewed"}
     assert all(row[1].startswith("Sam Practitioner") for row in by_account)
-    today = date.today()
+    today = datetime.now(UK).date()  # the log's days are UK days
     yesterday = today - timedelta(days=1)
     days = lambda name, day: {f"{name}-day": day.day, f"{name}-month": day.month, f"{name}-year": day.year}  # noqa: E731
     assert found(child="tilly", **days("from", today), **days("to", today)) == by_name
@@ -430,3 +433,4 @@ def test_an_account_that_does_not_exist_is_not_found(admin):
     assert admin.get("/administration/users/99999").status_code == 404
     assert admin.post("/administration/users/99999/deactivate", data={"csrf_token": token}).status_code == 404
     assert admin.get("/administration/users/abc").status_code == 404
+    assert admin.get("/administration/users/99999999999999999999").status_code == 404
