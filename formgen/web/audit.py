@@ -34,6 +34,9 @@ class Action(StrEnum):
     DEACTIVATED = "deactivated"
     REACTIVATED = "reactivated"
     UNLOCKED = "unlocked"
+    TEAM_CREATED = "team_created"
+    LOG_SEARCHED = "log_searched"  # the access log itself, searched
+    LOG_EXPORTED = "log_exported"  # and downloaded
     ALLOCATED = "allocated"
     RESTRICTED = "restricted"
     RESTRICTION_LIFTED = "restriction_lifted"
@@ -55,6 +58,9 @@ ACTION_LABELS: dict[Action, str] = {
     Action.DEACTIVATED: "Account deactivated",
     Action.REACTIVATED: "Account reactivated",
     Action.UNLOCKED: "Sign-in unlocked",
+    Action.TEAM_CREATED: "Team created",
+    Action.LOG_SEARCHED: "Searched the access log",
+    Action.LOG_EXPORTED: "Downloaded the access log",
     Action.ALLOCATED: "Case allocated",
     Action.RESTRICTED: "Case restricted",
     Action.RESTRICTION_LIFTED: "Restriction lifted",

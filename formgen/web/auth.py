@@ -2,8 +2,9 @@
 
 Every attempt is counted for its address before any password is checked (formgen.web.throttle), and
 every attempt checks exactly one scrypt hash, so neither the answer nor its timing says whether an
-account exists or an address is locked out. Each outcome is logged to `formgen.security`, without the
-password and without the address in clear.
+account exists, is deactivated or an address is locked out. Each outcome is logged to
+`formgen.security`, without the password and without the address in clear, and goes into the access
+log (formgen.web.audit) naming the account the address belongs to, if any, never what was typed.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from flask_wtf import FlaskForm
 from werkzeug.security import generate_password_hash
 from wtforms import EmailField, PasswordField
 
-from formgen.web import held, sessions, throttle
+from formgen.web import audit, held, sessions, throttle
+from formgen.web.audit import Action
 from formgen.web.extensions import db
 from formgen.web.models import User, normal_email
 from formgen.web.security import has_control_characters, safe_next, without_control_characters
@@ -35,6 +37,13 @@ blueprint = Blueprint("auth", __name__)
 log = logging.getLogger("formgen.security")
 
 FAILED = "Enter a correct email address and password. If you cannot sign in, ask your administrator"
+# Why a sign-in failed, as the access log says it (the person signing in is told only FAILED).
+_FAILURES = {
+    "throttled": "Too many attempts: signing in is stopped for a while for this address",
+    "unknown-address": "No account has the address typed",
+    "deactivated": "The account is deactivated",
+    "wrong-password": "Wrong password",
+}
 _UNKNOWN = User(password_hash=generate_password_hash("an account that does not exist"))
 
 
@@ -50,13 +59,17 @@ def authenticate(email: str, password: str) -> User | None:
     key = throttle.address_key(address, config["SECRET_KEY"])
     attempt = throttle.count_attempt(key, config["SIGN_IN_ATTEMPTS"], config["SIGN_IN_LOCKOUT"])
     throttled = attempt > config["SIGN_IN_ATTEMPTS"]
-    user = None if has_control_characters(address) else _account(address)
+    account = None if has_control_characters(address) else _account(address)
+    # A deactivated account is an address nobody has: the same message, the same one check.
+    user = account if account is not None and account.active else None
     checked = user if user is not None and not throttled else _UNKNOWN
     correct = checked.check_password(password)  # the one scrypt check, whatever happened before it
     if throttled:
         reason = "throttled"
-    elif user is None:
+    elif account is None:
         reason = "unknown-address"
+    elif user is None:
+        reason = "deactivated"
     else:
         reason = "right-password" if correct else "wrong-password"
     signed_in = correct and checked is user
@@ -67,9 +80,13 @@ def authenticate(email: str, password: str) -> User | None:
         attempt,
         key[:16],
     )
+    # The access log names the account an address belongs to, never what was typed.
     if not signed_in:
+        audit.record(Action.SIGN_IN_FAILED, user=account, detail=_FAILURES[reason])
+        db.session.commit()
         return None
-    throttle.clear(key, config["SIGN_IN_LOCKOUT"])
+    audit.record(Action.SIGNED_IN, user=user)
+    throttle.clear(key, config["SIGN_IN_LOCKOUT"])  # commits the event with it
     return user
 
 
@@ -100,6 +117,7 @@ def sign_in():
 def sign_out():
     if g.user is not None:
         g.user.session_epoch += 1
+        audit.record(Action.SIGNED_OUT, user=g.user)
         db.session.commit()
     session.clear()
     flash("You have signed out")

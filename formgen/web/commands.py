@@ -9,7 +9,7 @@ from flask import Flask
 
 from formgen.capabilities import ROLE_LABELS, Capability, Role, capabilities_of
 from formgen.engine import CaseFile, answer_problems
-from formgen.web import create_app, revisions, throttle
+from formgen.web import accounts, create_app, revisions
 from formgen.web.database import upgrade
 from formgen.web.extensions import db
 from formgen.web.models import ROLES, Case, Child, Team, User, normal_email
@@ -22,6 +22,7 @@ DEMO_ACCOUNTS = (
     ("manager@example.org", "Morgan Manager", Role.MANAGER),
     ("business.support@example.org", "Bailey Support", Role.BUSINESS_SUPPORT),
     ("administrator@example.org", "Ari Administrator", Role.ADMINISTRATOR),
+    ("auditor@example.org", "Aubrey Auditor", Role.AUDITOR),
 )
 DEMO_PASSWORDS = "demo-passwords"
 
@@ -39,13 +40,12 @@ def app_for_commands() -> Flask:
 
 def create_team(app: Flask, name: str) -> Team:
     name = name.strip()
-    if not name or len(name) > 200:
+    if not name or len(name) > accounts.NAME_LENGTH:
         raise CommandError("a team needs a name of 1 to 200 characters")
     with app.app_context():
         if db.session.scalar(db.select(Team).where(Team.name == name)):
             raise CommandError(f"there is already a team called {name}")
-        team = Team(name=name)
-        db.session.add(team)
+        team = accounts.add_team(name, by=None)
         db.session.commit()
         return team
 
@@ -62,20 +62,26 @@ def create_user(
 ) -> User:
     if role not in ROLES:
         raise CommandError(f"role must be one of: {', '.join(ROLES)}")
-    if len(password) < 12:
+    if len(password) < accounts.PASSWORD_LENGTH:
         raise CommandError("the password must be at least 12 characters")
     # A manager and business support see their team's cases: without a team they would see none.
     if team is None and Capability.VIEW_TEAM in capabilities_of(role):
         raise CommandError(f"a {ROLE_LABELS[Role(role)].lower()} account needs --team")
+    if team is not None and not accounts.works_on_cases(role):
+        raise CommandError(f"an account in the role {role} sees no cases, so is in no team: leave out --team")
     with app.app_context():
         email = normal_email(email)
         if db.session.scalar(db.select(User).where(User.email == email)):
             raise CommandError(f"there is already an account for {email}")
-        user = User(email=email, name=name.strip(), role=role, phone=(phone or "").strip() or None)
-        if team is not None:
-            user.team = _team(team)
-        user.set_password(password)
-        db.session.add(user)
+        user = accounts.add_account(
+            email=email,
+            name=name.strip(),
+            role=role,
+            password=password,
+            team=_team(team) if team is not None else None,
+            phone=(phone or "").strip() or None,
+            by=None,
+        )
         db.session.commit()
         return user
 
@@ -131,7 +137,9 @@ def set_team(app: Flask, email: str, team: str) -> int:
     installation from before teams). Returns how many cases moved."""
     with app.app_context():
         user = _account_for(email)
-        user.team = _team(team)
+        if not accounts.works_on_cases(user.role):
+            raise CommandError(f"{user.email} sees no cases, so is in no team")
+        accounts.change_team(user, _team(team), by=None)
         cases = db.session.scalars(
             db.select(Case).where(Case.worker_id == user.id, Case.team_id.is_(None))
         ).all()
@@ -144,12 +152,7 @@ def set_team(app: Flask, email: str, team: str) -> int:
 def unlock_user(app: Flask, email: str) -> bool:
     """Let the account try to sign in again at once; True if its address was locked out."""
     with app.app_context():
-        _account_for(email)  # an address no account has is refused by name
-        config = app.config
-        key = throttle.address_key(email, config["SECRET_KEY"])
-        locked = throttle.is_locked(key, config["SIGN_IN_ATTEMPTS"], config["SIGN_IN_LOCKOUT"])
-        throttle.clear(key, config["SIGN_IN_LOCKOUT"])
-        return locked
+        return accounts.unlock(_account_for(email), by=None)  # an address no account has is refused
 
 
 def _account_for(email: str) -> User:
@@ -178,7 +181,7 @@ def demo_accounts(app: Flask) -> list[tuple[str, str, str]]:
             exists = db.session.scalar(db.select(User).where(User.email == email)) is not None
         if not exists:
             kept[email] = secrets.token_urlsafe(12)
-            team = None if role is Role.ADMINISTRATOR else DEMO_TEAM
+            team = DEMO_TEAM if accounts.works_on_cases(role.value) else None
             create_user(app, email, name, role.value, kept[email], team=team, phone="01632 960500")
     path.touch(mode=0o600)
     path.write_text("".join(f"{email} {password}\n" for email, password in kept.items()), encoding="utf-8")

@@ -88,7 +88,8 @@ def template_values() -> dict[str, Any]:
 
 def _account(user_id: object, epoch: object) -> User | None:
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    return user if user is not None and user.session_epoch == epoch else None
+    # A deactivated account's sessions end with it, even one whose epoch has not been raised.
+    return user if user is not None and user.active and user.session_epoch == epoch else None
 
 
 def _has_times() -> bool:

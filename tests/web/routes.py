@@ -22,6 +22,7 @@ SAMPLE_VALUES = {
     "field": "household_members.interpreter_not_used_reason",
     "item": "p-mother",
     "number": "1",
+    "user_id": "1",  # the first account made: tests/web/conftest.py's practitioner, in no test's way
 }
 
 

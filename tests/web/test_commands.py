@@ -135,6 +135,7 @@ def test_demo_makes_an_account_in_each_role_in_one_team_and_loads_the_examples_o
         "manager@example.org",
         "business.support@example.org",
         "administrator@example.org",
+        "auditor@example.org",
     }
     second = run(env, "demo")
     assert second.exit_code == 0

@@ -10,9 +10,9 @@ import pytest
 from lxml import html as lxml_html
 
 from formgen.engine.review import Stage
+from formgen.web import revisions
 from formgen.web.commands import create_team, create_user, import_case
 from formgen.web.extensions import db
-from formgen.web import revisions
 from formgen.web.models import AccessEvent, Case, User
 from tests.support import draft, load_example
 from tests.web.conftest import PASSWORD, form_token, sign_in, submit

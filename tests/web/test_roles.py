@@ -24,13 +24,14 @@ ACCOUNTS = {
     "business support": ("bea.support@example.org", "business_support", TEAM),
     "administrator": ("ade.admin@example.org", "administrator", None),
     "other team's manager": ("ola.other@example.org", "manager", OTHER_TEAM),
+    "auditor": ("aud.auditor@example.org", "auditor", None),
 }
-P, C, M, B, A, X = ACCOUNTS  # short names for the table below
+P, C, M, B, A, X, U = ACCOUNTS  # short names for the table below
 
 # Who may use each endpoint with the sample values of tests/web/routes.py: the sibling group's case,
 # a practitioner's page (child_views), the record document, and a decision about a person.
 ALLOWED = {
-    "cases.home": {P, C, M, B, A, X},
+    "cases.home": {P, C, M, B, A, X, U},
     "cases.new_case": {P, C},
     "cases.case": {P, M, B},
     "cases.children": {P},
@@ -53,6 +54,18 @@ ALLOWED = {
     "history.history": {P, M},
     "history.revision": {P, M},
     "history.seen": {P, M},
+    # Accounts, teams and the authority for administrators; the access log for them and auditors.
+    "administration.users": {A},
+    "administration.new_user": {A},
+    "administration.account": {A},
+    "administration.deactivate": {A},
+    "administration.reactivate": {A},
+    "administration.unlock": {A},
+    "administration.teams": {A},
+    "administration.new_team": {A},
+    "administration.authority": {A},
+    "administration.access_log": {A, U},
+    "administration.access_log_csv": {A, U},
 }
 # Allowed by their role, but the case is not theirs to see: "not found", so it cannot be guessed at.
 NOT_THEIRS = {C, X}
