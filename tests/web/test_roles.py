@@ -6,11 +6,16 @@ off a view, or one too many, fails a test.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from formgen.capabilities import Capability
 from formgen.engine import CaseFile
+from formgen.engine.review import Restriction
 from formgen.web.commands import create_team, create_user, import_case
+from formgen.web.extensions import db
+from formgen.web.models import AccessEvent, Case, User
 from formgen.web.security import PUBLIC_ENDPOINTS
 from tests.support import draft, load_example
 from tests.web.conftest import PASSWORD, sign_in
@@ -175,3 +180,43 @@ def test_business_support_get_the_plan_and_nothing_of_the_answers(app, clients):
     assert "Assessment of Tilly Dacres" in tasks and "documents/plan.docx" in tasks
     for private in ("Waiting for a manager", "interpreter", "Past their date", "Reviews of the plan"):
         assert private not in tasks, private
+
+
+@pytest.mark.parametrize("who", list(ACCOUNTS))
+def test_every_route_of_a_restricted_case_for_each_role(app, clients, who):
+    """Restricted to the worker and their manager: everyone else whose role could open the case is told
+    it is restricted, and each refusal is logged; the rest are refused by their role, as before."""
+    with app.app_context():
+        case = db.session.scalar(db.select(Case).where(Case.reference == "EX-SIB-01"))
+        by = db.session.scalar(db.select(User).where(User.email == ACCOUNTS[M][0]))
+        restriction = Restriction(by=by.as_person(), at=datetime.now(UTC), reason="A relative works here.")
+        case.restriction, case.open_to = restriction.model_dump(mode="json"), [case.worker, by]
+        db.session.commit()
+    client = clients[who]
+    token = client.csrf_token("/")
+    told = 0
+    for rule, url in guarded_urls(app):
+        if "reference" not in rule.arguments:
+            continue
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
+            status, restricted = response.status_code, b"This case is restricted" in response.data
+            allowed = who in ALLOWED[rule.endpoint]
+            if who in {P, M}:
+                assert (status not in {401, 403, 404, 500}) is allowed and not restricted, (
+                    method,
+                    url,
+                    status,
+                )
+                continue
+            # A role that may open such a case is told it is restricted (a view's own check, such as
+            # which documents business support make, comes after it); any other is refused by its role.
+            assert status == 403, (method, url, status)
+            if allowed or (who in NOT_THEIRS and _role_may(app, rule.endpoint, who)):
+                assert restricted, (method, url)
+            told += restricted
+    with app.app_context():
+        refusals = db.session.scalars(db.select(AccessEvent).where(AccessEvent.action == "refused")).all()
+    assert len(refusals) == told
+    assert (who in {B, C, X}) is (told > 0)  # the others' roles never reach a case
+    assert ("EX-SIB-01" in clients[who].get("/").get_data(as_text=True)) is (who in {P, M})
