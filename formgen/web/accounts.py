@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-from formgen.capabilities import ROLE_LABELS, Capability, Role, capabilities_of
+from formgen.capabilities import Capability, capabilities_of, role_label
+from formgen.display import article
 from formgen.web import audit, throttle
 from formgen.web.audit import Action
 from formgen.web.extensions import db
@@ -22,13 +23,6 @@ EMAIL_LENGTH = 254
 PHONE_LENGTH = 40
 PASSWORD_LENGTH = 12
 COMMAND_LINE = "by the command line"
-
-
-def role_label(role: str) -> str:
-    try:
-        return ROLE_LABELS[Role(role)]
-    except ValueError:
-        return role
 
 
 def works_on_cases(role: str) -> bool:
@@ -44,14 +38,10 @@ def team_problem(role: str, team: Team | None) -> str | None:
     """
     label = role_label(role)
     if team is None and Capability.VIEW_TEAM in capabilities_of(role):
-        return f"Select a team: {article_for(label)} {label.lower()} sees their team’s cases"
+        return f"Select a team: {article(label.lower())} sees their team’s cases"
     if team is not None and not works_on_cases(role):
-        return f"Select No team: {article_for(label)} {label.lower()} sees no cases, so is in no team"
+        return f"Select No team: {article(label.lower())} sees no cases, so is in no team"
     return None
-
-
-def article_for(label: str) -> str:
-    return "an" if label[:1].lower() in "aeiou" else "a"
 
 
 def own_account_problem(actor: User | None, account: User, *, role: str | None = None) -> str | None:

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from sqlalchemy import func
 from werkzeug.datastructures import MultiDict
 
-from formgen.capabilities import ROLE_LABELS, Capability, Role
+from formgen.capabilities import ROLE_LABELS, Capability, Role, role_label
 from formgen.display import format_day
 from formgen.spec.loader import AUTHORITIES
 from formgen.web import accounts, audit, logsearch
@@ -158,7 +158,7 @@ def _team_items(chosen: Team | None) -> list[dict]:
 @needs(Capability.ADMINISTER)
 def users():
     everyone = db.session.scalars(db.select(User).order_by(User.active.desc(), User.name)).all()
-    return render_template("administration/users.html", users=everyone, role_label=accounts.role_label)
+    return render_template("administration/users.html", users=everyone, role_label=role_label)
 
 
 @blueprint.route("/users/new", methods=["GET", "POST"])
@@ -196,7 +196,7 @@ def _account_page(account: User, errors: list[dict[str, str]], role: str | None,
     page = render_template(
         "administration/account.html",
         account=account,
-        role_label=accounts.role_label(account.role),
+        role_label=role_label(account.role),
         roles=_role_items(role),
         teams=_team_items(team),
         locked=accounts.is_locked_out(account),
@@ -275,7 +275,7 @@ def unlock(user_id: int):
 @blueprint.route("/teams")
 @needs(Capability.ADMINISTER)
 def teams():
-    return render_template("administration/teams.html", teams=_teams(), role_label=accounts.role_label)
+    return render_template("administration/teams.html", teams=_teams(), role_label=role_label)
 
 
 def read_team_name(sent: MultiDict) -> tuple[str, list[dict[str, str]]]:

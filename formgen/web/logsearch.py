@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from formgen import dates
 from formgen.display import format_day
 from formgen.engine.review import UK
 from formgen.web.audit import ACTION_LABELS, Action
@@ -26,7 +27,6 @@ from formgen.web.security import without_control_characters
 PAGE_SIZE = 100
 TEXT_LENGTH = 254
 DATE_PARTS = ("day", "month", "year")
-EARLIEST, LATEST = 1900, 2100
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_HEADER = ["When (UK time)", "Who", "Their email address", "What", "Case", "Children", "Detail"]
@@ -120,10 +120,8 @@ def _day(search: Search, name: str, called: str) -> date | None:
             {"text": f"{called} must be a real date, for example 27 11 2026", "href": f"#{name}-day"}
         )
         return None
-    if not EARLIEST <= day.year <= LATEST:
-        search.errors.append(
-            {"text": f"{called} must be between {EARLIEST} and {LATEST}", "href": f"#{name}-year"}
-        )
+    if not dates.in_range(day):
+        search.errors.append({"text": f"{called} must be {dates.RANGE_TEXT}", "href": f"#{name}-year"})
         return None
     return day
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import shutil
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,15 +18,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g, request
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from formgen.settings import PROJECT_ROOT
-from formgen.web import create_app
+from formgen.web import create_app, revisions
 from formgen.web.commands import create_team, create_user
 from formgen.web.database import upgrade
 from formgen.web.extensions import db
+from formgen.web.models import AccessEvent, Case, User
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -56,6 +58,8 @@ class Site:
 
     app: Flask
     url: str
+    # Every request the server answered: (account id, method, path, status), to check the access log by.
+    served: list[tuple[int | None, str, str, int]] = field(default_factory=list)
     _numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     def new_account(self, role: str = "practitioner", team: str | None = None) -> Account:
@@ -86,11 +90,20 @@ def serving(instance: Path, overrides: dict[str, Any] | None = None) -> Iterator
         environment.setenv("FORMGEN_SECRET_KEY", "a-secret-key-used-only-by-the-browser-tests")
         upgrade(url)
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, **(overrides or {})}, instance_path=instance)
+    site = Site(app, "")
+
+    @app.after_request
+    def remember(response):
+        user = g.get("user")
+        site.served.append((user.id if user else None, request.method, request.path, response.status_code))
+        return response
+
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="formgen-e2e-server", daemon=True)
     thread.start()
     try:
-        yield Site(app, f"http://127.0.0.1:{server.server_port}")
+        site.url = f"http://127.0.0.1:{server.server_port}"
+        yield site
     finally:
         server.shutdown()
         thread.join(timeout=10)
@@ -149,3 +162,47 @@ def sign_in(page: Page, account: Account, home: str = "Your assessments") -> Non
     page.get_by_label("Password", exact=True).fill(account.password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", level=1, name=home).wait_for()
+
+
+NEW_CASE = "/cases/new"  # a blank referral: nobody's record is shown until it is saved
+
+
+def assert_every_case_page_was_logged(site: Site, account: Account) -> int:
+    """Each page of a case the account was answered (not found aside) has its one access-log event,
+    and the log has no event for the account that no request made. Returns how many."""
+    with site.app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == account.email))
+        details = db.session.scalars(db.select(AccessEvent.detail).where(AccessEvent.user_id == user.id))
+        logged = Counter(detail.rsplit(" (", 1)[1].rstrip(")") for detail in details if " (/cases/" in detail)
+    answered = Counter(
+        path
+        for who, _, path, status in site.served
+        if who == user.id and path.startswith("/cases/") and path != NEW_CASE and status != 404
+    )
+    assert logged == answered, (answered - logged, logged - answered)
+    return sum(answered.values())
+
+
+def assert_every_save_was_a_revision(site: Site, account: Account) -> int:
+    """The account's cases' revisions: each by the account, each a real change of the one before it,
+    the last of each record what is stored now, and no more of them than the saves it posted."""
+    with site.app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == account.email))
+        cases = db.session.scalars(db.select(Case).where(Case.worker_id == user.id)).all()
+        kept = 0
+        for case in cases:
+            for child in (None, *case.children):
+                record = revisions.history(case, child)
+                own = [r for r in record if r.child_id == (child.id if child else None)]
+                assert own[0].kind == revisions.Kind.CREATED
+                assert {r.author_id for r in own} == {user.id}
+                assert all(before.answers != after.answers for before, after in itertools.pairwise(own))
+                assert own[-1].answers == (child.answers if child else case.household)
+                kept += len(own)
+    posted = sum(
+        1
+        for who, method, path, status in site.served
+        if who == user.id and method == "POST" and path.startswith("/cases/") and status == 302
+    )
+    assert 0 < kept <= posted, (kept, posted)
+    return kept

@@ -16,7 +16,12 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Account, sign_in
+from tests.e2e.conftest import (
+    Account,
+    Site,
+    assert_every_case_page_was_logged,
+    sign_in,
+)
 from tests.e2e.wizard import (
     Choose,
     DateParts,
@@ -100,7 +105,7 @@ ANALYSIS = {
 
 
 def test_a_new_practitioner_completes_a_childs_assessment_and_downloads_the_record(
-    page: Page, account: Account, tmp_path: Path
+    page: Page, account: Account, site: Site, tmp_path: Path
 ) -> None:
     sign_in(page, account)
     expect(page.get_by_text("You have no assessments yet.")).to_be_visible()
@@ -135,6 +140,9 @@ def test_a_new_practitioner_completes_a_childs_assessment_and_downloads_the_reco
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     record = document_text(saved)
+    assert (
+        assert_every_case_page_was_logged(site, account) > 50
+    )  # every page of the journey, the download too
     for typed in [
         LUCA,
         "Marisol Penhaligon",
