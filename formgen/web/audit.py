@@ -100,6 +100,7 @@ NAME_LENGTH = 200
 class Shown:
     """What this request showed: a case, or a list of several, and the children it was about."""
 
+    user: User
     case: Case | None
     children: list[Child]
     action: Action = Action.VIEWED
@@ -114,7 +115,7 @@ def child_label(child: Child) -> str:
 
 def shown(case: Case | None, children: Iterable[Child]) -> None:
     """This request shows `children` (of `case`, or of a list of cases when None)."""
-    g.audit_shown = Shown(case, list(children))
+    g.audit_shown = Shown(g.user, case, list(children))  # whoever the request ends as, this is who saw
 
 
 def about(action: Action, detail: str = "") -> None:
@@ -158,6 +159,8 @@ def log_request(response: Response) -> Response:
         action = Action.SENT
     page = PAGES.get(request.endpoint or "", request.path)
     detail = f"{page}: {noted.detail}" if noted.detail else page
-    record(action, user=g.user, case=noted.case, children=noted.children, detail=f"{detail} ({request.path})")
+    record(
+        action, user=noted.user, case=noted.case, children=noted.children, detail=f"{detail} ({request.path})"
+    )
     session.commit()
     return response

@@ -347,7 +347,9 @@ def restriction(reference: str):
     if chosen is None:
         chosen = {str(user.id) for user in current.open_to}
     reason, errors = text_box(request.form, "reason", "The reason", "Enter why the case is restricted")
-    if request.method == "POST":
+    if request.method == "GET":
+        errors = []
+    else:
         lifting = request.form.get("action") == "lift"
         if lifting:
             errors = []

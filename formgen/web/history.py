@@ -45,7 +45,11 @@ def _entry(revisions_of: list[Revision], number: int) -> dict[str, Any]:
         "revision": revision,
         "kind": revisions.KIND_LABELS[revisions.Kind(revision.kind)],
         "whose": "The household’s answers" if household else "This child’s answers",
-        "changes": changes(before, _reading(now.household, now.child), "household" if household else "child"),
+        # A record's first answers are all new: the revision's own page reads them better than a table.
+        "first": now.first,
+        "changes": []
+        if now.first
+        else changes(before, _reading(now.household, now.child), "household" if household else "child"),
     }
 
 

@@ -80,6 +80,7 @@ class AsAt:
     household: dict[str, Any]
     child: dict[str, Any] | None
     before: dict[str, Any]  # what this revision's record held before it (empty for its first)
+    first: bool  # the record's first revision
 
 
 def as_at(revisions: list[Revision], number: int) -> AsAt | None:
@@ -97,6 +98,7 @@ def as_at(revisions: list[Revision], number: int) -> AsAt | None:
         household=household or {},
         child=child,
         before=dict(earlier[-1].answers) if earlier else {},
+        first=not earlier,
     )
 
 

@@ -253,9 +253,9 @@ def test_a_restricted_case_is_refused_to_everyone_not_named_and_each_refusal_is_
 ):
     manager, other_manager = people[MANAGER], people["ann.other@example.org"]
     restriction = "/cases/EX-SIB-01/restriction"
-    assert (
-        post_from(manager, restriction, restriction, {"reason": ""}).status_code == 400
-    )  # a reason is needed
+    opened = manager.get(restriction)
+    assert opened.status_code == 200 and "There is a problem" not in text(opened)
+    assert post_from(manager, restriction, restriction, {"reason": ""}).status_code == 400  # needs a reason
     restricted = post_from(
         manager, restriction, restriction, {"reason": "Ann Other is related to the family."}
     )
