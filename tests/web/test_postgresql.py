@@ -6,13 +6,19 @@ The cluster is a throwaway one (tests/web/postgres.py); each new test has a data
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import text as sql
 
+from formgen.engine.review import Restriction
 from formgen.web import create_app
 from formgen.web.commands import create_user, import_case
 from formgen.web.database import upgrade
 from formgen.web.extensions import db
+from formgen.web.models import AccessEvent, Case
 from tests.support import draft, load_example
 from tests.web.conftest import EMAIL, FAILED, PASSWORD, sign_in, submit
 from tests.web.migrationcheck import check_migrations
@@ -99,3 +105,37 @@ def test_a_page_kept_after_a_timeout_keeps_what_postgresql_text_refuses(postgres
     location = sign_in(client).headers["Location"]
     kept = read_held(postgres_app, client, location, held_id(location))
     assert kept["family_history"] == typed["family_history"]
+
+
+def test_the_access_log_search_and_a_restricted_case_on_postgresql(postgres_app):
+    app = postgres_app
+    create_user(app, "ade.admin@example.org", "Ade Admin", "administrator", PASSWORD)
+    import_case(app, draft(load_example("sibling-group")), EMAIL, "sibling-group")
+    worker, admin = app.test_client(), app.test_client()
+    sign_in(worker)
+    sign_in(admin, "ade.admin@example.org")
+    assert worker.get("/cases/EX-SIB-01/children/child-tilly").status_code == 200
+
+    found = admin.get("/administration/access-log?child=tILLY")  # part of a name, any case of letters
+    assert found.status_code == 200 and "Task list" in found.get_data(as_text=True)
+    exported = admin.get("/administration/access-log.csv?child=tilly")
+    rows = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig"))))
+    assert rows[0][0] == "When (UK time)" and any("Tilly Dacres" in cell for row in rows[1:] for cell in row)
+    assert admin.get("/administration/access-log?child=%25").status_code == 200  # a wildcard is only text
+
+    # Restricted to the worker: still theirs on their home page (the JSON null and the named people are
+    # read by PostgreSQL's SQL), and refused, with the refusal logged, to anyone else.
+    create_user(app, "cal.colleague@example.org", "Cal Colleague", "practitioner", PASSWORD)
+    with app.app_context():
+        case = db.session.scalar(db.select(Case).where(Case.reference == "EX-SIB-01"))
+        case.restriction = Restriction(
+            by=case.worker.as_person(), at=datetime.now(UTC), reason="A relative."
+        ).model_dump(mode="json")
+        case.open_to = [case.worker]
+        db.session.commit()
+    assert "EX-SIB-01" in worker.get("/").get_data(as_text=True)
+    colleague = app.test_client()
+    sign_in(colleague, "cal.colleague@example.org")
+    assert colleague.get("/cases/EX-SIB-01").status_code == 403
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).where(AccessEvent.action == "refused")) == 1
