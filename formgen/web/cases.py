@@ -294,7 +294,6 @@ def allocation(reference: str):
             )
         if not errors:
             current.allocate(worker, by=g.user, reason=reason.strip())
-            audit.about(audit.Action.ALLOCATED, f"to {worker.name}")
             try:
                 db.session.commit()
             except StaleDataError:
@@ -303,6 +302,7 @@ def allocation(reference: str):
                     {"text": "Someone changed this case at the same moment. Try again", "href": "#worker"}
                 )
             else:
+                audit.about(audit.Action.ALLOCATED, f"to {worker.name}")
                 flash(f"The case is now allocated to {worker.name}.")
                 return redirect(url_for("cases.case", reference=reference))
     page = render_template(
@@ -361,11 +361,9 @@ def restriction(reference: str):
             named = always + [user for user in choices if str(user.id) in chosen]
             if lifting:
                 current.restriction, current.open_to = None, []
-                audit.about(audit.Action.RESTRICTION_LIFTED)
             else:
                 decided = Restriction(by=g.user.as_person(), at=datetime.now(UTC), reason=reason.strip())
                 current.restriction, current.open_to = decided.model_dump(mode="json"), named
-                audit.about(audit.Action.RESTRICTED, "open to " + ", ".join(user.name for user in named))
             try:
                 db.session.commit()
             except StaleDataError:
@@ -374,6 +372,10 @@ def restriction(reference: str):
                     {"text": "Someone changed this case at the same moment. Try again", "href": "#reason"}
                 ]
             else:
+                if lifting:
+                    audit.about(audit.Action.RESTRICTION_LIFTED)
+                else:
+                    audit.about(audit.Action.RESTRICTED, "open to " + ", ".join(user.name for user in named))
                 flash("The restriction has been lifted." if lifting else "The case is restricted.")
                 return redirect(url_for("cases.case", reference=reference))
     page = render_template(

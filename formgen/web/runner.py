@@ -105,12 +105,13 @@ def save_records(
         also()
     saved = []
     for key, answers in records.items():
-        child = None if key is HOUSEHOLD else subject.case.child(key)
-        if child is None:
+        if key is HOUSEHOLD:
             subject.case.household = answers
+            saved.append(None)
         else:
+            child = subject.case.child(key)
             child.answers = answers
-        saved.append(child)
+            saved.append(child)
     try:
         db.session.flush()  # gives each record its new version, or finds that another save came first
         for child in saved:
