@@ -73,11 +73,14 @@ def find_page(section_id: str, page_id: str | None, subject: Subject) -> tuple[S
         abort(404)
     if section.scope == "child" and subject.child is None:
         abort(404)
-    if page_id is None:
-        return section, None
-    page = next((page for page in section.pages if page.id == page_id), None)
-    if page is None:
-        abort(404)
+    page = None
+    if page_id is not None:
+        page = next((page for page in section.pages if page.id == page_id), None)
+        if page is None:
+            abort(404)
+    # "Who has seen this record" names the part of the record a page shows.
+    shown = [section.title] + ([page.title] if page is not None and page.title else [])
+    audit.about(audit.Action.VIEWED, ", ".join(shown))
     return section, page
 
 

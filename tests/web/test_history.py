@@ -196,6 +196,12 @@ def test_every_view_and_download_is_logged_naming_the_children_shown(app, people
     assert all(email_of(app, event) == WORKER for event in logged)
     assert [child.name for child in logged[0].children] == ["Tilly Dacres"]
     assert "Task list" in logged[0].detail and "record" in logged[1].detail.lower()
+    # A question page is named with the part of the record it belongs to.
+    assert worker.get(FAMILY).status_code == 200
+    assert (
+        events(app)[-1].detail
+        == f"Question page: Family and environment, Family history and support ({FAMILY})"
+    )
     assert {child.name for child in logged[3].children} == {"Tilly Dacres", "Kai Dacres", "Poppy Dacres"}
 
     # The child's record says who has seen it, the manager's visit included.
