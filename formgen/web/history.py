@@ -3,14 +3,12 @@ left it, and who has seen the record (J3 and the access log)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, render_template, url_for
 from sqlalchemy import select
 
 from formgen.capabilities import Capability, role_label
-from formgen.engine import Assessment
 from formgen.engine.changes import changes
 from formgen.web import audit, pages, revisions
 from formgen.web.access import needs
@@ -27,16 +25,12 @@ blueprint.before_request(require_sign_in)  # every page here shows a child's dat
 SEEN_LIMIT = 500  # the most recent; the audit search has the rest
 
 
-def _reading(household: dict[str, Any], child: dict[str, Any] | None) -> Assessment:
-    return Assessment(services().form, household, child, today=date.today())
-
-
 def _entry(revisions_of: list[Revision], number: int) -> dict[str, Any]:
     """One revision as the History page lists it: who, when, and what changed, in words."""
     now = revisions.as_at(revisions_of, number)
     revision = now.revision
     household = revision.child_id is None
-    before = _reading(
+    before = pages.reading(
         now.before if household else now.household,
         now.child if household else now.before,
     )
@@ -49,7 +43,7 @@ def _entry(revisions_of: list[Revision], number: int) -> dict[str, Any]:
         "first": now.first,
         "changes": []
         if now.first
-        else changes(before, _reading(now.household, now.child), "household" if household else "child"),
+        else changes(before, pages.reading(now.household, now.child), "household" if household else "child"),
     }
 
 
@@ -78,7 +72,7 @@ def revision(reference: str, key: str, number: int):
     if now is None:
         abort(404)
     audit.about(audit.Action.VIEWED, f"revision {number}")
-    assessment = _reading(now.household, now.child)
+    assessment = pages.reading(now.household, now.child)
     form = services().form
     sections = [
         {

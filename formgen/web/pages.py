@@ -59,9 +59,14 @@ class Subject:
         return self.case if section.scope == "household" else self.child  # type: ignore[return-value]
 
 
+def reading(household: dict[str, Any], child: dict[str, Any] | None) -> Assessment:
+    """An assessment of these answers as the service's form reads them today."""
+    return Assessment(services().form, household, child, today=date.today())
+
+
 def assessment_of(case: Case, child: Child | None) -> Assessment:
     """A child's assessment as saved today (the household's alone, without a child)."""
-    return Assessment(services().form, case.household, child.answers if child else None, today=date.today())
+    return reading(case.household, child.answers if child else None)
 
 
 def child_name(case: Case, child: Child) -> str:
