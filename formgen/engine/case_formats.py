@@ -15,7 +15,7 @@ from typing import Any
 from formgen.engine.review import UK
 
 PREFIX = "formgen-case/"
-VERSION = 3
+VERSION = 4
 FORMAT = f"{PREFIX}{VERSION}"
 _FORMAT = re.compile(rf"{re.escape(PREFIX)}([1-9][0-9]{{0,3}})")
 
@@ -140,7 +140,12 @@ def _moment(day: Any) -> str | None:
         return None
 
 
-STEPS: dict[int, Callable[[Data], Data]] = {1: _from_1, 2: _from_2}
+def _from_3(data: Data) -> Data:
+    # 4 adds the distribution list, withholdings and the circulation log, all empty in an older file.
+    return {**data, "format": f"{PREFIX}4"}
+
+
+STEPS: dict[int, Callable[[Data], Data]] = {1: _from_1, 2: _from_2, 3: _from_3}
 
 
 def version_of(data: Data) -> int:

@@ -29,6 +29,7 @@ from formgen.capabilities import Capability
 from formgen.display import clean_text
 from formgen.engine.assessment import Assessment
 from formgen.engine.case_formats import FORMAT, FormatError, upgraded
+from formgen.engine.distribution import Recipient, Sending, Withholding
 from formgen.engine.review import Allocation, Decision, PlanReview, Review
 from formgen.fieldtypes import Invalid, typed_value
 from formgen.spec.form import FieldInfo, FormSpec
@@ -76,6 +77,9 @@ class CaseFile(BaseModel):
     decisions: list[Decision] = Field(default_factory=list)  # who recorded the household's decisions
     plan_reviews: list[PlanReview] = Field(default_factory=list)
     children: list[ChildRecord] = Field(default_factory=list)
+    distribution: list[Recipient] = Field(default_factory=list)  # who the plan and outcome go to
+    withheld: list[Withholding] = Field(default_factory=list)  # answers kept from named recipients
+    circulation: list[Sending] = Field(default_factory=list)  # every copy sent, oldest first
 
     _clean_household = field_validator("household", mode="after")(_clean)
 
@@ -85,6 +89,13 @@ class CaseFile(BaseModel):
                 return child
         known = ", ".join(child.id for child in self.children)
         raise KeyError(f"case {self.reference} has no child {child_id!r} (it has: {known})")
+
+    def recipient(self, recipient_id: str) -> Recipient:
+        for recipient in self.distribution:
+            if recipient.id == recipient_id:
+                return recipient
+        known = ", ".join(recipient.id for recipient in self.distribution) or "none"
+        raise KeyError(f"case {self.reference} has no recipient {recipient_id!r} (it has: {known})")
 
     def assessment(self, form: FormSpec, child_id: str, *, today: date) -> Assessment:
         return Assessment(form, self.household, self.child(child_id).answers, today=today)

@@ -40,7 +40,8 @@ OptionalCondition = Annotated[str | None, BeforeValidator(_a_condition)]
 Answerer = Annotated[
     Literal["edit_assessment", "approve", "record_manager_decision"], AfterValidator(Capability)
 ]
-DocumentKind = Literal["record", "plan", "child"]
+DocumentKind = Literal["record", "plan", "outcome", "child"]
+AudienceName = Literal["family", "professionals"]  # formgen.engine.distribution.Audience
 Scope = Literal["child", "household"]
 Nation = Literal["ENG", "WLS", "SCT", "NIR"]
 
@@ -86,6 +87,8 @@ class FormField(_Strict):
     hidden: bool = False  # set by an authority overlay: never asked, checked or printed
     req: list[RequirementId] = Field(default_factory=list)
     documents: list[DocumentKind] | None = None
+    # Who a document that leaves the authority may print it for; none given: the record only (F5, I5).
+    audience: list[AudienceName] | None = None
     child_wording: str | None = None
     answered_by: Answerer = Capability.EDIT_ASSESSMENT  # who answers: a practitioner unless the spec says
     confidential: bool = False

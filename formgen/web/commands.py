@@ -110,6 +110,9 @@ def import_case(app: Flask, case: CaseFile, email: str, label: str) -> str:
             decisions=[decision.model_dump(mode="json") for decision in case.decisions],
             plan_reviews=[review.model_dump(mode="json") for review in case.plan_reviews],
             allocations=[case.allocation.model_dump(mode="json")] if case.allocation else [],
+            distribution=_dumped(case.distribution),
+            withheld=_dumped(case.withheld),
+            circulation=_dumped(case.circulation),
         )
         stored.allocate(user)  # the file's allocation stays as history
         stored.children = [_child(child, index) for index, child in enumerate(case.children)]
@@ -119,6 +122,10 @@ def import_case(app: Flask, case: CaseFile, email: str, label: str) -> str:
             revisions.keep(stored, child, revisions.Kind.IMPORTED, None)
         db.session.commit()
         return case.reference
+
+
+def _dumped(entries) -> list[dict]:
+    return [entry.model_dump(mode="json", exclude_none=True) for entry in entries]
 
 
 def _child(record, position: int) -> Child:

@@ -26,6 +26,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from formgen.capabilities import Capability, Role, capabilities_of
 from formgen.engine import CaseFile, ChildRecord
+from formgen.engine.distribution import Recipient, Sending, Withholding
 from formgen.engine.review import (
     Allocation,
     Decision,
@@ -130,6 +131,11 @@ class Case(db.Model):
     # A restriction keeps the case from everyone but the people named in case_access (a staff member's
     # relative, say): who restricted it, when and why. None when the case is not restricted.
     restriction: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    # As the case file holds them (formgen.engine.distribution): who the plan and outcome go to, what
+    # is kept from whom, and every copy sent.
+    distribution: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    withheld: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    circulation: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
 
@@ -189,6 +195,9 @@ class Case(db.Model):
             decisions=self.decision_records(),
             plan_reviews=self.reviews_of_plan(),
             children=[child.to_record() for child in self.children],
+            distribution=[Recipient.model_validate(entry) for entry in self.distribution or []],
+            withheld=[Withholding.model_validate(entry) for entry in self.withheld or []],
+            circulation=[Sending.model_validate(entry) for entry in self.circulation or []],
         )
 
 

@@ -1,0 +1,128 @@
+"""Who a case's documents go to (K2, I3 to I5, A3), what each of them must not see (F5), and what was sent.
+
+Plain data, kept with the case and carried by the case file:
+- the distribution list: each recipient is a person of the household (named by their item in
+  `household_members`, so their name is always the answers') or someone outside it (an agency's
+  contact, the referrer), or is recorded as one who must not receive a copy, with the reason;
+- withholdings: an answer or a list item the practitioner keeps from named recipients;
+- the circulation log: each copy sent, of which document, from which revision, how, by whom and when.
+
+The rules that read them, deciding what one reader's copy prints, live in one place:
+formgen.documents.context.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from formgen.engine.review import Person
+
+RecipientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+Line = Annotated[str, StringConstraints(max_length=300)]
+Block = Annotated[str, StringConstraints(max_length=2_000)]
+
+
+class Audience(StrEnum):
+    """Who a field may be printed for in a document that leaves the authority (the spec's `audience`)."""
+
+    FAMILY = "family"
+    PROFESSIONALS = "professionals"
+
+
+AUDIENCE_LABELS: dict[Audience, str] = {
+    Audience.FAMILY: "The child and family",
+    Audience.PROFESSIONALS: "Professionals and agencies",
+}
+
+
+class CopyFormat(StrEnum):
+    WORD = "word"
+    PDF = "pdf"
+    LARGE_PRINT = "large_print"
+
+
+FORMAT_LABELS: dict[CopyFormat, str] = {
+    CopyFormat.WORD: "Word",
+    CopyFormat.PDF: "PDF",
+    CopyFormat.LARGE_PRINT: "Large print",
+}
+
+
+class Method(StrEnum):
+    POST = "post"
+    SECURE_EMAIL = "secure_email"
+    HANDED_OVER = "handed_over"
+
+
+METHOD_LABELS: dict[Method, str] = {
+    Method.POST: "Post",
+    Method.SECURE_EMAIL: "Secure email",
+    Method.HANDED_OVER: "Handed over",
+}
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Confirmation(_Data):
+    """A practitioner's or manager's word that a household member may be sent the documents."""
+
+    by: Person
+    at: AwareDatetime
+
+
+class Recipient(_Data):
+    """One entry of a case's distribution list."""
+
+    id: RecipientId
+    # A household member: their item id in household_members. Their name, and whether they may be
+    # named to this reader, come from the answers; `name` is only for people outside the household.
+    person: RecipientId | None = None
+    name: Line = ""
+    role: Line = ""  # "Designated safeguarding lead", "Referrer"
+    organisation: Line = ""
+    address: Block = ""  # postal address
+    email: Line = ""  # secure email
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    format: CopyFormat = CopyFormat.WORD
+    children: list[RecipientId] = Field(default_factory=list)  # whose documents; empty: every child's
+    referrer: bool = False  # made the referral: their outcome leaves out what the I4 exception withholds
+    excluded_reason: Block | None = None  # recorded as "must not receive a copy", and why
+    confirmed: Confirmation | None = None  # a household member receives nothing until confirmed
+
+    @property
+    def audience(self) -> Audience:
+        return Audience.FAMILY if self.person is not None else Audience.PROFESSIONALS
+
+    def receives(self, child_id: str) -> bool:
+        """Whether this recipient is to get copies of a child's documents at all."""
+        if self.excluded_reason is not None:
+            return False
+        if self.person is not None and self.confirmed is None:
+            return False
+        return not self.children or child_id in self.children
+
+
+class Withholding(_Data):
+    """An answer, or one item of a list, kept from named recipients of the documents that leave."""
+
+    field: Annotated[str, StringConstraints(min_length=1, max_length=200)]  # a field key
+    child: RecipientId | None = None  # whose answer: None for the household's
+    item: RecipientId | None = None  # an item of the list `field` names
+    recipients: list[RecipientId] = Field(default_factory=list)  # the recipients it is kept from
+
+
+class Sending(_Data):
+    """One copy of a document sent to one recipient."""
+
+    recipient: RecipientId
+    document: Annotated[str, StringConstraints(pattern=r"^(plan|outcome)$")]
+    child: RecipientId
+    revision: int | None = None  # the assessment's revision the copy was made from
+    method: Method
+    by: Person
+    at: AwareDatetime
