@@ -21,6 +21,13 @@ class Change:
     question: str  # the question and, in a list, the entry it is about
     before: str  # "" when it was not answered
     after: str
+    entry: str | None = None  # in a list: the entry's id
+    answer: str | None = None  # in a list's entry kept: the id of the item's field that changed
+
+    @property
+    def key(self) -> tuple[str, str | None, str | None]:
+        """Which answer changed, whatever the entry's name said before and after."""
+        return self.field, self.entry, self.answer
 
 
 def changes(
@@ -73,7 +80,7 @@ def _entries(
         name = after.item_label(group, item)
         if key not in old:
             if only is None:
-                yield Change(group.field.id, f"{title}: {name}", "", ADDED)
+                yield Change(group.field.id, f"{title}: {name}", "", ADDED, key)
             continue
         for info in after.form.item_fields(group.field):
             if info.field.id in leaving_out or (only is not None and info.field.id not in only):
@@ -81,10 +88,11 @@ def _entries(
             was = _item_text(before, info, old[key])
             now = _item_text(after, info, item)
             if old[key].get(info.field.id) != item.get(info.field.id):
-                yield Change(group.field.id, f"{title}: {name}: {_question(info)}", was, now)
+                question = f"{title}: {name}: {_question(info)}"
+                yield Change(group.field.id, question, was, now, key, info.field.id)
     for key, item in old.items():
         if key not in new and only is None:
-            yield Change(group.field.id, f"{title}: {before.item_label(group, item)}", "", REMOVED)
+            yield Change(group.field.id, f"{title}: {before.item_label(group, item)}", "", REMOVED, key)
 
 
 def _by_id(items: list[dict[str, Any]]) -> dict[str, Mapping[str, Any]]:
