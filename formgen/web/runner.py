@@ -561,16 +561,16 @@ class ItemPage:
         state.errors = pages.item_errors(
             assessment, self.found.section, self.found.group, index, posted.on_screen, state, self.answering
         )
-        household = {**self.found.stored, self.found.group.field.id: items}
+        answers = {**self.found.stored, self.found.group.field.id: items}  # the list's record's
         for reading in readings:
             if reading.posted is not None:
-                reading.posted.state.errors = self.child_errors(reading, household, index, str(updated["id"]))
+                reading.posted.state.errors = self.child_errors(reading, answers, index, str(updated["id"]))
         if state.errors or any(r.posted and r.posted.state.errors for r in readings):
             children = self.children_shown(readings, items, updated)
             return self.render(assessment, updated, index, state, sent_version(sent), children, versions), 400
         if self.new:
             updated["id"] = uuid.uuid4().hex[:10]
-        records, checked = self.records(sent, household, readings, str(updated["id"]))
+        records, checked = self.records(sent, answers, readings, str(updated["id"]))
         subject = self.found.subject
         if not save_records(subject, self.found.record, sent_version(sent), records, checked=checked):
             found = self.conflict(sent, items, readings, str(updated["id"]))
@@ -582,18 +582,19 @@ class ItemPage:
         return redirect_to(self.found.back())
 
     def records(
-        self, sent: MultiDict, household: dict[str, Any], readings: list[ChildReading], item_id: str
+        self, sent: MultiDict, answers: dict[str, Any], readings: list[ChildReading], item_id: str
     ) -> tuple[dict[str | None, dict[str, Any]], list[tuple[Child, int | None]]]:
         """The answers the page changes (the household's, each child's), and the version each child's
         answers it changes were at when the page was opened: a save since then is not overwritten unseen."""
         records: dict[str | None, dict[str, Any]] = {}
-        if household != self.found.stored:
-            records[HOUSEHOLD] = household
+        if answers != self.found.stored:  # the list's own record: the household's, or the child's
+            subject = self.found.subject
+            records[HOUSEHOLD if self.found.section.scope == "household" else subject.child.key] = answers
         checked = []
-        for reading in readings:
-            answers = self.child_answers(reading, item_id)
-            if reading.posted is not None and answers != reading.part.child.answers:
-                records[reading.part.child.key] = answers
+        for reading in readings:  # a household list's questions asked for each child
+            own = self.child_answers(reading, item_id)
+            if reading.posted is not None and own != reading.part.child.answers:
+                records[reading.part.child.key] = own
                 checked.append((reading.part.child, sent.get(reading.part.version_field, type=int)))
         return records, checked
 

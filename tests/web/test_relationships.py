@@ -177,3 +177,20 @@ def test_a_child_added_later_has_every_relationship_still_to_answer(app, client,
     # The case page says the household's task is not finished while a child's relationships are missing.
     case_page = " ".join(tree(client.get(f"/cases/{example_case}")).text_content().split())
     assert "Record the referral and household In progress" in case_page
+
+
+def test_a_childs_own_list_is_still_saved_in_that_childs_answers_alone(app, client, example_case):
+    page = f"/cases/{example_case}/children/child-kai/child_views/seeing_the_child/child_visits/new"
+    before = household(app, example_case)
+    visit = {
+        "visit_date-day": "20",
+        "visit_date-month": "10",
+        "visit_date-year": "2025",
+        "visit_place": "At school, in the library",
+        "seen_alone": "yes",
+    }
+    assert post_as_a_browser(client, page, visit).status_code == 302
+    visits = child_answers(app, example_case, "child-kai")["child_visits"]
+    assert visits[-1]["visit_place"] == "At school, in the library"
+    assert household(app, example_case) == before
+    assert "At school, in the library" not in str(child_answers(app, example_case, "child-tilly"))
