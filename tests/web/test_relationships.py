@@ -4,8 +4,10 @@ in one commit that keeps a revision of every record it changes."""
 
 from __future__ import annotations
 
+from formgen.fieldtypes import missing_message
 from formgen.web.extensions import db
 from formgen.web.models import Case, Revision
+from formgen.web.pages import asked_for_child, for_child
 from tests.web.conftest import post_as_a_browser, submit
 from tests.web.test_wizard import child_answers, household, summary_links, tree
 
@@ -194,3 +196,15 @@ def test_a_childs_own_list_is_still_saved_in_that_childs_answers_alone(app, clie
     assert visits[-1]["visit_place"] == "At school, in the library"
     assert household(app, example_case) == before
     assert "At school, in the library" not in str(child_answers(app, example_case, "child-tilly"))
+
+
+def test_a_question_asked_for_each_child_is_worded_for_the_child_it_asks_about(form):
+    relationship = form.info("relationship", "household_members")
+    asked = asked_for_child(relationship, "Ava Example")
+    assert asked.field.label == "What is their relationship to Ava Example?"
+    assert missing_message(asked.field) == "Select their relationship to Ava Example"
+    assert asked.key == relationship.key and asked.show_if is relationship.show_if
+    assert relationship.field.label == "What is their relationship to the child?"  # the form's is kept
+    # Words that do not say "the child" still say which child they are about.
+    assert for_child("Relationship?", "Ava Example", label=True) == "Ava Example: Relationship?"
+    assert for_child("Select a relationship", "Ava Example") == "Select a relationship for Ava Example"
