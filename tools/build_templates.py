@@ -425,7 +425,7 @@ def recipient_address(doc: DocxDocument) -> Paragraph:
 
 def salutation(doc: DocxDocument) -> None:
     tag(doc, "{%p if recipient.salutation %}")
-    para(doc, "{{ recipient.salutation }}")
+    space_before(para(doc, "{{ recipient.salutation }}"))
     tag(doc, "{%p endif %}")
 
 
@@ -598,14 +598,6 @@ def build_record() -> DocxDocument:
 # The plan (K2) -----------------------------------------------------------------------------------
 
 
-PLAN_INTRO = (
-    "We are carrying out an assessment to understand how things are for ",
-    "{{ child.name }}",
-    " and the family, and whether any help or support is needed. This plan tells you what the "
-    "assessment will look at, who is taking part and when it should be finished. If anything in it "
-    "is wrong or unclear, please contact the worker named at the end.",
-)
-
 PLAN_TIMESCALE: list[KeyValueRow] = [
     ("Referral received", "{{ timescale.referral_date }}"),
     ("Assessment started", "{{ timescale.start_date }}"),
@@ -642,7 +634,8 @@ def plan_opening(doc: DocxDocument) -> None:
     para(doc, Bold("Revision: "), "{{ document.version }}")
     tag(doc, "{%p endif %}")
     salutation(doc)
-    para(doc, *PLAN_INTRO)
+    # From formgen/documents/letters.py, with the outcome's sentences, so it is translated with them.
+    para(doc, "{{ letter.plan_opening }}")
 
 
 def plan_children(doc: DocxDocument) -> None:
@@ -809,31 +802,38 @@ def approval_lines(doc: DocxDocument) -> None:
 
 
 def outcome_body(doc: DocxDocument) -> None:
-    """What was decided and why; or, where the I4 exception applies to this reader, only why not."""
+    """What was decided and why; or, where the I4 exception applies to this reader, only that it
+    cannot be shared yet (the opening, which promises the outcome, is left out then)."""
     tag(doc, "{%p if outcome.withheld_from_reader %}")
     para(doc, "{{ letter.withheld }}")
     tag(doc, "{%p else %}")
+    para(doc, "{{ letter.opening }}")
     add_sections(doc)
     approval_lines(doc)
     tag(doc, "{%p endif %}")
 
 
 def outcome_contact(doc: DocxDocument) -> None:
+    """`letter.contact` names the worker and both phone numbers; the email address follows it."""
     heading(doc, "Who to contact", 1)
     para(doc, "{{ letter.contact }}")
-    lines(doc, Bold("Lead worker: "), "{{ worker.name }}")
-    line_if(doc, "worker.phone", Bold("Phone: "), "{{ worker.phone }}")
-    line_if(doc, "authority.phone", Bold("Office phone: "), "{{ authority.phone }}")
     line_if(doc, "authority.email", Bold("Email: "), "{{ authority.email }}")
 
 
 def outcome_signature(doc: DocxDocument) -> None:
-    space_before(para(doc, "{{ letter.closing }}"))
-    space_before(para(doc, "{{ letter.signoff }}"))
-    space_before(lines(doc, Bold("{{ worker.name }}")), 24)
-    line_if(doc, "worker.role", "{{ worker.role }}")
-    line_if(doc, "worker.team", "{{ worker.team }}")
+    """The closing, the sign-off and the worker's name, kept on one page."""
+    together = [
+        space_before(para(doc, "{{ letter.closing }}")),
+        space_before(para(doc, "{{ letter.signoff }}")),
+        space_before(lines(doc, Bold("{{ worker.name }}")), 24),
+    ]
+    for value in ("worker.role", "worker.team"):
+        tag(doc, f"{{%p if {value} %}}")
+        together.append(lines(doc, f"{{{{ {value} }}}}"))
+        tag(doc, "{%p endif %}")
     lines(doc, "{{ authority.name }}")
+    for paragraph in together:
+        paragraph.paragraph_format.keep_with_next = True
 
 
 def build_outcome() -> DocxDocument:
@@ -849,7 +849,6 @@ def build_outcome() -> DocxDocument:
     outcome_letter_head(doc)
     para(doc, "The outcome of the assessment of ", "{{ child.name }}", style="Title")
     salutation(doc)
-    para(doc, "{{ letter.opening }}")
     outcome_body(doc)
     outcome_contact(doc)
     outcome_signature(doc)
