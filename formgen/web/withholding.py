@@ -1,0 +1,185 @@
+""" "Who must not see this?" (F5): the page on which a practitioner or a manager keeps an answer, or one
+item of a list (an action, a service, an agency's contribution, a person's details), from named
+recipients of the case's documents.
+
+One page per answer and per item, under a child's address or the household's as the wizard's pages
+are. What it keeps is checked by the engine (formgen.engine.withholding); what the documents then
+leave out is decided in formgen.documents.context.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, g, render_template, request
+from flask import redirect as redirect_to
+from pydantic import ValidationError
+from sqlalchemy.orm.exc import StaleDataError
+
+from formgen.capabilities import Capability
+from formgen.display import join_words
+from formgen.engine.distribution import Withholding
+from formgen.engine.withholding import replaced, withholding_problem
+from formgen.spec.form import FieldInfo
+from formgen.web import audit, pages
+from formgen.web.access import needs
+from formgen.web.extensions import db
+from formgen.web.links import url
+from formgen.web.pages import Subject
+from formgen.web.runner import load_subject, sent_version
+from formgen.web.security import require_sign_in, safe_next
+from formgen.web.services import services
+from formgen.web.withheld import LINK_TEXT, Withheld, child_of, recipient_name
+
+blueprint = Blueprint("withholding", __name__, url_prefix="/cases/<reference>")
+blueprint.before_request(require_sign_in)  # every page here shows a child's data
+
+STALE = (
+    "Someone changed this case after you opened the page, so this was not saved. "
+    "The boxes now show what is saved: check them, then save again"
+)
+
+
+def _route(rule: str, **options: Any):
+    """Register a view under a child's URL and under the household's, as the wizard's pages are."""
+    defaults = options.pop("defaults", {})
+
+    def register(view):
+        blueprint.add_url_rule(f"/children/<key>{rule}", view_func=view, defaults=defaults, **options)
+        blueprint.add_url_rule(
+            f"/household{rule}", view_func=view, defaults={"key": None, **defaults}, **options
+        )
+        return view
+
+    return register
+
+
+@_route("/withhold/<field_id>", methods=["GET", "POST"], defaults={"item_id": None})
+@_route("/withhold/<field_id>/<item_id>", methods=["GET", "POST"])
+@needs(Capability.WITHHOLD)
+def withhold(reference: str, key: str | None, field_id: str, item_id: str | None):
+    """Tick the recipients who must not see an answer or a list item; none ticked: nobody."""
+    subject = load_subject(reference, key)
+    form = services().form
+    info = form.fields.get(field_id)
+    if info is None or info.group is not None or (info.section.scope == "child" and subject.child is None):
+        abort(404)
+    case = subject.case
+    place = _place(subject, info, item_id)
+    if withholding_problem(form, case.to_case_file(), place) is not None:
+        abort(404)  # not a question printed outside, not this case's child, not an item of the list
+    assessment = subject.assessment(form)
+    shown = Withheld.of(subject, assessment)
+    what = _what(assessment, info, item_id)
+    audit.about(audit.Action.VIEWED, f"{info.section.title}, {_question(info)}")
+    back = _back(subject, info)
+    saved = {recipient.id for recipient in shown.recipients(info, item_id)}
+    ticked, errors, status = saved, [], 200
+    if request.method == "POST":
+        ticked = set(request.form.getlist("recipients"))
+        chosen = [recipient.id for recipient in shown.distribution if recipient.id in ticked]
+        if sent_version(request.form) == case.version and _save(case, shown, place, chosen):
+            names = [recipient_name(assessment, r) for r in shown.distribution if r.id in chosen]
+            audit.about(audit.Action.WITHHELD, _logged(info, item_id, len(chosen)))
+            flash(
+                f"Saved. It will be left out of the documents of {join_words(names)}."
+                if names
+                else "Saved. It is not withheld from anyone."
+            )
+            return redirect_to(back)
+        # Someone saved the case since the page was opened: show what is saved now, and say so.
+        shown = Withheld.of(subject, assessment)
+        ticked = {recipient.id for recipient in shown.recipients(info, item_id)}
+        errors, status = [{"text": STALE, "href": "#recipients"}], 409
+    page = render_template(
+        "withholding/withhold.html",
+        subject=subject,
+        section=info.section,
+        what=what,
+        recipients=[
+            {
+                "value": recipient.id,
+                "text": recipient_name(assessment, recipient),
+                "hint": {"text": _about(recipient)} if _about(recipient) else None,
+                "checked": recipient.id in ticked,
+            }
+            for recipient in shown.distribution
+        ],
+        distribution=f"/cases/{case.reference}/distribution",  # the distribution list's own page
+        edits_distribution=g.user.can(Capability.EDIT_DISTRIBUTION),
+        errors=errors,
+        version=case.version,
+        back=back,
+        heading=LINK_TEXT,
+    )
+    return page, status
+
+
+def _place(subject: Subject, info: FieldInfo, item_id: str | None) -> Withholding:
+    """The answer or item the page is about, as a withholding that names nobody yet."""
+    try:
+        return Withholding(field=info.field.id, child=child_of(subject, info), item=item_id)
+    except ValidationError:
+        abort(404)  # an item id no list holds
+
+
+def _save(case, shown: Withheld, place: Withholding, chosen: list[str]) -> bool:
+    """Keep the withholding (or drop it, when nobody is ticked) unless another save came first."""
+    entry = place.model_copy(update={"recipients": chosen})
+    case.withheld = [kept.model_dump(mode="json") for kept in replaced(shown.withheld, entry)]
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        return False
+    return True
+
+
+def _question(info: FieldInfo) -> str:
+    return info.field.short_label or info.field.label
+
+
+def _what(assessment, info: FieldInfo, item_id: str | None) -> list[dict[str, Any]]:
+    """What is withheld, as a summary list shows it: the question and its answer, or the list and the
+    item's name."""
+    if item_id is None:
+        lines = pages.answer_lines(assessment, info) or []
+        return [
+            {"key": {"text": "Question"}, "value": {"text": _question(info)}},
+            {
+                "key": {"text": "Answer"},
+                "value": {"text": "\n".join(lines) or "Not provided", "classes": "app-preserve-lines"},
+            },
+        ]
+    item = next((item for item in assessment.items(info.field.id) if str(item.get("id")) == item_id), {})
+    name = info.field.item_name or "entry"
+    return [
+        {"key": {"text": "List"}, "value": {"text": info.field.label}},
+        {"key": {"text": name[:1].upper() + name[1:]}, "value": {"text": assessment.item_label(info, item)}},
+    ]
+
+
+def _about(recipient) -> str:
+    """What the checkbox's hint says of a recipient: their role and organisation, or that they are in
+    the household; and that they receive no copies, when the list says so."""
+    parts = [recipient.role, recipient.organisation] if recipient.person is None else ["In the household"]
+    words = ", ".join(part for part in parts if part)
+    if recipient.excluded_reason is not None:
+        words = f"{words}. Must not receive a copy" if words else "Must not receive a copy"
+    return words
+
+
+def _logged(info: FieldInfo, item_id: str | None, count: int) -> str:
+    """The access log's words: what was withheld and from how many, never the answer itself."""
+    what = f"an entry of {_question(info)}" if item_id else _question(info)
+    if not count:
+        return f"{info.section.title}, {what}: withheld from nobody"
+    return f"{info.section.title}, {what}: withheld from {count} recipient{'s' if count != 1 else ''}"
+
+
+def _back(subject: Subject, info: FieldInfo) -> str:
+    """Where the page returns: the page of this case it came from, else the section's check answers."""
+    target = request.args.get("next")
+    if target and safe_next(target) == target and target.startswith(f"/cases/{subject.case.reference}/"):
+        return target
+    return url(subject, "check_answers", section_id=info.section.id)
