@@ -26,7 +26,7 @@ from formgen.web.access import needs
 from formgen.web.extensions import db
 from formgen.web.links import url
 from formgen.web.pages import Subject
-from formgen.web.runner import load_subject, sent_version
+from formgen.web.runner import kept, load_subject, sent_version
 from formgen.web.security import require_sign_in, safe_next
 from formgen.web.services import services
 from formgen.web.withheld import LINK_TEXT, Withheld, child_of, recipient_name
@@ -73,8 +73,11 @@ def withhold(reference: str, key: str | None, field_id: str, item_id: str | None
     what = _what(assessment, info, item_id)
     audit.about(audit.Action.VIEWED, f"{info.section.title}, {_question(info)}")
     back = _back(subject, info)
-    saved = {recipient.id for recipient in shown.recipients(info, item_id)}
-    ticked, errors, status = saved, [], 200
+    ticked = {recipient.id for recipient in shown.recipients(info, item_id)}
+    version, errors, status = case.version, [], 200
+    held = kept() if request.method == "GET" else None
+    if held is not None:  # sent as the session ended: shown as ticked then, to be saved knowingly
+        ticked, version = set(held.getlist("recipients")), sent_version(held)
     if request.method == "POST":
         ticked = set(request.form.getlist("recipients"))
         chosen = [recipient.id for recipient in shown.distribution if recipient.id in ticked]
@@ -108,7 +111,8 @@ def withhold(reference: str, key: str | None, field_id: str, item_id: str | None
         distribution=f"/cases/{case.reference}/distribution",  # the distribution list's own page
         edits_distribution=g.user.can(Capability.EDIT_DISTRIBUTION),
         errors=errors,
-        version=case.version,
+        held=held is not None,
+        version=version,
         back=back,
         heading=LINK_TEXT,
     )

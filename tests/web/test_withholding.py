@@ -170,6 +170,22 @@ def test_a_stale_page_does_not_overwrite_a_later_save(app, client, case):
     assert _withheld(app, case)[0]["recipients"] == ["r-school"]
 
 
+def test_ticks_sent_as_the_session_ended_are_shown_again_to_be_saved(app, client, case):
+    page = _page(case, "household/withhold/assessment_aims")
+    token, version = form_token(client, page)
+    with client.session_transaction() as session:
+        session["seen_at"] -= 31 * 60  # the session times out
+    sent = client.post(page, data={"csrf_token": token, "version": version, "recipients": ["r-police"]})
+    assert sent.headers["Location"] == "/sign-in" and _withheld(app, case) == []
+    back = sign_in(client).headers["Location"]
+    assert back.startswith(f"{page}?held=")
+    shown = client.get(back)
+    assert "This has not been saved yet" in _text(shown)
+    assert tree(shown).xpath("//input[@name='recipients'][@checked]/@value") == ["r-police"]
+    assert submit(client, back, {"recipients": ["r-police"]}).status_code == 302
+    assert _withheld(app, case)[0]["recipients"] == ["r-police"]
+
+
 def _team_client(app, reference: str, role: str, email: str):
     """Someone of the case's team signed in: the case is their team's to see, if their role sees any."""
     with app.app_context():
