@@ -85,7 +85,7 @@ def withhold(reference: str, key: str | None, field_id: str, item_id: str | None
             names = [recipient_name(assessment, r) for r in shown.distribution if r.id in chosen]
             audit.about(audit.Action.WITHHELD, _logged(info, item_id, len(chosen)))
             flash(
-                f"Saved. It will be left out of the documents of {join_words(names)}."
+                f"Saved. It will be left out of the documents sent to {join_words(names)}."
                 if names
                 else "Saved. It is not withheld from anyone."
             )

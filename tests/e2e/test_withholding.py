@@ -44,5 +44,5 @@ def test_an_action_is_withheld_from_a_recipient_in_the_browser(browser: Browser,
     expect_heading(page, "Check your answers: Assessment plan")
     action = page.locator("main li", has_text=ACTION)
     expect(action).to_contain_text("Withheld from: Sam Example")
-    expect(page.locator("main")).to_contain_text("It will be left out of the documents of Sam Example")
+    expect(page.locator("main")).to_contain_text("It will be left out of the documents sent to Sam Example")
     assert_accessible(page)

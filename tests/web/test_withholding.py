@@ -83,7 +83,7 @@ def test_a_practitioner_keeps_an_action_from_a_recipient_and_check_answers_says_
     ]
     after = client.get(check)
     assert "Withheld from: Sam Example" in _text(after)
-    assert "It will be left out of the documents of Sam Example" in _text(after)  # the saved message
+    assert "It will be left out of the documents sent to Sam Example" in _text(after)  # the saved message
     ticked = tree(client.get(page)).xpath("//input[@name='recipients'][@checked]/@value")
     assert ticked == ["r-police"]
 
