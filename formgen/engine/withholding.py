@@ -3,7 +3,9 @@ the form and the case, and a case's list of them as one of them changes.
 
 A withholding names a top-level question (a list's id, for one of its items), whose answer it is (a
 child's, or the household's), and recipients of the case's distribution list. It matters only for a
-document that leaves the authority: the record stays within it and prints everything.
+document that leaves the authority: the record stays within it and prints everything. One more kind
+keeps a recipient (its item, of DISTRIBUTION_LIST) out of the list of who has a copy that the others'
+documents print.
 
 Pure Python over the form and the case file; what a reader's copy then prints is decided in
 formgen.documents.context.
@@ -15,22 +17,34 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from formgen.engine.casefile import CaseFile
-from formgen.engine.distribution import Recipient, Withholding
+from formgen.engine.distribution import DISTRIBUTION_LIST, Audience, Recipient, Withholding
 from formgen.spec.form import FieldInfo, FormSpec
 
-# The documents that leave the authority, and so obey withholdings.
-EXTERNAL_DOCUMENTS = frozenset({"plan", "outcome", "child"})
+# The documents that leave the authority, and whom each is written for, as
+# formgen.documents.context.DOCUMENTS has them: only what they may print is worth withholding.
+EXTERNAL_DOCUMENTS: dict[str, frozenset[Audience]] = {
+    "plan": frozenset(Audience),
+    "outcome": frozenset(Audience),
+    "child": frozenset({Audience.FAMILY}),
+}
 
 
 def reaches_outside(info: FieldInfo) -> bool:
-    """Whether a question's answer is printed in a document that leaves the authority."""
-    return bool(EXTERNAL_DOCUMENTS.intersection(info.field.documents or info.section.documents))
+    """Whether a question's answer may be printed in a document that leaves the authority: one of its
+    documents does, for an audience the question names (none named: the record only)."""
+    audiences = {Audience(audience) for audience in info.field.audience or ()}
+    return any(
+        audiences & EXTERNAL_DOCUMENTS.get(kind, frozenset())
+        for kind in info.field.documents or info.section.documents
+    )
 
 
 def withholding_problem(form: FormSpec, case: CaseFile, withholding: Withholding) -> str | None:
     """Why a withholding does not fit the form and the case, or None when it does: its question must be
     a top-level question printed outside the authority, answered for the child it names (or the
     household), its item an item of that list, and each recipient one of the case's."""
+    if withholding.field == DISTRIBUTION_LIST:
+        return _listed_problem(case, withholding)
     info = form.fields.get(withholding.field)
     if info is None or info.group is not None or info.field.hidden:
         return f"{withholding.field!r} is not a question of the form"
@@ -64,6 +78,17 @@ def _item_problem(info: FieldInfo, answers: Mapping[str, Any], item_id: str) -> 
     if item_id not in ids:
         return f"the list {info.field.id!r} has no item {item_id!r}"
     return None
+
+
+def _listed_problem(case: CaseFile, withholding: Withholding) -> str | None:
+    """A recipient kept out of the list of who has a copy: one of the case's, kept from the others."""
+    if withholding.child is not None:
+        return "the distribution list is the household's, not one child's"
+    if withholding.item is None or withholding.item not in {recipient.id for recipient in case.distribution}:
+        return f"case {case.reference} has no recipient {withholding.item!r}"
+    if withholding.item in withholding.recipients:
+        return "a recipient's own copy always names them"
+    return _recipients_problem(case, withholding.recipients)
 
 
 def _recipients_problem(case: CaseFile, recipients: Sequence[str]) -> str | None:

@@ -32,8 +32,18 @@ def test_only_what_a_document_leaving_the_authority_prints_can_be_withheld(form)
     assert reaches_outside(form.info("assessment_aims"))  # the plan's section prints it
     assert reaches_outside(form.info("household_members"))  # its own documents: the plan
     assert reaches_outside(form.info("child_views_text"))  # the child's version
+    assert reaches_outside(form.info("plan_of_action"))  # the plan and the outcome
     assert not reaches_outside(form.info("referral_reason"))  # the record only
     assert not reaches_outside(form.info("child_visits"))
+    # A question that names no audience is printed for nobody outside, whatever its documents.
+    assert form.info("consent_override_reasons").field.audience is None
+    assert not reaches_outside(form.info("consent_override_reasons"))
+
+
+def test_every_examples_withholdings_fit_it(form, example):
+    assert example.withheld or example.reference != "EX-SIB-01"
+    for withholding in example.withheld:
+        assert withholding_problem(form, example, withholding) is None, withholding
 
 
 @pytest.mark.parametrize(
@@ -43,6 +53,7 @@ def test_only_what_a_document_leaving_the_authority_prints_can_be_withheld(form)
         Withholding(field="assessment_aims", recipients=["r-mother", "r-police"]),
         Withholding(field="child_views_text", child="child-kai", recipients=["r-mother"]),
         Withholding(field="household_members", item="p-grandmother", recipients=[]),
+        Withholding(field="distribution", item="r-police", recipients=["r-mother"]),  # kept off her list
     ],
 )
 def test_a_withholding_that_fits(form, case, withholding):
@@ -63,6 +74,12 @@ def test_a_withholding_that_fits(form, case, withholding):
         (Withholding(field="household_members", item="x-marac"), "has no item 'x-marac'"),  # another list's
         (Withholding(field="assessment_aims", recipients=["r-gone"]), "has no recipient 'r-gone'"),
         (Withholding(field="assessment_aims", recipients=["r-police", "r-police"]), "named twice"),
+        (Withholding(field="consent_override_reasons"), "printed only in the record"),  # no audience
+        (Withholding(field="distribution", item="r-gone"), "has no recipient 'r-gone'"),
+        (Withholding(field="distribution"), "has no recipient None"),
+        (Withholding(field="distribution", item="r-police", child="child-kai"), "the household's"),
+        (Withholding(field="distribution", item="r-police", recipients=["r-police"]), "always names them"),
+        (Withholding(field="distribution", item="r-police", recipients=["r-gone"]), "no recipient 'r-gone'"),
     ],
 )
 def test_a_withholding_that_does_not_fit_says_why(form, case, withholding, problem):
