@@ -9,7 +9,7 @@ from flask import g, url_for
 
 from formgen.capabilities import Capability
 from formgen.engine import Assessment
-from formgen.engine.distribution import Recipient, Withholding
+from formgen.engine.distribution import DISTRIBUTION_LIST, Recipient, Withholding
 from formgen.engine.withholding import find, reaches_outside, withheld_from
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo
@@ -33,7 +33,8 @@ def recipient_name(assessment: Assessment, recipient: Recipient) -> str:
 
 
 def page_url(subject: Subject, field_id: str, item_id: str | None = None, back: str | None = None) -> str:
-    """The "Who must not see this?" page of an answer or a list item, returning to `back`."""
+    """The "Who must not see this?" page of an answer or a list item, returning to `back`; of a
+    recipient, with DISTRIBUTION_LIST and their id, for the list of who has a copy."""
     key = subject.child.key if subject.child else None
     return url_for(
         "withholding.withhold",
@@ -75,9 +76,17 @@ class Withheld:
         """Whether the page offers "Who must not see this?" for a question (or its list's items)."""
         return g.user.can(Capability.WITHHOLD) and reaches_outside(info)
 
+    def kept_from(self, field: str, child: str | None, item: str | None) -> list[Recipient]:
+        """Whom one answer, one item or one recipient of the list (DISTRIBUTION_LIST) is kept from."""
+        return withheld_from(self.distribution, find(self.withheld, field, child, item))
+
     def recipients(self, info: FieldInfo, item_id: str | None = None) -> list[Recipient]:
-        entry = find(self.withheld, info.field.id, child_of(self.subject, info), item_id)
-        return withheld_from(self.distribution, entry)
+        return self.kept_from(info.field.id, child_of(self.subject, info), item_id)
+
+    def listed_names(self, recipient_id: str) -> list[str]:
+        """Who a recipient is kept from, in the list of who has a copy their documents print."""
+        kept = self.kept_from(DISTRIBUTION_LIST, None, recipient_id)
+        return [recipient_name(self.assessment, recipient) for recipient in kept]
 
     def names(self, info: FieldInfo, item_id: str | None = None) -> list[str]:
         """Who an answer (or an item of a list) is withheld from, by name."""

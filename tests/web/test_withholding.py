@@ -30,10 +30,10 @@ TEAM = "Eastgate Assessment Team"
 
 @pytest.fixture
 def case(app, example_case) -> str:
-    """The sibling group with three recipients on its distribution list."""
+    """The sibling group with three recipients of its own on its distribution list, nothing withheld."""
     with app.app_context():
         stored = _case(example_case)
-        stored.distribution = DISTRIBUTION
+        stored.distribution, stored.withheld = DISTRIBUTION, []
         db.session.commit()
     return example_case
 
@@ -146,6 +146,20 @@ def test_the_list_page_offers_each_item_and_says_whom_it_is_withheld_from(app, c
     assert submit(client, actions, {"withhold": "agencies_consulted/g-police"}).status_code == 404
 
 
+def test_a_recipient_is_kept_out_of_the_list_of_who_has_a_copy_that_others_see(app, client, case):
+    """A school's name can tell a parent where the children are: the school stays off the parent's list."""
+    page = _page(case, "household/withhold/distribution/r-school")
+    shown = client.get(page)
+    assert "Jo Teacher" in _text(shown) and "Distribution list" in _text(shown)
+    offered = tree(shown).xpath("//input[@name='recipients']/@value")
+    assert offered == ["r-mother", "r-police"]  # never kept off their own list
+    response = submit(client, page, {"recipients": ["r-mother", "r-school"]})
+    assert response.headers["Location"] == f"/cases/{case}/distribution"
+    assert _withheld(app, case) == [
+        {"field": "distribution", "child": None, "item": "r-school", "recipients": ["r-mother"]}
+    ]
+
+
 def test_a_recipient_removed_from_the_list_no_longer_shows(app, client, case):
     with app.app_context():
         stored = _case(case)
@@ -230,6 +244,9 @@ def test_a_manager_may_and_business_support_and_auditors_may_not(app, case):
         "household/withhold/child_views_text",  # a child's answer, without the child
         "children/child-nobody/withhold/assessment_aims",
         "children/child-tilly/withhold/child_visits",  # the record only
+        "household/withhold/consent_override_reasons",  # printed for no audience outside
+        "household/withhold/distribution",  # a recipient of the list, not the list
+        "household/withhold/distribution/r-nobody",
     ],
 )
 def test_what_does_not_exist_is_not_found(client, case, place):
@@ -245,9 +262,20 @@ def test_it_returns_only_to_a_page_of_the_same_case(client, case):
         assert submit(client, f"{page}?next={quote(back, safe='')}", {}).headers["Location"] == fallback
 
 
-def test_with_nobody_on_the_distribution_list_it_says_so(client, example_case):
+def test_with_nobody_on_the_distribution_list_it_says_so(app, client, example_case):
+    with app.app_context():
+        _case(example_case).distribution = []
+        db.session.commit()
     page = client.get(f"/cases/{example_case}/household/withhold/assessment_aims")
     assert page.status_code == 200
     assert "Nobody is on this case’s distribution list yet" in _text(page)
     assert f"/cases/{example_case}/distribution" in tree(page).xpath("//main//a/@href")
     assert not tree(page).xpath("//input[@name='recipients']")
+
+
+def test_the_examples_own_withholdings_show_where_they_are(client, example_case):
+    """The sibling group keeps from the father what would tell him where the children are."""
+    plan = _text(client.get(f"/cases/{example_case}/{PLAN_CHECK}"))
+    assert plan.count("Withheld from: Marcus Dacres (Father)") == 5  # four actions and the attendees
+    outcome = _text(client.get(f"/cases/{example_case}/children/child-kai/outcome/check"))
+    assert "Withheld from: Marcus Dacres (Father)" in outcome  # his reasoning about section 47, and more
