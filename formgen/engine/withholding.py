@@ -14,19 +14,19 @@ formgen.documents.context.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from formgen.engine.casefile import CaseFile
-from formgen.engine.distribution import DISTRIBUTION_LIST, Audience, Recipient, Withholding
+from formgen.engine.distribution import (
+    DISTRIBUTION_LIST,
+    DOCUMENT_AUDIENCES,
+    Audience,
+    Recipient,
+    Withholding,
+)
 from formgen.spec.form import FieldInfo, FormSpec
 
-# The documents that leave the authority, and whom each is written for, as
-# formgen.documents.context.DOCUMENTS has them: only what they may print is worth withholding.
-EXTERNAL_DOCUMENTS: dict[str, frozenset[Audience]] = {
-    "plan": frozenset(Audience),
-    "outcome": frozenset(Audience),
-    "child": frozenset({Audience.FAMILY}),
-}
+if TYPE_CHECKING:  # the case file checks its withholdings with this module
+    from formgen.engine.casefile import CaseFile
 
 
 def reaches_outside(info: FieldInfo) -> bool:
@@ -34,7 +34,7 @@ def reaches_outside(info: FieldInfo) -> bool:
     documents does, for an audience the question names (none named: the record only)."""
     audiences = {Audience(audience) for audience in info.field.audience or ()}
     return any(
-        audiences & EXTERNAL_DOCUMENTS.get(kind, frozenset())
+        audiences & DOCUMENT_AUDIENCES.get(kind, frozenset())
         for kind in info.field.documents or info.section.documents
     )
 
