@@ -17,7 +17,10 @@ class Capability(StrEnum):
     APPROVE = "approve"  # review, approve, return and reopen an assessment (J1, J2, J3)
     REVIEW_PLAN = "review_plan"  # record a review of the assessment plan (§12)
     ALLOCATE = "allocate"  # allocate a team's case to a worker
-    CIRCULATE = "circulate"  # produce the plans of the team's cases (and, next, circulate them)
+    CIRCULATE = "circulate"  # produce each recipient's plan and outcome, and log each copy sent (K2, A3)
+    EDIT_DISTRIBUTION = "edit_distribution"  # add, change and remove a case's recipients
+    CONFIRM_RECIPIENT = "confirm_recipient"  # confirm a household member may be sent the documents
+    WITHHOLD = "withhold"  # keep an answer or a list item from named recipients (F5)
     VIEW_TEAM = "view_team"  # every case of one's team, not only one's own
     RESTRICT = "restrict"  # restrict a team's case to named people, and lift the restriction
     ADMINISTER = "administer"  # accounts, teams and the authority's settings
@@ -41,7 +44,16 @@ ROLE_LABELS: dict[Role, str] = {
 }
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
-    Role.PRACTITIONER: frozenset({Capability.VIEW_ASSESSMENT, Capability.EDIT_ASSESSMENT}),
+    Role.PRACTITIONER: frozenset(
+        {
+            Capability.VIEW_ASSESSMENT,
+            Capability.EDIT_ASSESSMENT,
+            Capability.EDIT_DISTRIBUTION,
+            Capability.CONFIRM_RECIPIENT,
+            Capability.WITHHOLD,
+            Capability.CIRCULATE,  # a copy handed over on a visit is logged by whoever handed it
+        }
+    ),
     Role.MANAGER: frozenset(
         {
             Capability.VIEW_ASSESSMENT,
@@ -51,11 +63,16 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.REVIEW_PLAN,
             Capability.ALLOCATE,
             Capability.CIRCULATE,
+            Capability.EDIT_DISTRIBUTION,
+            Capability.CONFIRM_RECIPIENT,
+            Capability.WITHHOLD,
             Capability.RESTRICT,
         }
     ),
     # A3: produces and circulates plans; cannot change assessment content.
-    Role.BUSINESS_SUPPORT: frozenset({Capability.VIEW_TEAM, Capability.CIRCULATE}),
+    Role.BUSINESS_SUPPORT: frozenset(
+        {Capability.VIEW_TEAM, Capability.CIRCULATE, Capability.EDIT_DISTRIBUTION}
+    ),
     # A5: accounts and settings; no need to read children's records (Caldicott: need to know).
     Role.ADMINISTRATOR: frozenset({Capability.ADMINISTER, Capability.AUDIT}),
     # Investigations and case reviews read who saw a record, not the record itself.

@@ -22,6 +22,8 @@ _TRACKED = re.compile(r"<w:(ins|del)\b.*?</w:\1>", re.DOTALL)
 _TAG_MARKS = ("{", "}", "%")
 TRACKED_ADVICE = "accept or reject every change in Word"
 _XML_TEXT = re.compile(r"<[^>]+>")
+_BLOCK_START = re.compile(r"\{%-?p\s+(if|for)\b")
+_BLOCK_END = re.compile(r"\{%-?p\s+end(if|for)\b")
 BEFORE_APPROVAL = frozenset(Capability) - {Capability.APPROVE}
 
 
@@ -52,6 +54,27 @@ def check_everything(settings: Settings, *, today: date) -> list[Problem]:
         problems.extend(check_template(settings.template_dir / kind.template))
     problems.extend(check_rendering(form, store, cases, today=today))
     return problems
+
+
+def external_fields(form: FormSpec) -> list[str]:
+    """Each document that leaves the authority, with every field it can print and who it is printed for:
+    a field that names no audience is listed as the record's only, so a reviewer sees what an overlay
+    added and where it goes."""
+    lines = []
+    for kind in DOCUMENTS.values():
+        if kind.internal:
+            continue
+        lines.append(f"{kind.title} ({kind.id}):")
+        for info in form.fields.values():
+            if info.field.hidden or kind.id not in (
+                info.field.documents
+                or (info.group.documents if info.group else None)
+                or info.section.documents
+            ):
+                continue
+            audience = ", ".join(info.field.audience or []) or "nobody outside (the record only)"
+            lines.append(f"  {info.key}: {audience}")
+    return lines
 
 
 def check_example(form: FormSpec, path: Path, *, today: date) -> tuple[CaseFile | None, list[Problem]]:
@@ -146,12 +169,18 @@ def check_rendering(
 
 
 def _closing_text(document) -> str:
-    """The last paragraph without a tag: if rendering drops it, it dropped more than it should."""
-    for paragraph in reversed(document.paragraphs):
+    """The last paragraph without a tag that every rendering prints (outside any {%p if %} or
+    {%p for %}): if rendering drops it, it dropped more than it should."""
+    closing, depth = "", 0
+    for paragraph in document.paragraphs:
         text = paragraph.text.strip()
-        if text and "{" not in text and "%" not in text:
-            return text
-    return ""
+        if _BLOCK_START.match(text):
+            depth += 1
+        elif _BLOCK_END.match(text):
+            depth -= 1
+        elif depth == 0 and text and "{" not in text and "%" not in text:
+            closing = text
+    return closing
 
 
 def _all_text(content: bytes) -> str:

@@ -38,6 +38,16 @@ AUDIENCE_LABELS: dict[Audience, str] = {
 }
 
 
+# Whom each document is written for once it leaves the authority; the record stays within it (no
+# audience), so nothing is withheld from it. formgen.documents.context prints by this table.
+DOCUMENT_AUDIENCES: dict[str, frozenset[Audience]] = {
+    "record": frozenset(),
+    "plan": frozenset(Audience),
+    "outcome": frozenset(Audience),
+    "child": frozenset({Audience.FAMILY}),
+}
+
+
 class CopyFormat(StrEnum):
     WORD = "word"
     PDF = "pdf"
@@ -107,10 +117,15 @@ class Recipient(_Data):
         return not self.children or child_id in self.children
 
 
+# A Withholding of this "field" keeps one recipient (its `item`) out of the list of who has a copy
+# that other recipients' documents print: a school's name can tell a parent where the children are.
+DISTRIBUTION_LIST = "distribution"
+
+
 class Withholding(_Data):
     """An answer, or one item of a list, kept from named recipients of the documents that leave."""
 
-    field: Annotated[str, StringConstraints(min_length=1, max_length=200)]  # a field key
+    field: Annotated[str, StringConstraints(min_length=1, max_length=200)]  # a top-level field's id
     child: RecipientId | None = None  # whose answer: None for the household's
     item: RecipientId | None = None  # an item of the list `field` names
     recipients: list[RecipientId] = Field(default_factory=list)  # the recipients it is kept from

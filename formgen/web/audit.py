@@ -41,6 +41,7 @@ class Action(StrEnum):
     RESTRICTED = "restricted"
     RESTRICTION_LIFTED = "restriction_lifted"
     IMPORTED = "imported"
+    WITHHELD = "withheld"  # an answer or a list item kept from named recipients, or no longer
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -65,6 +66,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.RESTRICTED: "Case restricted",
     Action.RESTRICTION_LIFTED: "Restriction lifted",
     Action.IMPORTED: "Case imported",
+    Action.WITHHELD: "Changed who must not see an answer",
 }
 
 # What each page that shows a child's data is, in the words the log shows; any other is its address.
@@ -83,6 +85,7 @@ PAGES: dict[str, str] = {
     "wizard.remove_item": "Remove an entry from a list",
     "wizard.check_answers": "Check answers",
     "wizard.document": "Document",
+    "withholding.withhold": "Who must not see this",
     "history.history": "History",
     "history.revision": "The assessment as a revision left it",
     "history.seen": "Who has seen this record",
