@@ -12,6 +12,7 @@ import pytest
 
 from formgen.capabilities import Capability
 from formgen.engine import CaseFile
+from formgen.engine.distribution import Recipient
 from formgen.engine.review import Restriction
 from formgen.web.commands import create_team, create_user, import_case
 from formgen.web.extensions import db
@@ -56,6 +57,13 @@ ALLOWED = {
     "approval.decision": {M},
     "approval.plan_review": {M},
     "cases.restriction": {M},
+    # The distribution list: business support keep it too, but confirming a household member is the
+    # practitioner's or a manager's word (A3).
+    "distribution.recipients": {P, M, B},
+    "distribution.new_recipient": {P, M, B},
+    "distribution.recipient": {P, M, B},
+    "distribution.remove_recipient": {P, M, B},
+    "distribution.confirm_recipient": {P, M},
     "history.history": {P, M},
     "history.revision": {P, M},
     "history.seen": {P, M},
@@ -104,7 +112,9 @@ def calling_for_decisions(case: CaseFile) -> CaseFile:
         else person
         for person in household["household_members"]
     ]
-    return case.model_copy(update={"household": household})
+    # The mother, not yet confirmed, is the distribution list's r1 (the sample recipient).
+    distribution = [Recipient(id="r1", person="p-mother", address="1 Example Road\nNorthbrook")]
+    return case.model_copy(update={"household": household, "distribution": distribution})
 
 
 def test_every_view_declares_the_capabilities_that_may_use_it(app):
