@@ -54,6 +54,27 @@ def check_everything(settings: Settings, *, today: date) -> list[Problem]:
     return problems
 
 
+def external_fields(form: FormSpec) -> list[str]:
+    """Each document that leaves the authority, with every field it can print and who it is printed for:
+    a field that names no audience is listed as the record's only, so a reviewer sees what an overlay
+    added and where it goes."""
+    lines = []
+    for kind in DOCUMENTS.values():
+        if kind.internal:
+            continue
+        lines.append(f"{kind.title} ({kind.id}):")
+        for info in form.fields.values():
+            if info.field.hidden or kind.id not in (
+                info.field.documents
+                or (info.group.documents if info.group else None)
+                or info.section.documents
+            ):
+                continue
+            audience = ", ".join(info.field.audience or []) or "nobody outside (the record only)"
+            lines.append(f"  {info.key}: {audience}")
+    return lines
+
+
 def check_example(form: FormSpec, path: Path, *, today: date) -> tuple[CaseFile | None, list[Problem]]:
     """An example must fit the form and be complete: every question answered, every rule met."""
     try:

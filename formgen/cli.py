@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from formgen.capabilities import Role
-from formgen.check import check_everything
+from formgen.check import check_everything, external_fields
 from formgen.dates import OutOfRange, checked
 from formgen.documents import DOCUMENTS, NoSuchDocument, TemplateError, TemplateStore, write_documents
 from formgen.engine import casefile
@@ -62,6 +62,9 @@ def check(settings: Settings) -> None:
     problems = check_everything(settings, today=date.today())
     if problems:
         _fail([str(problem) for problem in problems] + [f"{len(problems)} problem(s) found"])
+    click.echo("What each document that leaves the authority can print, and for whom:")
+    for line in external_fields(load_spec(settings.spec_dir, settings.authority)):
+        click.echo(f"  {line}")
     click.echo("All specs, overlays, examples and templates are valid.")
 
 
@@ -72,6 +75,12 @@ def check(settings: Settings) -> None:
     "--document", "kinds", multiple=True, type=click.Choice(list(DOCUMENTS)), help="Only this document."
 )
 @click.option("--child", "child_ids", multiple=True, help="Only this child (by id in the case file).")
+@click.option(
+    "--recipient",
+    "recipient_ids",
+    multiple=True,
+    help="Only this recipient's plans and outcomes (by id in the case file's distribution list).",
+)
 @click.option("--out-dir", required=True, type=click.Path(path_type=Path, file_okay=False))
 @click.pass_obj
 def render(
@@ -80,11 +89,18 @@ def render(
     every_document: bool,
     kinds: tuple[str, ...],
     child_ids: tuple[str, ...],
+    recipient_ids: tuple[str, ...],
     out_dir: Path,
 ) -> None:
-    """Write the documents of a case file into OUT_DIR and print their paths."""
-    if not every_document and not kinds:
-        raise click.UsageError("say which documents: --all, or --document record|plan|child")
+    """Write the documents of a case file into OUT_DIR and print their paths.
+
+    The plan and the outcome are written once for each recipient on the case's distribution list
+    (REF-CHILD-plan-RECIPIENT.docx), each holding only what that recipient may see.
+    """
+    if not every_document and not kinds and not recipient_ids:
+        raise click.UsageError(
+            "say which documents: --all, --document record|plan|outcome|child, or --recipient ID"
+        )
     try:
         form = load_spec(settings.spec_dir, settings.authority)
         case = load_case(case_file)
@@ -99,6 +115,7 @@ def render(
             today=date.today(),
             kinds=kinds or None,
             child_ids=child_ids or None,
+            recipient_ids=recipient_ids or None,
         )
     except SpecError as error:
         _fail([str(problem) for problem in error.problems])

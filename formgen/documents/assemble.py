@@ -6,12 +6,15 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from formgen.documents.context import DOCUMENTS, build_context
 from formgen.documents.render import TemplateStore
 from formgen.engine.casefile import CaseFile
+from formgen.engine.distribution import Audience, Recipient
+from formgen.engine.review import Stage
 from formgen.spec import known_fields as known
 from formgen.spec.form import FormSpec
 
@@ -22,10 +25,68 @@ class NoSuchDocument(ValueError):
     """A document that this child does not get (the child's version of an unborn baby)."""
 
 
+NOT_APPROVED = "The outcome is written once the assessment is approved"
+
+
 def documents_for(form: FormSpec, case: CaseFile, child_id: str, *, today: date) -> list[str]:
-    """The documents a child's assessment produces: an unborn baby gets no child's version."""
+    """The documents a child's assessment produces: an unborn baby gets no child's version, and there
+    is no outcome before the assessment is approved."""
     unborn = case.assessment(form, child_id, today=today).value(known.UNBORN) is True
-    return [kind for kind in DOCUMENTS if not (kind == "child" and unborn)]
+    approved = case.child(child_id).review.stage is Stage.APPROVED
+    return [
+        kind
+        for kind in DOCUMENTS
+        if not (kind == "child" and unborn) and not (kind == "outcome" and not approved)
+    ]
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One recipient's copy of one of a child's documents, or why it cannot be made (`refused`)."""
+
+    recipient: Recipient
+    kind: str
+    refused: str | None = None
+
+
+def copies_for(form: FormSpec, case: CaseFile, child_id: str, *, today: date) -> list[Copy]:
+    """Every copy of a child's plan and outcome that the distribution list calls for (K2, I4, I5)."""
+    household = {
+        str(item.get("id"))
+        for item in case.assessment(form, child_id, today=today).items(known.HOUSEHOLD_MEMBERS)
+    }
+    copies = []
+    for recipient in case.distribution:
+        if recipient.children and child_id not in recipient.children:
+            continue
+        for kind, document in DOCUMENTS.items():
+            if document.per_recipient:
+                reason = _refusal(form, case, child_id, kind, recipient, household, today)
+                copies.append(Copy(recipient, kind, reason))
+    return copies
+
+
+def _refusal(
+    form: FormSpec,
+    case: CaseFile,
+    child_id: str,
+    kind: str,
+    recipient: Recipient,
+    household: set[str],
+    today: date,
+) -> str | None:
+    if recipient.excluded_reason is not None:
+        return f"Must not receive a copy: {recipient.excluded_reason}"
+    if recipient.person is not None and recipient.person not in household:
+        return "No longer among the people in the child's life"
+    if recipient.person is not None and recipient.confirmed is None:
+        return "Not yet confirmed by the practitioner or a manager"
+    if kind not in documents_for(form, case, child_id, today=today):
+        return NOT_APPROVED
+    withheld = case.assessment(form, child_id, today=today).value(known.OUTCOME_WITHHELD) is True
+    if kind == "outcome" and withheld and recipient.audience is Audience.FAMILY:
+        return "The outcome is being withheld from the child and family (I4)"
+    return None
 
 
 def render_document(
@@ -36,19 +97,35 @@ def render_document(
     kind: str,
     *,
     today: date,
-    recipient: str | None = None,
+    recipient: Recipient | None = None,
     version: str | None = None,
 ) -> bytes:
+    """One document about one child; a plan or outcome for `recipient`, or addressed to nobody."""
     if kind not in documents_for(form, case, child_id, today=today):
-        raise NoSuchDocument(f"child {child_id!r} is not yet born, so there is no child's version")
+        raise NoSuchDocument(
+            NOT_APPROVED
+            if kind == "outcome"
+            else f"child {child_id!r} is not yet born, so there is no child's version"
+        )
+    if recipient is not None:
+        refused = next(
+            (
+                copy.refused
+                for copy in copies_for(form, case, child_id, today=today)
+                if copy.recipient.id == recipient.id and copy.kind == kind
+            ),
+            f"{recipient.id} is not on the distribution list for this child",
+        )
+        if refused:
+            raise NoSuchDocument(refused)
     context = build_context(form, case, child_id, kind, today=today, recipient=recipient, version=version)
     return store.render(DOCUMENTS[kind].template, context)
 
 
-def file_name(case: CaseFile, child_id: str, kind: str) -> str:
-    return (
-        "-".join(_UNSAFE_IN_FILE_NAMES.sub("_", part) for part in (case.reference, child_id, kind)) + ".docx"
-    )
+def file_name(case: CaseFile, child_id: str, kind: str, recipient_id: str | None = None) -> str:
+    """REF-CHILD-KIND.docx, or REF-CHILD-KIND-RECIPIENT.docx for one recipient's copy."""
+    parts = (case.reference, child_id, kind, *([recipient_id] if recipient_id else []))
+    return "-".join(_UNSAFE_IN_FILE_NAMES.sub("_", part) for part in parts) + ".docx"
 
 
 def write_documents(
@@ -60,11 +137,18 @@ def write_documents(
     today: date,
     kinds: Iterable[str] | None = None,
     child_ids: Iterable[str] | None = None,
+    recipient_ids: Iterable[str] | None = None,
 ) -> list[Path]:
-    """Render and write the chosen documents; return their paths in the order written."""
+    """Render and write the chosen documents; return their paths in the order written.
+
+    A plan or outcome is written once for each recipient of the distribution list whose copy can be
+    made (or addressed to nobody, for a case without a list); `recipient_ids` writes only theirs.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     chosen_children = list(child_ids) if child_ids is not None else [child.id for child in case.children]
-    written = []
+    chosen_recipients = None if recipient_ids is None else [case.recipient(id_) for id_ in recipient_ids]
+    written: list[Path] = []
+    refusals: list[str] = []
     wanted_kinds = list(kinds) if kinds is not None else None
     for child_id in chosen_children:
         case.child(child_id)  # an unknown child is an error, not an empty result
@@ -72,8 +156,26 @@ def write_documents(
         for kind in wanted_kinds or available:
             if kind not in available and child_ids is None:
                 continue  # asked for every child: the unborn baby simply has no child's version
-            document = render_document(form, store, case, child_id, kind, today=today)
-            written.append(write_atomically(out_dir / file_name(case, child_id, kind), document))
+            if not DOCUMENTS[kind].per_recipient or not case.distribution:
+                if chosen_recipients is None:  # one copy, addressed to nobody where it is a plan or outcome
+                    document = render_document(form, store, case, child_id, kind, today=today)
+                    written.append(write_atomically(out_dir / file_name(case, child_id, kind), document))
+                continue
+            for copy in copies_for(form, case, child_id, today=today):
+                if copy.kind != kind or (
+                    chosen_recipients is not None and copy.recipient not in chosen_recipients
+                ):
+                    continue
+                if copy.refused:
+                    refusals.append(f"{copy.recipient.id}: no {kind} for {child_id}: {copy.refused}")
+                    continue
+                document = render_document(
+                    form, store, case, child_id, kind, today=today, recipient=copy.recipient
+                )
+                path = out_dir / file_name(case, child_id, kind, copy.recipient.id)
+                written.append(write_atomically(path, document))
+    if chosen_recipients is not None and not written:
+        raise NoSuchDocument("; ".join(refusals) or "no plan or outcome for these recipients")
     return written
 
 

@@ -1,8 +1,11 @@
 """What each Word template receives (docs/templates.md): every name always present, every text clean.
 
 The context is built from the spec and the saved answers alone, so a field an authority adds in its
-overlay appears in the documents without a template change. Confidential contact details (F5) are
-left out here, before any template sees them.
+overlay appears in the documents without a template change. What one reader may see is decided here,
+in `_Builder.withheld` and `_Builder.items`, before any template sees anything (F5, I4, I5): a document
+that leaves the authority prints a field only for the audiences its spec names (none named: the
+record only), never a detail confidential from its reader, and nothing the practitioner withheld from
+them; a copy addressed to nobody prints only what every reader may see.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from typing import Any, Literal
 
 from formgen.capabilities import Capability
 from formgen.display import clean_text, fill_placeholders, format_day, item_label, join_words
+from formgen.documents.letters import letter
 from formgen.engine.assessment import Assessment
 from formgen.engine.casefile import CaseFile, ChildRecord
+from formgen.engine.distribution import DISTRIBUTION_LIST, METHOD_LABELS, Audience, Recipient
 from formgen.engine.review import STAGE_LABELS, UK, Decision, Stage, approval_date
 from formgen.fieldtypes import capitalised, display, subject
 from formgen.spec import known_fields as known
@@ -28,27 +33,57 @@ NOT_ANSWERED = "Not answered"
 
 @dataclass(frozen=True)
 class DocumentKind:
-    id: Literal["record", "plan", "child"]
+    id: Literal["record", "plan", "outcome", "child"]
     title: str
     template: str
-    internal: bool  # stays within the authority, so nothing is withheld from it
+    # Who the document is written for when it leaves the authority; empty: it stays within the
+    # authority (the record), so nothing is withheld from it.
+    audiences: frozenset[Audience]
     made_by: frozenset[Capability]  # who may produce it: business support produces plans only (A3)
+    per_recipient: bool = False  # a copy for each recipient of the distribution list
+
+    @property
+    def internal(self) -> bool:
+        return not self.audiences
 
 
+EVERYONE = frozenset(Audience)
 READERS = frozenset({Capability.VIEW_ASSESSMENT})
+CIRCULATORS = READERS | {Capability.CIRCULATE}
 DOCUMENTS: dict[str, DocumentKind] = {
-    "record": DocumentKind("record", "Child and family assessment record", "record.docx", True, READERS),
-    "plan": DocumentKind("plan", "Assessment plan", "plan.docx", False, READERS | {Capability.CIRCULATE}),
-    "child": DocumentKind("child", "Your assessment, in words for you", "child.docx", False, READERS),
+    "record": DocumentKind(
+        "record", "Child and family assessment record", "record.docx", frozenset(), READERS
+    ),
+    "plan": DocumentKind("plan", "Assessment plan", "plan.docx", EVERYONE, CIRCULATORS, per_recipient=True),
+    "outcome": DocumentKind(
+        "outcome", "The outcome of the assessment", "outcome.docx", EVERYONE, CIRCULATORS, per_recipient=True
+    ),
+    "child": DocumentKind(
+        "child", "Your assessment, in words for you", "child.docx", frozenset({Audience.FAMILY}), READERS
+    ),
 }
 
 
 @dataclass(frozen=True)
 class Reader:
-    """Who a document is for. `recipient` is a household member's item id, or None for anyone outside."""
+    """Who a copy is for: one recipient of the distribution list, or None for a copy addressed to nobody,
+    which must be fit for every audience the document has and keeps back anything kept from anyone."""
 
     kind: DocumentKind
-    recipient: str | None = None
+    recipient: Recipient | None = None
+
+    @property
+    def audiences(self) -> frozenset[Audience]:
+        return frozenset({self.recipient.audience}) if self.recipient else self.kind.audiences
+
+    def kept_from(self, names: list[str]) -> bool:
+        """Whether a detail kept from `names` (recipient ids or household members' item ids) is kept
+        from this reader: a copy for nobody in particular could reach any of them."""
+        if self.recipient is None:
+            return bool(names)
+        return self.recipient.id in names or (
+            self.recipient.person is not None and self.recipient.person in names
+        )
 
 
 def build_context(
@@ -58,14 +93,17 @@ def build_context(
     kind: str,
     *,
     today: date,
-    recipient: str | None = None,
+    recipient: Recipient | None = None,
     version: str | None = None,
 ) -> dict[str, Any]:
-    """The template context of one document about one child; `version` is the saved answers' version."""
+    """The template context of one document about one child, for one reader; `version` is the saved
+    answers' version (or revision)."""
     reader = Reader(DOCUMENTS[kind], recipient)
     assessment = case.assessment(form, child_id, today=today)
     builder = _Builder(form, assessment, reader, case, case.child(child_id))
     review = case.child(child_id).review
+    worker = builder.worker()
+    child = builder.child()
     return {
         "document": {
             "kind": kind,
@@ -83,9 +121,9 @@ def build_context(
             "reference": clean_text(case.reference),
             "local_number": builder.text(known.LOCAL_CASE_NUMBER),
         },
-        "child": builder.child(),
+        "child": child,
         "children": _children(form, case, child_id, today),
-        "worker": builder.worker(),
+        "worker": worker,
         "timescale": builder.timescale(),
         "sections": builder.sections(),
         "chronology": builder.chronology(),
@@ -93,6 +131,19 @@ def build_context(
         "approval": builder.approval(),
         "answers": builder.answers(),
         "child_version": builder.child_version(),
+        "recipient": builder.recipient(today),
+        "recipients": builder.recipients(),
+        "letter": letter(
+            {
+                "child": child["name"],
+                "worker": worker["name"] or "your social worker",
+                "worker_phone": f" on {worker['phone']}" if worker["phone"] else "",
+                "authority": clean_text(form.authority.name),
+                "authority_phone": clean_text(form.authority.phone) or "the number above",
+            }
+        ),
+        "outcome": {"withheld_from_reader": builder.outcome_withheld_from_reader()},
+        "circulation": builder.circulation(),
     }
 
 
@@ -135,17 +186,24 @@ class _Builder:
         self.case = case
         self.record = record
 
-    # --- reading answers --------------------------------------------------------------------------
+    # --- reading answers, as this reader may see them -------------------------------------------
+
+    def items(self, group_id: str) -> list[tuple[int, Mapping[str, Any]]]:
+        """A list's items with their positions, leaving out those withheld from this reader."""
+        info = self.form.info(group_id)
+        return [
+            (index, item)
+            for index, item in enumerate(self.assessment.items(group_id))
+            if not self.kept(info, str(item.get("id")))
+        ]
 
     def people(self, info: FieldInfo) -> dict[str, str]:
-        """Item ids to names, for a field whose choices are the items of a group."""
+        """Item ids to names, for a field whose choices are the items of a group: a person withheld
+        from this reader is not named to them."""
         if info.field.choices_from is None:
             return {}
         group = self.form.info(info.field.choices_from)
-        return {
-            str(item.get("id")): self.item_label(group, item)
-            for item in self.assessment.items(group.field.id)
-        }
+        return {str(item.get("id")): self.item_label(group, item) for _, item in self.items(group.field.id)}
 
     def item_label(self, group: FieldInfo, item: Mapping[str, Any]) -> str:
         fields = {info.field.id: info for info in self.form.item_fields(group.field)}
@@ -154,17 +212,32 @@ class _Builder:
     def item_text(self, info: FieldInfo, item: Mapping[str, Any], index: int = -1) -> str:
         if self.withheld(info, item):
             return ""
-        return display(info.field, self.assessment.item_value(info, item, index), self.people(info))
+        return self.shown(info, self.assessment.item_value(info, item, index))
 
     def text(self, field_id: str) -> str:
         info = self.form.fields.get(field_id)
         if info is None or self.withheld(info, None):
             return ""
-        return display(info.field, self.assessment.value(field_id), self.people(info))
+        return self.shown(info, self.assessment.value(field_id))
+
+    def shown(self, info: FieldInfo, value: Any, *, child: bool = False) -> str:
+        people = self.people(info)
+        if info.field.choices_from is not None and isinstance(value, list):
+            value = [name for name in value if name in people]  # nobody withheld is named
+        elif info.field.choices_from is not None and value is not None and value not in people:
+            return ""
+        return display(info.field, value, people, child=child)
 
     def withheld(self, info: FieldInfo, item: Mapping[str, Any] | None) -> bool:
-        """F5: a confidential detail never reaches someone it is confidential from."""
-        if not info.field.confidential or self.reader.kind.internal:
+        """Whether this reader's copy leaves an answer out: one outside its audience, confidential from
+        them (F5), or withheld from them by the practitioner."""
+        if self.reader.kind.internal:
+            return False
+        if not self.reader.audiences <= set(info.field.audience or ()):
+            return True  # fails closed: a field that names no audience is for the record only
+        if info.group is None and self.kept(info, None):
+            return True
+        if not info.field.confidential:
             return False
         if info.field.confidential_from is None:
             return True
@@ -176,7 +249,19 @@ class _Builder:
             names = item.get(info.field.confidential_from) or []
         else:
             names = self.assessment.value(info.field.confidential_from) or []
-        return bool(names) if self.reader.recipient is None else self.reader.recipient in names
+        return self.reader.kept_from(list(names))
+
+    def kept(self, info: FieldInfo, item_id: str | None) -> bool:
+        """Whether the practitioner withheld this top-level answer (or one item of this list) from this
+        reader."""
+        if self.reader.kind.internal:
+            return False
+        child = self.record.id if info.section.scope == "child" else None
+        return any(
+            self.reader.kept_from(entry.recipients)
+            for entry in self.case.withheld
+            if entry.field == info.field.id and entry.child == child and entry.item == item_id
+        )
 
     def in_document(self, info: FieldInfo) -> bool:
         return self.reader.kind.id in (info.field.documents or info.section.documents)
@@ -197,6 +282,99 @@ class _Builder:
             "legal_basis": self.text(known.LEGAL_BASIS),
             "local_number": self.text(known.LOCAL_CHILD_NUMBER),
         }
+
+    def recipient(self, today: date) -> dict[str, Any]:
+        """Who this copy is addressed to, as its letter and its footer name them."""
+        recipient = self.reader.recipient
+        if recipient is None:
+            return {
+                "addressed": False,
+                "name": "",
+                "role": "",
+                "organisation": "",
+                "address_lines": [],
+                "email": "",
+                "salutation": "",
+                "prepared_for": "Not addressed to anyone",
+            }
+        name = self.recipient_name(recipient)
+        return {
+            "addressed": True,
+            "name": name,
+            "role": clean_text(recipient.role),
+            "organisation": clean_text(recipient.organisation),
+            "address_lines": [line for line in clean_text(recipient.address).splitlines() if line.strip()],
+            "email": clean_text(recipient.email),
+            "salutation": f"Dear {name}," if name else "",
+            "prepared_for": f"Prepared for {name} on {format_day(today)}",
+        }
+
+    def recipient_name(self, recipient: Recipient) -> str:
+        """A household member's name is the answers'; anyone else's is the distribution list's."""
+        if recipient.person is None:
+            return clean_text(recipient.name)
+        group = self.form.fields.get(known.HOUSEHOLD_MEMBERS)
+        if group is None:
+            return ""
+        for item in self.assessment.items(group.field.id):
+            if str(item.get("id")) == recipient.person:
+                name = self.form.info(known.PERSON_NAME, group.field.id)
+                return self.shown(name, item.get(known.PERSON_NAME))
+        return ""
+
+    def recipients(self) -> list[dict[str, str]]:
+        """Who is sent this child's copies of this document, as this reader may see them: a household
+        member withheld from the reader is not named to them (F5)."""
+        if not self.reader.kind.per_recipient:
+            return []
+        group = self.form.fields.get(known.HOUSEHOLD_MEMBERS)
+        shown = {str(item.get("id")) for _, item in self.items(known.HOUSEHOLD_MEMBERS)} if group else set()
+        listed = []
+        for recipient in self.case.distribution:
+            if not recipient.receives(self.record.id):
+                continue
+            if recipient.person is not None and recipient.person not in shown:
+                continue
+            if recipient.id != getattr(self.reader.recipient, "id", None) and self.kept_recipient(recipient):
+                continue
+            name = self.recipient_name(recipient)
+            role = ", ".join(part for part in (recipient.role, recipient.organisation) if part)
+            if name:
+                listed.append({"name": name, "role": clean_text(role)})
+        return listed
+
+    def kept_recipient(self, recipient: Recipient) -> bool:
+        return any(
+            self.reader.kept_from(entry.recipients)
+            for entry in self.case.withheld
+            if entry.field == DISTRIBUTION_LIST and entry.item == recipient.id
+        )
+
+    def outcome_withheld_from_reader(self) -> bool:
+        """I4: while the outcome is withheld from the child and family, the referrer's copy says only
+        that the assessment is finished."""
+        recipient = self.reader.recipient
+        withheld = self.assessment.value(known.OUTCOME_WITHHELD) is True
+        return withheld and (recipient is None or recipient.referrer or recipient.audience is Audience.FAMILY)
+
+    def circulation(self) -> list[dict[str, str]]:
+        """Every copy of this child's plan and outcome sent, for the record (K2)."""
+        if not self.reader.kind.internal:
+            return []
+        names = {recipient.id: self.recipient_name(recipient) for recipient in self.case.distribution}
+        return [
+            {
+                "date": format_day(sending.at.astimezone(UK).date()),
+                "recipient": names.get(sending.recipient, "") or "Removed from the list",
+                "document": DOCUMENTS[sending.document].title,
+                "child": clean_text(self.assessment.child_name),
+                "revision": "" if sending.revision is None else str(sending.revision),
+                "method": METHOD_LABELS[sending.method],
+                "by": clean_text(sending.by.name),
+            }
+            for sending in self.case.circulation
+            if sending.child == self.record.id
+        ]
 
     def worker(self) -> dict[str, str]:
         """The lead practitioner: the worker the case is allocated to, in the role the answers give."""
@@ -257,19 +435,19 @@ class _Builder:
             yield {"kind": "answers", "rows": rows}
 
     def table(self, group: FieldInfo) -> dict[str, Any]:
-        items = self.assessment.items(group.field.id)
+        items = self.items(group.field.id)
         columns = [
             info
             for info in self.form.item_fields(group.field)
-            if not info.field.hidden and (group.field.columns is None or info.field.id in group.field.columns)
+            if not info.field.hidden
+            and (group.field.columns is None or info.field.id in group.field.columns)
+            and not self.withheld(info, {})
         ]
         return {
             "kind": "table",
             "title": clean_text(group.field.label),
             "headers": [clean_text(info.field.short_label or info.field.label) for info in columns],
-            "rows": [
-                [self.item_text(info, item, index) for info in columns] for index, item in enumerate(items)
-            ],
+            "rows": [[self.item_text(info, item, index) for info in columns] for index, item in items],
         }
 
     def item_details(self, group: FieldInfo) -> list[dict[str, str]]:
@@ -278,7 +456,7 @@ class _Builder:
         if columns is None:
             return []
         rows = []
-        for index, item in enumerate(self.assessment.items(group.field.id)):
+        for index, item in self.items(group.field.id):
             name = self.item_label(group, item)
             for info in self.form.item_fields(group.field):
                 if info.field.id in columns:
@@ -295,13 +473,13 @@ class _Builder:
             if not info.field.chronology or info.field.hidden:
                 continue
             if info.group is None:
-                day = self.assessment.value(info.field.id)
+                day = None if self.withheld(info, None) else self.assessment.value(info.field.id)
                 if day is not None:
                     events.append((day, clean_text(info.field.chronology)))
                 continue
             group = self.form.info(info.group.id)
-            for index, item in enumerate(self.assessment.items(info.group.id)):
-                day = self.assessment.item_value(info, item, index)
+            for index, item in self.items(info.group.id):
+                day = None if self.withheld(info, item) else self.assessment.item_value(info, item, index)
                 if day is not None:
                     values = {
                         other.field.id: self.item_text(other, item, index)
@@ -329,7 +507,7 @@ class _Builder:
                     found.append((info, None, self.text(info.field.id)))
                 if info.field.type != "group":
                     continue
-                for index, item in enumerate(self.assessment.items(info.field.id)):
+                for index, item in self.items(info.field.id):
                     for other in self.form.item_fields(info.field):
                         if _decided(other) and self.assessment.is_visible(other, item, index):
                             found.append((other, item, self.item_text(other, item, index)))
@@ -396,7 +574,7 @@ class _Builder:
         group = self.form.info(known.CHILD_VISITS)
         dates = [
             self.assessment.item_value(info, item, index)
-            for index, item in enumerate(self.assessment.items(known.CHILD_VISITS))
+            for index, item in self.items(known.CHILD_VISITS)
             for info in self.form.item_fields(group.field)
             if info.field.type == "date"
         ]
@@ -422,7 +600,7 @@ class _Builder:
         """Choices in their child wording where the spec gives one; other answers as written."""
         if self.withheld(info, None):
             return ""
-        return display(info.field, self.assessment.value(info.field.id), self.people(info), child=True)
+        return self.shown(info, self.assessment.value(info.field.id), child=True)
 
     def child_decisions(self) -> list[str]:
         info = self.form.fields.get(known.OUTCOMES)
@@ -442,5 +620,5 @@ class _Builder:
                 key: self.item_text(fields[id_], item, index) if id_ in fields else ""
                 for key, id_ in columns.items()
             }
-            for index, item in enumerate(self.assessment.items(known.PLAN_OF_ACTION))
+            for index, item in self.items(known.PLAN_OF_ACTION)
         ]

@@ -107,10 +107,15 @@ class Recipient(_Data):
         return not self.children or child_id in self.children
 
 
+# A Withholding of this "field" keeps one recipient (its `item`) out of the list of who has a copy
+# that other recipients' documents print: a school's name can tell a parent where the children are.
+DISTRIBUTION_LIST = "distribution"
+
+
 class Withholding(_Data):
     """An answer, or one item of a list, kept from named recipients of the documents that leave."""
 
-    field: Annotated[str, StringConstraints(min_length=1, max_length=200)]  # a field key
+    field: Annotated[str, StringConstraints(min_length=1, max_length=200)]  # a top-level field's id
     child: RecipientId | None = None  # whose answer: None for the household's
     item: RecipientId | None = None  # an item of the list `field` names
     recipients: list[RecipientId] = Field(default_factory=list)  # the recipients it is kept from

@@ -38,6 +38,8 @@ CHILD_SEEN = "child_seen"
 CHILD_VISITS = "child_visits"
 OUTCOMES = "outcomes"
 OUTCOME_FOR_CHILD = "outcome_for_child"
+OUTCOME_WITHHELD = "outcome_withheld"  # I4: while yes, the family gets no written outcome
+PERSON_NAME = "name"  # a household member's name, as a recipient of the documents is addressed
 PLAN_OF_ACTION = "plan_of_action"
 APPROVAL_REASONING = "approval_reasoning"  # the decision, who and when are the review's, not answers
 
@@ -79,6 +81,8 @@ KNOWN: dict[str, Known] = {
     CHILD_VISITS: Known("group", "child", read_by=_CHILD),
     OUTCOMES: Known("multiple_choice", "child", read_by=_CHILD),
     OUTCOME_FOR_CHILD: Known("long_text", "child", read_by=_CHILD),
+    OUTCOME_WITHHELD: Known("yes_no", "child", read_by="the written outcome"),
+    f"{HOUSEHOLD_MEMBERS}.{PERSON_NAME}": Known("text", "household", read_by="the distribution list"),
     PLAN_OF_ACTION: Known("group", "child", read_by=_CHILD),
     ACTIONS: Known("group", "household", read_by=_OVERDUE),
     f"{ACTIONS}.{ACTION_WHAT}": Known("text", "household", read_by=_OVERDUE),
