@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from formgen.engine.distribution import Recipient, Sending, Withholding
+from formgen.engine.distribution import DISTRIBUTION_LIST, Recipient, Sending, Withholding
 
 # Languages a distribution list offers, by the codes stored (BCP 47: ISO 639-1, or 639-3 where a
 # language has no two-letter code). The family's preferred language; English first, as the default.
@@ -114,7 +114,10 @@ def next_id(
 ) -> str:
     """The id for a new recipient: r1, r2, ... after every id the case's list, withholdings and log use."""
     used = {recipient.id for recipient in distribution}
-    used |= {kept for withholding in withheld for kept in withholding.recipients}
+    for withholding in withheld:
+        used |= set(withholding.recipients)
+        if withholding.field == DISTRIBUTION_LIST and withholding.item is not None:
+            used.add(withholding.item)  # a recipient kept out of the others' list of who has a copy
     used |= {sending.recipient for sending in circulation}
     numbers = [int(match.group(1)) for id in used if (match := _OURS.fullmatch(id))]
     candidate = max(numbers, default=0) + 1
@@ -170,11 +173,13 @@ def removal_refusal(recipient: Recipient, circulation: Iterable[Sending], name: 
 def removed(
     recipient_id: str, distribution: Iterable[Recipient], withheld: Iterable[Withholding]
 ) -> tuple[list[Recipient], list[Withholding]]:
-    """The list without the recipient, and the withholdings no longer naming them (a withholding kept
-    from nobody else goes: it kept nothing from anyone)."""
+    """The list without the recipient, and the withholdings no longer naming them: one that kept them
+    out of the others' list of who has a copy goes with them, and so does one kept from them alone."""
     kept = [recipient for recipient in distribution if recipient.id != recipient_id]
     withholdings = []
     for withholding in withheld:
+        if withholding.field == DISTRIBUTION_LIST and withholding.item == recipient_id:
+            continue
         others = [id for id in withholding.recipients if id != recipient_id]
         if others:
             withholdings.append(withholding.model_copy(update={"recipients": others}))

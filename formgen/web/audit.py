@@ -106,6 +106,10 @@ PAGES: dict[str, str] = {
     "distribution.recipient": "Distribution list: a recipient",
     "distribution.remove_recipient": "Distribution list: remove a recipient",
     "distribution.confirm_recipient": "Distribution list: confirm a recipient",
+    "circulation.circulation": "Circulation of the plans and outcomes",
+    "circulation.one_copy": "Circulation: one recipient’s copy",
+    "circulation.every_copy": "Circulation: every copy (zip)",
+    "circulation.record_sent": "Circulation: copies recorded as sent",
 }
 
 NAME_LENGTH = 200

@@ -15,7 +15,7 @@ from formgen.engine import Status
 from formgen.engine.overdue import overdue
 from formgen.engine.review import STAGE_LABELS, Restriction, Stage
 from formgen.spec import known_fields as known
-from formgen.web import audit, removals, revisions
+from formgen.web import audit, circulation, removals, revisions
 from formgen.web.access import ANYONE, cases_seen_by, edit_refusal, needs, visible_case, wrote
 from formgen.web.extensions import db
 from formgen.web.models import Case, Child, User
@@ -51,6 +51,11 @@ def home():
         to_decide=[row for row in rows if row["pending"]],
         team=g.user.can(Capability.VIEW_TEAM),
         empty_cases=[case for case in cases if not case.children],
+        # Business support's list (A3), and their managers': what waits to be sent to the family and
+        # agencies. A practitioner hands over a copy now and then, and sees it on the case.
+        to_circulate=circulation.ready_to_circulate(cases)
+        if g.user.can(Capability.CIRCULATE) and g.user.can(Capability.VIEW_TEAM)
+        else [],
     )
 
 

@@ -22,7 +22,8 @@ SAMPLE_VALUES = {
     "field": "household_members.interpreter_not_used_reason",
     "item": "p-mother",
     "number": "1",
-    "recipient": "r1",  # the mother, on the distribution list tests/web/test_roles.py gives the case
+    "document": "plan",  # a circulated document: one recipient's copy
+    "recipient": "mother",  # on the example's distribution list, confirmed
     "user_id": "1",  # the first account made: tests/web/conftest.py's practitioner, in no test's way
 }
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from formgen.engine import recipients as rules
-from formgen.engine.distribution import Method, Recipient, Sending, Withholding
+from formgen.engine.distribution import DISTRIBUTION_LIST, Method, Recipient, Sending, Withholding
 from formgen.engine.review import Person
 from formgen.web.commands import create_team, create_user, import_case
 from formgen.web.extensions import db
@@ -49,7 +49,9 @@ def team(app):
         (SUPPORT, "Bea Support", "business_support"),
     ):
         create_user(app, email, name, role, PASSWORD, team=TEAM)
-    import_case(app, draft(load_example("sibling-group")), WORKER, "sibling-group")
+    # The example's own list aside: these tests build one from nothing.
+    case = draft(load_example("sibling-group")).model_copy(update={"distribution": [], "withheld": []})
+    import_case(app, case, WORKER, "sibling-group")
     clients = {}
     for email in (WORKER, MANAGER, SUPPORT):
         clients[email] = app.test_client()
@@ -267,6 +269,7 @@ def test_someone_sent_a_copy_stays_on_the_list_and_a_removal_cleans_the_withhold
     kept = [
         Withholding(field="household_members", item="p-mother", recipients=["r3"]),
         Withholding(field="family_history", recipients=["r2", "r3"]),
+        Withholding(field=DISTRIBUTION_LIST, item="r3", recipients=["r2"]),  # r3 kept off r2's copy
     ]
     with app.app_context():
         case = db.session.scalar(db.select(Case).where(Case.reference == "EX-SIB-01"))
@@ -292,6 +295,7 @@ def test_someone_sent_a_copy_stays_on_the_list_and_a_removal_cleans_the_withhold
         assert case.withheld == [{"field": "family_history", "recipients": ["r2"]}]
     # The next recipient never takes an id that the log or a withholding names.
     assert rules.next_id(stored(app), [Withholding(field="x", recipients=["r7"])], [sent]) == "r8"
+    assert rules.next_id([], [Withholding(field=DISTRIBUTION_LIST, item="r9")], []) == "r10"
 
 
 def test_the_case_page_links_to_the_list_and_unknown_recipients_are_not_found(app, team):

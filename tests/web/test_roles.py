@@ -12,7 +12,6 @@ import pytest
 
 from formgen.capabilities import Capability
 from formgen.engine import CaseFile
-from formgen.engine.distribution import Recipient
 from formgen.engine.review import Restriction
 from formgen.web.commands import create_team, create_user, import_case
 from formgen.web.extensions import db
@@ -64,6 +63,10 @@ ALLOWED = {
     "distribution.recipient": {P, M, B},
     "distribution.remove_recipient": {P, M, B},
     "distribution.confirm_recipient": {P, M},
+    "circulation.circulation": {P, M, B},
+    "circulation.one_copy": {P, M, B},
+    "circulation.every_copy": {P, M, B},
+    "circulation.record_sent": {P, M, B},
     "history.history": {P, M},
     "history.revision": {P, M},
     "history.seen": {P, M},
@@ -112,9 +115,7 @@ def calling_for_decisions(case: CaseFile) -> CaseFile:
         else person
         for person in household["household_members"]
     ]
-    # The mother, not yet confirmed, is the distribution list's r1 (the sample recipient).
-    distribution = [Recipient(id="r1", person="p-mother", address="1 Example Road\nNorthbrook")]
-    return case.model_copy(update={"household": household, "distribution": distribution})
+    return case.model_copy(update={"household": household})
 
 
 def test_every_view_declares_the_capabilities_that_may_use_it(app):
