@@ -51,39 +51,34 @@ class Copy:
 
 def copies_for(form: FormSpec, case: CaseFile, child_id: str, *, today: date) -> list[Copy]:
     """Every copy of a child's plan and outcome that the distribution list calls for (K2, I4, I5)."""
-    household = {
-        str(item.get("id"))
-        for item in case.assessment(form, child_id, today=today).items(known.HOUSEHOLD_MEMBERS)
-    }
-    copies = []
-    for recipient in case.distribution:
-        if recipient.children and child_id not in recipient.children:
-            continue
-        for kind, document in DOCUMENTS.items():
-            if document.per_recipient:
-                reason = _refusal(form, case, child_id, kind, recipient, household, today)
-                copies.append(Copy(recipient, kind, reason))
-    return copies
+    return [
+        Copy(recipient, kind, refusal(form, case, child_id, kind, recipient, today=today))
+        for recipient in case.distribution
+        if not recipient.children or child_id in recipient.children
+        for kind, document in DOCUMENTS.items()
+        if document.per_recipient
+    ]
 
 
-def _refusal(
-    form: FormSpec,
-    case: CaseFile,
-    child_id: str,
-    kind: str,
-    recipient: Recipient,
-    household: set[str],
-    today: date,
+def refusal(
+    form: FormSpec, case: CaseFile, child_id: str, kind: str, recipient: Recipient, *, today: date
 ) -> str | None:
+    """Why this recipient's copy of this document cannot be made, or None when it can."""
+    if recipient not in case.distribution or (recipient.children and child_id not in recipient.children):
+        return f"{recipient.id} is not on the distribution list for this child"
     if recipient.excluded_reason is not None:
         return f"Must not receive a copy: {recipient.excluded_reason}"
-    if recipient.person is not None and recipient.person not in household:
-        return "No longer among the people in the child's life"
-    if recipient.person is not None and recipient.confirmed is None:
-        return "Not yet confirmed by the practitioner or a manager"
+    assessment = case.assessment(form, child_id, today=today)
+    if recipient.person is not None:
+        if recipient.person not in {
+            str(item.get("id")) for item in assessment.items(known.HOUSEHOLD_MEMBERS)
+        }:
+            return "No longer among the people in the child's life"
+        if recipient.confirmed is None:
+            return "Not yet confirmed by the practitioner or a manager"
     if kind not in documents_for(form, case, child_id, today=today):
         return NOT_APPROVED
-    withheld = case.assessment(form, child_id, today=today).value(known.OUTCOME_WITHHELD) is True
+    withheld = assessment.value(known.OUTCOME_WITHHELD) is True
     if kind == "outcome" and withheld and recipient.audience is Audience.FAMILY:
         return "The outcome is being withheld from the child and family (I4)"
     return None
@@ -107,17 +102,9 @@ def render_document(
             if kind == "outcome"
             else f"child {child_id!r} is not yet born, so there is no child's version"
         )
-    if recipient is not None:
-        refused = next(
-            (
-                copy.refused
-                for copy in copies_for(form, case, child_id, today=today)
-                if copy.recipient.id == recipient.id and copy.kind == kind
-            ),
-            f"{recipient.id} is not on the distribution list for this child",
-        )
-        if refused:
-            raise NoSuchDocument(refused)
+    refused = recipient and refusal(form, case, child_id, kind, recipient, today=today)
+    if refused:
+        raise NoSuchDocument(refused)
     context = build_context(form, case, child_id, kind, today=today, recipient=recipient, version=version)
     return store.render(DOCUMENTS[kind].template, context)
 

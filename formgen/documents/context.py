@@ -313,29 +313,28 @@ class _Builder:
         """A household member's name is the answers'; anyone else's is the distribution list's."""
         if recipient.person is None:
             return clean_text(recipient.name)
-        group = self.form.fields.get(known.HOUSEHOLD_MEMBERS)
-        if group is None:
-            return ""
-        for item in self.assessment.items(group.field.id):
+        name = self.form.info(known.PERSON_NAME, known.HOUSEHOLD_MEMBERS)
+        for item in self.assessment.items(known.HOUSEHOLD_MEMBERS):
             if str(item.get("id")) == recipient.person:
-                name = self.form.info(known.PERSON_NAME, group.field.id)
                 return self.shown(name, item.get(known.PERSON_NAME))
         return ""
 
     def recipients(self) -> list[dict[str, str]]:
         """Who is sent this child's copies of this document, as this reader may see them: a household
-        member withheld from the reader is not named to them (F5)."""
+        member withheld from the reader is not named to them, nor anyone kept from their list (F5)."""
         if not self.reader.kind.per_recipient:
             return []
-        group = self.form.fields.get(known.HOUSEHOLD_MEMBERS)
-        shown = {str(item.get("id")) for _, item in self.items(known.HOUSEHOLD_MEMBERS)} if group else set()
+        shown = {str(item.get("id")) for _, item in self.items(known.HOUSEHOLD_MEMBERS)}
+        family_left_out = self.reader.kind.id == "outcome" and self.outcome_withheld()
         listed = []
         for recipient in self.case.distribution:
-            if not recipient.receives(self.record.id):
+            if not recipient.receives(self.record.id) or (
+                family_left_out and recipient.audience is Audience.FAMILY
+            ):
                 continue
             if recipient.person is not None and recipient.person not in shown:
                 continue
-            if recipient.id != getattr(self.reader.recipient, "id", None) and self.kept_recipient(recipient):
+            if recipient != self.reader.recipient and self.kept_recipient(recipient):
                 continue
             name = self.recipient_name(recipient)
             role = ", ".join(part for part in (recipient.role, recipient.organisation) if part)
@@ -350,12 +349,16 @@ class _Builder:
             if entry.field == DISTRIBUTION_LIST and entry.item == recipient.id
         )
 
+    def outcome_withheld(self) -> bool:
+        return self.assessment.value(known.OUTCOME_WITHHELD) is True
+
     def outcome_withheld_from_reader(self) -> bool:
-        """I4: while the outcome is withheld from the child and family, the referrer's copy says only
-        that the assessment is finished."""
+        """I4: while the outcome is withheld from the child and family, the referrer's copy (and one
+        addressed to nobody) says only that the assessment is finished; the family gets none."""
         recipient = self.reader.recipient
-        withheld = self.assessment.value(known.OUTCOME_WITHHELD) is True
-        return withheld and (recipient is None or recipient.referrer or recipient.audience is Audience.FAMILY)
+        return self.outcome_withheld() and (
+            recipient is None or recipient.referrer or recipient.audience is Audience.FAMILY
+        )
 
     def circulation(self) -> list[dict[str, str]]:
         """Every copy of this child's plan and outcome sent, for the record (K2)."""

@@ -173,7 +173,35 @@ def answer_problems(form: FormSpec, case: CaseFile, label: str) -> list[Problem]
         problems.extend(_scope_problems(form, child.answers, "child", ("children", index, "answers"), label))
         where = ("children", index, "decisions")
         problems.extend(_decision_problems(form, child.decisions, child.answers, "child", where, label))
+    problems.extend(_distribution_problems(case, label))
     return problems
+
+
+def _distribution_problems(case: CaseFile, label: str) -> Iterator[Problem]:
+    """Each recipient once, naming a person and children the case has; each copy sent, a recipient's."""
+    people = {str(item.get("id")) for item in case.household.get("household_members") or []}
+    children = {child.id for child in case.children}
+    ids: set[str] = set()
+    for index, recipient in enumerate(case.distribution):
+        place = describe_path(("distribution", index))
+        if recipient.id in ids:
+            yield Problem(label, None, f"{place}.id", f"recipient id {recipient.id!r} is used twice")
+        ids.add(recipient.id)
+        if recipient.person is not None and recipient.person not in people:
+            yield Problem(label, None, f"{place}.person", f"{recipient.person!r} is not in household_members")
+        if recipient.person is None and not recipient.name.strip():
+            yield Problem(label, None, f"{place}.name", "someone outside the household needs a name")
+        for child in recipient.children:
+            if child not in children:
+                yield Problem(label, None, f"{place}.children", f"the case has no child {child!r}")
+    for index, sending in enumerate(case.circulation):
+        place = describe_path(("circulation", index))
+        if sending.recipient not in ids:
+            yield Problem(
+                label, None, f"{place}.recipient", f"{sending.recipient!r} is not on the distribution list"
+            )
+        if sending.child not in children:
+            yield Problem(label, None, f"{place}.child", f"the case has no child {sending.child!r}")
 
 
 def _decision_problems(

@@ -182,3 +182,29 @@ def test_an_older_approval_with_no_readable_date_was_never_finished_and_stays_a_
     }
     [child] = parse_case(json.dumps(old).encode(), "case.json").children
     assert child.review.stage == "draft" and "review_decision" not in child.answers
+
+
+def test_a_distribution_list_that_names_what_the_case_does_not_have_is_a_located_problem(form):
+    from formgen.engine.casefile import answer_problems
+
+    data = json.loads((PROJECT_ROOT / "examples" / "sibling-group.json").read_text(encoding="utf-8"))
+    data["distribution"][1]["id"] = data["distribution"][0]["id"]
+    data["distribution"][2]["person"] = "p-nobody"
+    data["distribution"][3]["children"] = ["child-nobody"]
+    data["circulation"] = [
+        {
+            "recipient": "gone",
+            "document": "plan",
+            "child": "child-kai",
+            "method": "post",
+            "by": {"name": "Bea Support"},
+            "at": "2025-10-20T10:00:00Z",
+        }
+    ]
+    case = parse_case(json.dumps(data).encode(), "case.json")
+    problems = [str(problem) for problem in answer_problems(form, case, "case.json")]
+    assert any("distribution[1].id" in p and "used twice" in p for p in problems), problems
+    assert any("distribution[2].person" in p and "p-nobody" in p for p in problems), problems
+    assert any("distribution[3].children" in p and "child-nobody" in p for p in problems), problems
+    assert any("circulation[0].recipient" in p and "gone" in p for p in problems), problems
+    assert answer_problems(form, load_case(PROJECT_ROOT / "examples" / "sibling-group.json"), "x") == []

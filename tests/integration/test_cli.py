@@ -160,18 +160,32 @@ def test_check_refuses_a_template_with_a_tag_inside_a_tracked_change(project_cop
     assert f"{template}: word/document.xml: a tag is inside a tracked change" in result.output
 
 
-def test_render_all_writes_every_document_for_every_child(tmp_path):
+def test_render_all_writes_the_record_and_childs_version_and_each_recipients_plan_and_outcome(tmp_path):
     case_file = EXAMPLES_DIR / "sibling-group.json"
+    case = load_case(case_file)
     result = run("render", str(case_file), "--all", "--out-dir", str(tmp_path))
     assert result.exit_code == 0, result.output
     paths = [Path(line) for line in result.output.splitlines()]
-    assert len(paths) == 3 * len(load_case(case_file).children)
+    names = {path.name for path in paths}
+    for child in case.children:
+        assert {
+            f"{case.reference}-{child.id}-record.docx",
+            f"{case.reference}-{child.id}-child.docx",
+        } <= names
+        receiving = [r.id for r in case.distribution if r.receives(child.id)]
+        assert receiving, "the example sends each child's plan to someone"
+        for recipient in receiving:
+            assert {
+                f"{case.reference}-{child.id}-plan-{recipient}.docx",
+                f"{case.reference}-{child.id}-outcome-{recipient}.docx",
+            } <= names
+    assert not any(name.endswith("-plan.docx") for name in names), "no copy addressed to nobody"
     for path in paths:
         assert path.parent == tmp_path
         Document(path)  # opens as a Word document
 
 
-def test_render_narrows_to_one_document_of_one_child(tmp_path):
+def test_render_narrows_to_one_document_of_one_child_and_one_recipient(tmp_path):
     case = load_case(EXAMPLES_DIR / "sibling-group.json")
     child_id = case.children[1].id
     result = run(
@@ -181,12 +195,36 @@ def test_render_narrows_to_one_document_of_one_child(tmp_path):
         "plan",
         "--child",
         child_id,
+        "--recipient",
+        "father",
         "--out-dir",
         str(tmp_path),
     )
     assert result.exit_code == 0, result.output
     [path] = [Path(line) for line in result.output.splitlines()]
-    assert path.name == f"{case.reference}-{child_id}-plan.docx"
+    assert path.name == f"{case.reference}-{child_id}-plan-father.docx"
+
+
+def test_render_says_why_a_recipient_gets_nothing(tmp_path):
+    result = run(
+        "render",
+        str(EXAMPLES_DIR / "sibling-group.json"),
+        "--recipient",
+        "grandmother",
+        "--out-dir",
+        str(tmp_path),
+    )
+    assert result.exit_code != 0
+    assert "Must not receive a copy" in result.output
+    result = run(
+        "render",
+        str(EXAMPLES_DIR / "sibling-group.json"),
+        "--recipient",
+        "nobody",
+        "--out-dir",
+        str(tmp_path),
+    )
+    assert result.exit_code != 0 and "no recipient 'nobody'" in result.output
 
 
 def test_render_names_an_unknown_child(tmp_path):

@@ -161,7 +161,7 @@ def test_f5_a_plan_for_a_named_recipient_withholds_only_what_is_confidential_fro
     path.write_text(
         text.replace(
             "      - id: household_address\n",
-            "      - id: household_address\n        documents: [record, plan]\n",
+            "      - id: household_address\n        documents: [record, plan]\n        audience: [family]\n",
             1,
         )
     )
@@ -169,12 +169,19 @@ def test_f5_a_plan_for_a_named_recipient_withholds_only_what_is_confidential_fro
     store = TemplateStore(project_copy.template_dir)
     case = load_example("sibling-group")
     address = case.household["household_address"].splitlines()[0]
-    father_id = case.household["household_address_confidential_from"][0]
-    mother_id = next(p["id"] for p in case.household["household_members"] if p["relationship"] == "mother")
+    assert case.household["household_address_confidential_from"] == [case.recipient("father").person]
     child_id = case.children[0].id
-    assert address not in all_text(render(form, store, case, child_id, "plan", recipient=father_id))
+    assert address not in all_text(
+        render(form, store, case, child_id, "plan", recipient=case.recipient("father"))
+    )
     assert address not in all_text(render(form, store, case, child_id, "plan"))
-    assert address in all_text(render(form, store, case, child_id, "plan", recipient=mother_id))
+    assert address in all_text(
+        render(form, store, case, child_id, "plan", recipient=case.recipient("mother"))
+    )
+    # The police are professionals: a field for the family alone is not theirs.
+    assert address not in all_text(
+        render(form, store, case, child_id, "plan", recipient=case.recipient("police"))
+    )
 
 
 def test_k2_the_plan_holds_the_plan_and_not_the_analysis(form, store):
@@ -227,10 +234,10 @@ def test_k3_the_childs_version_reads_at_grade_5_or_below_for_every_example(form,
         assert flesch_kincaid_grade(text) <= 5
 
 
-def test_b2_an_unborn_baby_gets_a_record_and_a_plan_but_no_childs_version(form, store):
+def test_b2_an_unborn_baby_gets_a_record_a_plan_and_an_outcome_but_no_childs_version(form, store):
     case = load_example("pre-birth")
     child_id = case.children[0].id
-    assert documents_for(form, case, child_id, today=TODAY) == ["record", "plan"]
+    assert documents_for(form, case, child_id, today=TODAY) == ["record", "plan", "outcome"]
     text = all_text(render(form, store, case, child_id, "record"))
     assert "4 weeks before the expected delivery date" in text
 
