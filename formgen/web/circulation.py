@@ -230,7 +230,7 @@ def every_copy(reference: str):
         for entry in copies:
             content, name = _render(pack, entry)
             archive.writestr(name, content)
-    audit.about(audit.Action.DOWNLOADED, f"every copy (zip): {len(copies)} copies")
+    audit.about(audit.Action.DOWNLOADED, f"{len(copies)} copies")
     body.seek(0)
     return send_file(
         body,
