@@ -186,3 +186,26 @@ def removed(
         elif not withholding.recipients:
             withholdings.append(withholding)  # named nobody before: not ours to drop
     return kept, withholdings
+
+
+def without_child(
+    child: str,
+    distribution: Iterable[Recipient],
+    withheld: Iterable[Withholding],
+    circulation: Iterable[Sending],
+) -> tuple[list[Recipient], list[Withholding], list[Sending], list[Recipient]]:
+    """The list, withholdings and log once a child's whole assessment is removed, and who leaves the
+    list with it: a recipient of that child's documents alone goes (an empty `children` would mean
+    every child's: never a wider list by a removal), the others stop naming the child; the copies of
+    the child's documents and what was kept from the child's answers go with the assessment."""
+    gone = [recipient for recipient in distribution if recipient.children == [child]]
+    kept = [
+        recipient.model_copy(update={"children": [key for key in recipient.children if key != child]})
+        for recipient in distribution
+        if recipient not in gone
+    ]
+    withholdings = [withholding for withholding in withheld if withholding.child != child]
+    for recipient in gone:
+        _, withholdings = removed(recipient.id, [], withholdings)
+    sendings = [sending for sending in circulation if sending.child != child]
+    return kept, withholdings, sendings, gone

@@ -11,6 +11,7 @@ import docx
 import pytest
 
 from formgen.documents import file_name
+from formgen.engine.casefile import parse_case
 from formgen.engine.distribution import Sending
 from formgen.web import revisions
 from formgen.web.commands import create_team, create_user, import_case
@@ -310,3 +311,54 @@ def test_business_support_cannot_change_the_assessment(app, team):
         case = db.session.scalar(db.select(Case).where(Case.reference == "EX-SIB-01"))
         assert (case.household, case.child("child-kai").answers) == (household, kai)
         assert len(case.children) == 3
+
+
+def test_the_case_file_carries_the_list_what_is_withheld_and_what_was_sent_and_imports_again(app, team):
+    support, worker = team[SUPPORT], team[WORKER]
+    chosen = ["child-tilly/plan/police"]
+    assert (
+        record(support, {"copies": chosen, "method": "secure_email", "action": "selected"}).status_code == 302
+    )
+    added = {
+        "who": "outside",
+        "name": "Hana Visitor",
+        "role": "Health visitor",
+        "address": "Clinic\nNorthbrook",
+    }
+    added |= {"language": "en", "format": "pdf", "children": ["child-poppy"], "receives": "yes"}
+    assert submit(worker, f"{CASE}/distribution/new", added).status_code == 302
+
+    exported = parse_case(worker.get(f"{CASE}/case-file.json").data, "exported")
+    example = draft(load_example("sibling-group"))
+    assert [r.id for r in exported.distribution] == [*(r.id for r in example.distribution), "r1"]
+    assert (
+        exported.distribution[-1].name == "Hana Visitor" and exported.distribution[-1].format.value == "pdf"
+    )
+    assert exported.withheld == example.withheld
+    assert exported.circulation == sendings(app) and exported.circulation[0].method.value == "secure_email"
+
+    copy = exported.model_copy(update={"reference": "EX-SIB-02"})
+    import_case(app, copy, WORKER, "exported")  # refuses a list or log naming what the case lacks
+    again = parse_case(worker.get("/cases/EX-SIB-02/case-file.json").data, "again")
+    for part in ("distribution", "withheld", "circulation"):
+        assert getattr(again, part) == getattr(exported, part), part
+
+
+def test_removing_a_child_takes_their_copies_and_their_own_recipients_off_the_list(app):
+    case = draft(load_example("sibling-group"))
+    team = people(app, case)
+    support, worker = team[SUPPORT], team[WORKER]
+    assert record(support, {"method": "post", "action": "all"}).status_code == 302
+    path = f"{CASE}/children/child-kai/remove"
+    asked = worker.get(path)
+    assert (
+        "Claire Ormond no longer receives any documents, so they are taken off the distribution list"
+        in text(asked)
+    )
+    assert submit(worker, path, {"confirm": "yes"}).status_code == 302
+    exported = parse_case(worker.get(f"{CASE}/case-file.json").data, "exported")
+    assert "kai-school" not in {r.id for r in exported.distribution}
+    assert exported.recipient("tilly-school").children == ["child-tilly"]  # never widened to "every child"
+    assert {s.child for s in exported.circulation} == {"child-tilly", "child-poppy"}
+    assert not [w for w in exported.withheld if w.item == "kai-school"]
+    import_case(app, exported.model_copy(update={"reference": "EX-SIB-03"}), WORKER, "exported")
