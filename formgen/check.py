@@ -22,6 +22,8 @@ _TRACKED = re.compile(r"<w:(ins|del)\b.*?</w:\1>", re.DOTALL)
 _TAG_MARKS = ("{", "}", "%")
 TRACKED_ADVICE = "accept or reject every change in Word"
 _XML_TEXT = re.compile(r"<[^>]+>")
+_BLOCK_START = re.compile(r"\{%-?p\s+(if|for)\b")
+_BLOCK_END = re.compile(r"\{%-?p\s+end(if|for)\b")
 BEFORE_APPROVAL = frozenset(Capability) - {Capability.APPROVE}
 
 
@@ -157,12 +159,18 @@ def check_rendering(
 
 
 def _closing_text(document) -> str:
-    """The last paragraph without a tag: if rendering drops it, it dropped more than it should."""
-    for paragraph in reversed(document.paragraphs):
+    """The last paragraph without a tag that every rendering prints (outside any {%p if %} or
+    {%p for %}): if rendering drops it, it dropped more than it should."""
+    closing, depth = "", 0
+    for paragraph in document.paragraphs:
         text = paragraph.text.strip()
-        if text and "{" not in text and "%" not in text:
-            return text
-    return ""
+        if _BLOCK_START.match(text):
+            depth += 1
+        elif _BLOCK_END.match(text):
+            depth -= 1
+        elif depth == 0 and text and "{" not in text and "%" not in text:
+            closing = text
+    return closing
 
 
 def _all_text(content: bytes) -> str:

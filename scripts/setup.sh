@@ -18,6 +18,14 @@ if ! command -v "$python" >/dev/null 2>&1 || ! "$python" -c 'import venv, ensure
     apt_install python3 python3-venv python3-pip
     python=python3
 fi
+if ! command -v soffice >/dev/null 2>&1; then
+    # PDF copies of the plan and the outcome are made by LibreOffice (formgen/documents/formats.py).
+    apt_install libreoffice-writer-nogui
+fi
+if [ "${1:-}" = "dev" ] && ! command -v pdftotext >/dev/null 2>&1; then
+    # The tests read the text of a PDF copy.
+    apt_install poppler-utils
+fi
 if [ "${1:-}" = "dev" ] && ! command -v chromium >/dev/null 2>&1; then
     # Playwright cannot download its own browser here: the browser tests drive Debian's.
     apt_install chromium

@@ -1,4 +1,4 @@
-"""Write the three Word templates in templates_docx/: record.docx, plan.docx and child.docx.
+"""Write the Word templates in templates_docx/: record.docx, plan.docx, child.docx and outcome.docx.
 
 Run from anywhere: .venv/bin/python tools/build_templates.py
 
@@ -18,7 +18,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.section import Section
+from docx.section import Section, _Footer, _Header
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle
 from docx.table import Table, _Cell, _Row
@@ -38,6 +38,10 @@ TABLE_STYLE = "Table Grid"
 # Point sizes per style; the child's version uses larger text.
 SIZES = {"Normal": 11, "Title": 24, "Heading 1": 16, "Heading 2": 13, "Heading 3": 12}
 CHILD_SIZES = {"Normal": 13, "Title": 26, "Heading 1": 18, "Heading 2": 15, "Heading 3": 14}
+# The outcome is a letter a parent reads: slightly larger text than the record, a smaller title.
+LETTER_SIZES = {"Normal": 12, "Title": 20, "Heading 1": 15, "Heading 2": 13, "Heading 3": 12}
+# A paragraph style for blocks of short lines (an address, a signature): no space between the lines.
+LINES_STYLE = "Address"
 
 
 class Bold(str):
@@ -128,6 +132,14 @@ def new_document(sizes: dict[str, int]) -> DocxDocument:
     return doc
 
 
+def add_lines_style(doc: DocxDocument) -> None:
+    """For the documents that print an address or a signature."""
+    style = doc.styles.add_style(LINES_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles["Normal"]
+    style.quick_style = True
+    style.paragraph_format.space_after = Pt(0)
+
+
 # Paragraphs --------------------------------------------------------------------------------------
 
 
@@ -180,21 +192,24 @@ def add_field(paragraph: Paragraph, instruction: str) -> None:
 # Header and footer -------------------------------------------------------------------------------
 
 
-def add_header(section: Section, *, draft: bool = False) -> None:
+def fill_header(header: _Header, *, draft: bool = False, authority: bool = True) -> None:
     """The marking and the authority; with `draft`, DRAFT above them until the assessment is approved."""
-    header = section.header
     marking = header.paragraphs[0]
     marking.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if draft:
         add_runs(marking, [Bold("{% if document.draft %}DRAFT: NOT YET APPROVED – {% endif %}")])
     add_runs(marking, [Bold("{{ marking }}")])
-    authority = header.add_paragraph(style="Header")
-    authority.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    add_runs(authority, ["{{ authority.name }}"])
+    if authority:
+        line = header.add_paragraph(style="Header")
+        line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        add_runs(line, ["{{ authority.name }}"])
 
 
-def add_footer(section: Section, note: str | None = None, *, draft: bool = False) -> None:
-    footer = section.footer
+def add_header(section: Section, *, draft: bool = False) -> None:
+    fill_header(section.header, draft=draft)
+
+
+def fill_footer(footer: _Footer, note: str | None = None, *, draft: bool = False) -> None:
     pages = footer.paragraphs[0]
     pages.alignment = WD_ALIGN_PARAGRAPH.CENTER
     pages.add_run("Page ")
@@ -208,6 +223,10 @@ def add_footer(section: Section, note: str | None = None, *, draft: bool = False
         add_runs(marking, [Bold("{% if document.draft %}DRAFT: NOT YET APPROVED – {% endif %}")])
     add_runs(marking, [Bold("{{ marking }}")])
     marking.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def add_footer(section: Section, note: str | None = None, *, draft: bool = False) -> None:
+    fill_footer(section.footer, note, draft=draft)
 
 
 # Tables ------------------------------------------------------------------------------------------
@@ -233,6 +252,11 @@ def shade(cell: _Cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shd)
 
 
+def keep_together(row: _Row) -> None:
+    """Move a row that would break across a page to the next page (a row longer than a page still flows)."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def mark_header_row(row: _Row) -> None:
     """Repeat the row at the top of each page, and tell screen readers it holds the column headers."""
     row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
@@ -250,6 +274,7 @@ def new_table(doc: DocxDocument, rows: int, widths_mm: Sequence[float]) -> Table
 def key_value_table(doc: DocxDocument, rows: Sequence[KeyValueRow], label_mm: float = 60) -> Table:
     table = new_table(doc, len(rows), [label_mm, TEXT_WIDTH_MM - label_mm])
     for row, spec in zip(table.rows, rows, strict=True):
+        keep_together(row)
         if len(spec) == 1:
             fill_cell(row.cells[0], spec)
             continue
@@ -275,6 +300,8 @@ def looped_table(
     header_row, start_row, body_row, end_row = table.rows
     fill_row(header_row, header)
     mark_header_row(header_row)
+    keep_together(header_row)
+    keep_together(body_row)
     fill_cell(start_row.cells[0], [f"{{%tr for {loop} %}}"])
     fill_row(body_row, body)
     fill_cell(end_row.cells[0], ["{%tr endfor %}"])
@@ -338,8 +365,17 @@ def add_sections(doc: DocxDocument) -> None:
     heading(doc, "{{ block.title }}", 2)
     repeated_columns_table(doc)
     tag(doc, "{%p endif %}")
+    # Two tables with nothing between them become one table in Word, under the first one's headers.
+    spacer(doc)
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
+
+
+def spacer(doc: DocxDocument) -> Paragraph:
+    """An empty paragraph that keeps one table apart from the next."""
+    paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.space_after = Pt(0)
+    return paragraph
 
 
 def if_else(
@@ -355,6 +391,57 @@ def if_else(
 
 def generated_line(doc: DocxDocument, text: str) -> None:
     para(doc, text, "{{ generated_on }}", ".")
+
+
+def lines(doc: DocxDocument, *runs: str, align: WD_ALIGN_PARAGRAPH | None = None) -> Paragraph:
+    """One line of a block of short lines (an address, a signature)."""
+    paragraph = para(doc, *runs, style=LINES_STYLE)
+    paragraph.alignment = align
+    return paragraph
+
+
+def line_if(doc: DocxDocument, value: str, *runs: str, align: WD_ALIGN_PARAGRAPH | None = None) -> None:
+    """A line printed only when `value` is not empty, so a missing detail leaves no blank line."""
+    tag(doc, f"{{%p if {value} %}}")
+    lines(doc, *runs, align=align)
+    tag(doc, "{%p endif %}")
+
+
+def space_before(paragraph: Paragraph, points: int = 12) -> Paragraph:
+    paragraph.paragraph_format.space_before = Pt(points)
+    return paragraph
+
+
+def recipient_address(doc: DocxDocument) -> Paragraph:
+    """The recipient's name and postal address, or their email when there is no address (top left)."""
+    name = lines(doc, "{{ recipient.name }}")
+    line_if(doc, "recipient.organisation", "{{ recipient.organisation }}")
+    tag(doc, "{%p for line in recipient.address_lines %}")
+    lines(doc, "{{ line }}")
+    tag(doc, "{%p endfor %}")
+    line_if(doc, "recipient.email and not recipient.address_lines", "{{ recipient.email }}")
+    return name
+
+
+def salutation(doc: DocxDocument) -> None:
+    tag(doc, "{%p if recipient.salutation %}")
+    space_before(para(doc, "{{ recipient.salutation }}"))
+    tag(doc, "{%p endif %}")
+
+
+def recipient_name(doc: DocxDocument) -> None:
+    """One recipient in a list: "Name, role" (or the name alone)."""
+    para(doc, "{{ r.name }}", "{% if r.role %}, {{ r.role }}{% endif %}", style="List Bullet")
+
+
+def who_has_a_copy(doc: DocxDocument, heading_text: str) -> None:
+    """The people this document goes to, as this reader may see them; nothing when it goes to no one."""
+    tag(doc, "{%p if recipients %}")
+    heading(doc, heading_text, 1)
+    tag(doc, "{%p for r in recipients %}")
+    recipient_name(doc)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
 
 
 # The record (K1) ---------------------------------------------------------------------------------
@@ -469,6 +556,30 @@ def record_history(doc: DocxDocument) -> None:
     if_else(doc, "approval.decision", approval_table, "Not yet approved.")
 
 
+def circulation_table(doc: DocxDocument) -> Table:
+    return loop_table(
+        doc,
+        ["Date", "Sent to", "Document", "Child", "Revision", "How", "Sent by"],
+        "s in circulation",
+        [
+            ["{{ s.date }}"],
+            ["{{ s.recipient }}"],
+            ["{{ s.document }}"],
+            ["{{ s.child }}"],
+            ["{{ s.revision }}"],
+            ["{{ s.method }}"],
+            ["{{ s.by }}"],
+        ],
+        [30, 32, 24, 24, 20, 20, TEXT_WIDTH_MM - 150],
+    )
+
+
+def record_circulation(doc: DocxDocument) -> None:
+    """Each copy of the plan and the outcome sent, from the circulation log."""
+    heading(doc, "Circulation of the plan and outcome", 1)
+    if_else(doc, "circulation", circulation_table, "Nothing has been sent yet.")
+
+
 def build_record() -> DocxDocument:
     doc = new_document(SIZES)
     add_header(doc.sections[0], draft=True)
@@ -479,21 +590,13 @@ def build_record() -> DocxDocument:
     record_children(doc)
     add_sections(doc)
     record_history(doc)
+    record_circulation(doc)
     after_table(para(doc, "End of record"))
     return doc
 
 
 # The plan (K2) -----------------------------------------------------------------------------------
 
-
-PLAN_INTRO = (
-    "We are carrying out an assessment to understand how things are for ",
-    "{{ child.name }}",
-    " and the family, and whether any help or support is needed. This plan tells you what the "
-    "assessment will look at, who is taking part and when it should be finished. You have been sent "
-    "this plan because you are taking part. If anything in it is wrong or unclear, please contact "
-    "the worker named at the end.",
-)
 
 PLAN_TIMESCALE: list[KeyValueRow] = [
     ("Referral received", "{{ timescale.referral_date }}"),
@@ -512,7 +615,16 @@ PLAN_CONTACTS: list[KeyValueRow] = [
 ]
 
 
+def plan_address(doc: DocxDocument) -> None:
+    """A copy for one person starts with their name and address; a copy for no one goes without."""
+    tag(doc, "{%p if recipient.addressed %}")
+    recipient_address(doc)
+    spacer(doc).paragraph_format.space_after = Pt(18)
+    tag(doc, "{%p endif %}")
+
+
 def plan_opening(doc: DocxDocument) -> None:
+    plan_address(doc)
     para(doc, "Assessment plan", style="Title")
     para(doc, Bold("About: "), "{{ child.name }}")
     para(doc, Bold("Case reference: "), "{{ case.reference }}")
@@ -521,7 +633,9 @@ def plan_opening(doc: DocxDocument) -> None:
     tag(doc, "{%p if document.version %}")
     para(doc, Bold("Revision: "), "{{ document.version }}")
     tag(doc, "{%p endif %}")
-    para(doc, *PLAN_INTRO)
+    salutation(doc)
+    # From formgen/documents/letters.py, with the outcome's sentences, so it is translated with them.
+    para(doc, "{{ letter.plan_opening }}")
 
 
 def plan_children(doc: DocxDocument) -> None:
@@ -543,14 +657,16 @@ def plan_contacts(doc: DocxDocument) -> None:
 
 def build_plan() -> DocxDocument:
     doc = new_document(SIZES)
+    add_lines_style(doc)
     add_header(doc.sections[0])
-    add_footer(doc.sections[0])
+    add_footer(doc.sections[0], note="{{ recipient.prepared_for }}")
     plan_opening(doc)
     heading(doc, "Timescale", 1)
     key_value_table(doc, PLAN_TIMESCALE)
     plan_children(doc)
     add_sections(doc)
     plan_contacts(doc)
+    who_has_a_copy(doc, "Who has a copy of this plan")
     after_table(para(doc, "End of plan"))
     return doc
 
@@ -653,9 +769,97 @@ def build_child() -> DocxDocument:
     return doc
 
 
+# The written outcome (I3 to I5) ------------------------------------------------------------------
+# A letter to one recipient after the manager's approval. Its sentences are `letter.*`, written in
+# formgen/documents/letters.py (one place, for translation); the template holds only short headings.
+
+RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def authority_address(doc: DocxDocument) -> None:
+    """Who the letter is from, top right."""
+    lines(doc, Bold("{{ authority.name }}"), align=RIGHT)
+    line_if(doc, "authority.address", "{{ authority.address }}", align=RIGHT)
+    line_if(doc, "authority.phone", "Phone: ", "{{ authority.phone }}", align=RIGHT)
+    line_if(doc, "authority.email", "Email: ", "{{ authority.email }}", align=RIGHT)
+
+
+def outcome_letter_head(doc: DocxDocument) -> None:
+    authority_address(doc)
+    tag(doc, "{%p if recipient.addressed %}")
+    space_before(recipient_address(doc), 24)
+    tag(doc, "{%p endif %}")
+    space_before(para(doc, "{{ generated_on }}"), 18)
+    para(doc, Bold("Case reference: "), "{{ case.reference }}")
+
+
+def approval_lines(doc: DocxDocument) -> None:
+    """Who approved the outcome and when (J2)."""
+    tag(doc, "{%p if approval.decision %}")
+    space_before(lines(doc, Bold("Approved by: "), "{{ approval.by }}"))
+    lines(doc, Bold("Date approved: "), "{{ approval.date }}")
+    tag(doc, "{%p endif %}")
+
+
+def outcome_body(doc: DocxDocument) -> None:
+    """What was decided and why; or, where the I4 exception applies to this reader, only that it
+    cannot be shared yet (the opening, which promises the outcome, is left out then)."""
+    tag(doc, "{%p if outcome.withheld_from_reader %}")
+    para(doc, "{{ letter.withheld }}")
+    tag(doc, "{%p else %}")
+    para(doc, "{{ letter.opening }}")
+    add_sections(doc)
+    approval_lines(doc)
+    tag(doc, "{%p endif %}")
+
+
+def outcome_contact(doc: DocxDocument) -> None:
+    """`letter.contact` names the worker and both phone numbers; the email address follows it."""
+    heading(doc, "Who to contact", 1)
+    para(doc, "{{ letter.contact }}")
+    line_if(doc, "authority.email", Bold("Email: "), "{{ authority.email }}")
+
+
+def outcome_signature(doc: DocxDocument) -> None:
+    """The closing, the sign-off and the worker's name, kept on one page."""
+    together = [
+        space_before(para(doc, "{{ letter.closing }}")),
+        space_before(para(doc, "{{ letter.signoff }}")),
+        space_before(lines(doc, Bold("{{ worker.name }}")), 24),
+    ]
+    for value in ("worker.role", "worker.team"):
+        tag(doc, f"{{%p if {value} %}}")
+        together.append(lines(doc, f"{{{{ {value} }}}}"))
+        tag(doc, "{%p endif %}")
+    lines(doc, "{{ authority.name }}")
+    for paragraph in together:
+        paragraph.paragraph_format.keep_with_next = True
+
+
+def build_outcome() -> DocxDocument:
+    doc = new_document(LETTER_SIZES)
+    add_lines_style(doc)
+    section = doc.sections[0]
+    # The first page carries the authority's name and address in the letter itself.
+    section.different_first_page_header_footer = True
+    fill_header(section.first_page_header, authority=False)
+    fill_header(section.header)
+    fill_footer(section.first_page_footer, note="{{ recipient.prepared_for }}")
+    fill_footer(section.footer, note="{{ recipient.prepared_for }}")
+    outcome_letter_head(doc)
+    para(doc, "The outcome of the assessment of ", "{{ child.name }}", style="Title")
+    salutation(doc)
+    outcome_body(doc)
+    outcome_contact(doc)
+    outcome_signature(doc)
+    who_has_a_copy(doc, "Who has a copy of this letter")
+    return doc
+
+
 def main() -> None:
     OUT_DIR.mkdir(exist_ok=True)
-    for name, build in (("record", build_record), ("plan", build_plan), ("child", build_child)):
+    builds = {"record": build_record, "plan": build_plan, "child": build_child, "outcome": build_outcome}
+    for name, build in builds.items():
         build().save(OUT_DIR / f"{name}.docx")
 
 

@@ -121,6 +121,21 @@ def test_check_passes_on_the_shipped_files():
     assert "All specs, overlays, examples and templates are valid." in result.output
 
 
+def test_check_lists_who_each_external_documents_fields_print_for(project_copy):
+    path = project_copy.spec_dir / "authorities" / "general.yaml"
+    path.write_text(
+        path.read_text()
+        + "\n  - add_field:\n      page: aims\n      field:\n        id: local_note\n"
+        "        type: long_text\n        label: Anything else?\n"
+    )
+    result = run("check", env=environment(project_copy))
+    assert result.exit_code == 0, result.output
+    assert "Assessment plan (plan):" in result.output
+    assert "assessment_aims: family, professionals" in result.output
+    assert "agencies_consulted: professionals" in result.output
+    assert "local_note: nobody outside (the record only)" in result.output
+
+
 def test_check_fails_on_a_broken_copy_naming_file_and_place(project_copy):
     path = project_copy.spec_dir / "sections" / "harm.yaml"
     path.write_text(path.read_text().replace("'trafficking' in harm_forms", "'trafficking' in harm_form", 1))
