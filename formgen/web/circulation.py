@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from formgen.capabilities import Capability
 from formgen.display import format_day
-from formgen.documents import DOCUMENTS, copies_for, file_name, render_document
+from formgen.documents import DOCUMENTS, copies_for, file_name, formats, render_document
 from formgen.engine import circulation as rules
 from formgen.engine.casefile import CaseFile
 from formgen.engine.distribution import METHOD_LABELS, CopyFormat, Method, Recipient, Sending
@@ -43,6 +43,7 @@ MIMETYPES = {
     "pdf": "application/pdf",
 }
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+NOT_INCLUDED = "NOT-INCLUDED.txt"  # in a zip that left out a copy the converter could not make
 
 
 @dataclass
@@ -82,7 +83,7 @@ def pack_of(case: Case) -> Pack:
     for child in case.children:
         revision = int(revisions.number(case, child))
         copies = [
-            (copy.recipient, copy.kind, copy.refused)
+            (copy.recipient, copy.kind, copy.refused or _format_refusal(copy.recipient))
             for copy in copies_for(form, case_file, child.key, today=today)
         ]
         states = rules.states(copies, child.key, case_file.circulation, revision)
@@ -157,14 +158,11 @@ def _row(pack: Pack, copy: rules.CopyState, typed: dict[str, Any]) -> dict[str, 
 # --- downloads -----------------------------------------------------------------------------------
 
 
-def _formatted(content: bytes, wanted: CopyFormat) -> tuple[bytes, str]:
-    """The copy in the recipient's format, with its file extension."""
-    try:
-        from formgen.documents.formats import as_format
-    except ImportError:  # until the formats land: every copy is Word
-        return content, "docx"
-    made, extension = as_format(content, wanted)
-    return made, extension.lstrip(".")
+def _format_refusal(recipient: Recipient) -> str | None:
+    """Why this server cannot make a copy in the recipient's format, or None."""
+    if recipient.format is CopyFormat.PDF and formats.soffice() is None:
+        return "PDF needs LibreOffice, which is not installed on this server: change their format to Word"
+    return None
 
 
 def _render(pack: Pack, copy: rules.CopyState) -> tuple[bytes, str]:
@@ -180,9 +178,9 @@ def _render(pack: Pack, copy: rules.CopyState) -> tuple[bytes, str]:
         recipient=copy.recipient,
         version=str(copy.revision),
     )
-    made, extension = _formatted(content, copy.recipient.format)
+    made, extension = formats.as_format(content, copy.recipient.format)
     name = file_name(pack.case_file, copy.child, copy.kind, copy.recipient.id).removesuffix(".docx")
-    return made, f"{name}.{extension}"
+    return made, name + extension
 
 
 def _refused(pack: Pack, reason: str):
@@ -206,7 +204,10 @@ def one_copy(reference: str, key: str, document: str, recipient: str):
     audit.shown(pack.case, [pack.of(key).child])
     if found.refused is not None:
         return _refused(pack, found.refused)
-    content, name = _render(pack, found)
+    try:
+        content, name = _render(pack, found)
+    except formats.FormatError as error:  # the converter failed: say so, never send another format
+        return _refused(pack, str(error))
     audit.about(audit.Action.DOWNLOADED, f"{DOCUMENTS[document].title} for {recipient}")
     return send_file(
         io.BytesIO(content),
@@ -225,12 +226,18 @@ def every_copy(reference: str):
     if not copies:
         return _refused(pack, "No copy can be made yet: the reasons are beside each one.")
     audit.shown(pack.case, [entry.child for entry in pack.children if any(c in copies for c in entry.copies)])
-    body = io.BytesIO()
+    body, failed = io.BytesIO(), []
     with zipfile.ZipFile(body, "w", zipfile.ZIP_DEFLATED) as archive:
         for entry in copies:
-            content, name = _render(pack, entry)
+            try:
+                content, name = _render(pack, entry)
+            except formats.FormatError as error:  # left out, and the zip says so
+                failed.append(f"{entry.key}: {error}")
+                continue
             archive.writestr(name, content)
-    audit.about(audit.Action.DOWNLOADED, f"{len(copies)} copies")
+        if failed:
+            archive.writestr(NOT_INCLUDED, "These copies could not be made:\n" + "\n".join(failed) + "\n")
+    audit.about(audit.Action.DOWNLOADED, f"{len(copies) - len(failed)} copies")
     body.seek(0)
     return send_file(
         body,
@@ -345,6 +352,7 @@ def ready_to_circulate(cases: list[Case]) -> list[dict[str, Any]]:
                     if copy.refused
                 }
                 waiting = [copy for copy in waiting if (copy.kind, copy.recipient.id) not in refused]
+            waiting = [copy for copy in waiting if _format_refusal(copy.recipient) is None]
             if waiting:
                 rows.append(
                     {

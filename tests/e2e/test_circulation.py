@@ -14,6 +14,7 @@ from formgen.web.commands import import_case
 from tests.e2e.conftest import Account, Site, assert_every_case_page_was_logged, open_context, sign_in
 from tests.e2e.test_accessibility import assert_accessible
 from tests.e2e.wizard import expect_heading, press
+from tests.integration.test_documents import all_text_with_headers
 from tests.support import draft, load_example
 
 
@@ -73,6 +74,9 @@ def test_business_support_circulate_the_plans_of_a_case(browser: Browser, site: 
         for name in names:
             (tmp_path / name).write_bytes(archive.read(name))
             docx.Document(str(tmp_path / name))  # each file a Word document that opens
+        assert "Prepared for Hana Visitor" in all_text_with_headers(
+            archive.read(f"{reference}-child-poppy-plan-r1.docx")
+        )
 
     press(page, "Record the selected copies as sent")
     expect(page).to_have_title(re.compile(r"^Error: Circulate documents"))

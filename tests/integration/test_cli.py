@@ -124,8 +124,7 @@ def test_check_passes_on_the_shipped_files():
 def test_check_lists_who_each_external_documents_fields_print_for(project_copy):
     path = project_copy.spec_dir / "authorities" / "general.yaml"
     path.write_text(
-        path.read_text()
-        + "\n  - add_field:\n      page: aims\n      field:\n        id: local_note\n"
+        path.read_text() + "\n  - add_field:\n      page: aims\n      field:\n        id: local_note\n"
         "        type: long_text\n        label: Anything else?\n"
     )
     result = run("check", env=environment(project_copy))

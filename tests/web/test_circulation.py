@@ -144,7 +144,7 @@ def test_business_support_produce_the_pack_download_the_zip_and_record_what_was_
             content = archive.read(name)
             docx.Document(io.BytesIO(content))  # a Word document that opens
             texts[name] = all_text_with_headers(content)
-            assert NAMES[recipient] in texts[name], name
+            assert f"Prepared for {NAMES[recipient]} on " in texts[name], name
     # Each file is its recipient's own copy: the school's name is kept from the father (F5).
     assert "Ravi Sandhu" in texts["EX-SIB-01-child-tilly-plan-mother.docx"]
     assert "Ravi Sandhu" not in texts["EX-SIB-01-child-tilly-plan-father.docx"]
@@ -209,17 +209,28 @@ def test_a_copy_downloads_in_the_recipients_name_or_says_why_it_cannot_be_made(a
     copy = support.get(f"{PAGE}/child-kai/plan/kai-school")
     assert copy.status_code == 200 and copy.mimetype.endswith("wordprocessingml.document")
     assert "EX-SIB-01-child-kai-plan-kai-school.docx" in copy.headers["Content-Disposition"]
-    assert "Claire Ormond" in all_text_with_headers(copy.data)
+    assert "Prepared for Claire Ormond on " in all_text_with_headers(copy.data)
     (downloaded,) = logged(app, "downloaded")
     assert downloaded[0].startswith("Circulation: one recipient’s copy: Assessment plan for kai-school")
     assert downloaded[1] == ["Kai Dacres"]  # the one child whose document it is
+
+    # In the format each recipient asked for: the police's copy as a PDF.
+    with app.app_context():
+        case = db.session.scalar(db.select(Case).where(Case.reference == "EX-SIB-01"))
+        case.distribution = [
+            {**entry, "format": "pdf"} if entry["id"] == "police" else entry for entry in case.distribution
+        ]
+        db.session.commit()
+    pdf = support.get(f"{PAGE}/child-kai/plan/police")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert "EX-SIB-01-child-kai-plan-police.pdf" in pdf.headers["Content-Disposition"]
 
     refused = support.get(f"{PAGE}/child-kai/plan/grandmother")
     assert refused.status_code == 409 and "Must not receive a copy" in text(refused)
     assert support.get(f"{PAGE}/child-kai/outcome/police").status_code == 409
     for path in ("child-kai/plan/tilly-school", "child-kai/record/police", "child-nobody/plan/police"):
         assert support.get(f"{PAGE}/{path}").status_code == 404, path
-    assert len(logged(app, "downloaded")) == 1
+    assert len(logged(app, "downloaded")) == 2
 
 
 def test_what_cannot_be_recorded_is_said_and_nothing_is_recorded(app, team):
@@ -279,6 +290,11 @@ def test_an_approved_outcome_waits_to_be_sent_except_where_it_is_withheld(app):
     # I4: while Tilly's outcome is withheld from the family, it goes only to the professionals.
     assert "withheld from the child and family (I4)" in row(page, "child-tilly", "outcome", "mother")
     assert row(page, "child-tilly", "outcome", "police") == "PC Dana Whitlock Outcome Ready Download"
+    outcome = support.get(f"{PAGE}/child-tilly/outcome/police")
+    assert outcome.status_code == 200 and "Prepared for PC Dana Whitlock" in all_text_with_headers(
+        outcome.data
+    )
+    assert support.get(f"{PAGE}/child-tilly/outcome/mother").status_code == 409
     waiting = [
         [line.text_content() for line in cell.xpath(".//li")]
         for cell in tree(support.get("/")).xpath("//table[@id='ready-to-circulate']//td[3]")
