@@ -209,3 +209,32 @@ def without_child(
         _, withholdings = removed(recipient.id, [], withholdings)
     sendings = [sending for sending in circulation if sending.child != child]
     return kept, withholdings, sendings, gone
+
+
+LEFT_THE_HOUSEHOLD = "No longer one of the people in the household"
+
+
+def without_person(
+    person: str,
+    name: str,
+    distribution: Iterable[Recipient],
+    withheld: Iterable[Withholding],
+    circulation: Iterable[Sending],
+) -> tuple[list[Recipient], list[Withholding], list[Recipient]]:
+    """The list and withholdings once a person is removed from the household, and the recipients that
+    were them. One who was never sent a copy goes; one who was stays, as the record of what was sent
+    names them: by the name they had, outside the household now, recorded as receiving no more."""
+    sent = {sending.recipient for sending in circulation}
+    kept, withholdings, theirs = [], list(withheld), []
+    for recipient in distribution:
+        if recipient.person != person:
+            kept.append(recipient)
+            continue
+        theirs.append(recipient)
+        if recipient.id in sent:
+            reason = recipient.excluded_reason or LEFT_THE_HOUSEHOLD
+            update = {"person": None, "name": name, "confirmed": None, "excluded_reason": reason}
+            kept.append(recipient.model_copy(update=update))
+        else:
+            _, withholdings = removed(recipient.id, [], withholdings)
+    return kept, withholdings, theirs

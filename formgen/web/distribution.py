@@ -438,3 +438,32 @@ def confirm_recipient(reference: str, recipient: str):
             return redirect(_back(reference))
         current = visible_case(reference)
     return _list_page(current, [{"text": problem, "href": f"#recipient-{entry.id}"}], 409)
+
+
+# --- when a person leaves the household ---------------------------------------------------------
+
+
+def person_effects(case: Case, person: str) -> list[str]:
+    """What removing a household member does to the distribution list, as sentences."""
+    name = rules.household_people(case.household).get(person, rules.REMOVED_PERSON)
+    *_, theirs = rules.without_person(person, name, distribution_of(case), [], circulation_of(case))
+    sent = {sending.recipient for sending in circulation_of(case)}
+    return [
+        f"{name} stays on the distribution list as someone who must not receive a copy, since copies "
+        "were sent to them"
+        if recipient.id in sent
+        else f"{name} is taken off the distribution list"
+        for recipient in theirs
+    ]
+
+
+def take_person_off(case: Case, person: str) -> None:
+    """Take a removed household member off the list (in the removal's own commit, before the
+    household's answers lose them: their name is read from those)."""
+    name = rules.household_people(case.household).get(person, rules.REMOVED_PERSON)
+    distribution, withheld, theirs = rules.without_person(
+        person, name, distribution_of(case), withheld_of(case), circulation_of(case)
+    )
+    if theirs:
+        case.distribution = [entry.model_dump(mode="json", exclude_none=True) for entry in distribution]
+        case.withheld = [entry.model_dump(mode="json", exclude_none=True) for entry in withheld]

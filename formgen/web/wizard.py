@@ -20,7 +20,7 @@ from formgen.engine.removal import HOUSEHOLD, plan_removal
 from formgen.engine.review import STAGE_LABELS
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo
-from formgen.web import approval, audit, pages, removals, revisions
+from formgen.web import approval, audit, distribution, pages, removals, revisions
 from formgen.web.access import edit_refusal, needs
 from formgen.web.links import back_to_tasks, url
 from formgen.web.runner import (
@@ -168,7 +168,7 @@ def remove_item(reference: str, key: str | None, section_id: str, page_id: str, 
             return redirect_to(found.back())
         if answer == "yes":
             version = sent_version(request.form)
-            dropped = _drop(case, plan)
+            dropped = _drop(case, plan, item_id if _people(found) else None)
             if save_records(
                 found.subject, found.record, version, plan.records, also=dropped, kind=revisions.Kind.REMOVED
             ):
@@ -179,7 +179,8 @@ def remove_item(reference: str, key: str | None, section_id: str, page_id: str, 
     page = render_template(
         "wizard/remove.html",
         name=name,
-        effects=removals.effects(found.subject, name, plan),
+        effects=removals.effects(found.subject, name, plan)
+        + (distribution.person_effects(case, item_id) if _people(found) else []),
         exposures=removals.exposures(found.subject, plan),
         error=error,
         conflict=status == 409,
@@ -189,12 +190,20 @@ def remove_item(reference: str, key: str | None, section_id: str, page_id: str, 
     return page, status
 
 
-def _drop(case, plan):
-    """Write the decision records a removal takes with it, in the same commit as its answers."""
+def _people(found) -> bool:
+    """Whether the list is the household's people, whom the distribution list may name."""
+    return found.subject.child is None and found.group.field.id == known.HOUSEHOLD_MEMBERS
+
+
+def _drop(case, plan, person: str | None):
+    """Write the decision records a removal takes with it, and a removed person's place on the
+    distribution list, in the same commit as its answers."""
 
     def drop() -> None:
         for child_key, records in plan.decisions.items():
             (case if child_key is HOUSEHOLD else case.child(child_key)).decisions = records
+        if person is not None:
+            distribution.take_person_off(case, person)
 
     return drop
 

@@ -378,3 +378,28 @@ def test_removing_a_child_takes_their_copies_and_their_own_recipients_off_the_li
     assert {s.child for s in exported.circulation} == {"child-tilly", "child-poppy"}
     assert not [w for w in exported.withheld if w.item == "kai-school"]
     import_case(app, exported.model_copy(update={"reference": "EX-SIB-03"}), WORKER, "exported")
+
+
+def test_a_person_removed_from_the_household_leaves_the_list_unless_they_were_sent_copies(app, team):
+    support, worker = team[SUPPORT], team[WORKER]
+    chosen = ["child-tilly/plan/mother"]
+    assert record(support, {"copies": chosen, "method": "post", "action": "selected"}).status_code == 302
+    people = f"{CASE}/household/case/household/household_members"
+    # The grandmother was never sent a copy: she goes from the list with her removal.
+    asked = text(worker.get(f"{people}/p-grandmother/remove"))
+    assert "Pauline Colbeck is taken off the distribution list" in asked
+    assert submit(worker, f"{people}/p-grandmother/remove", {"confirm": "yes"}).status_code == 302
+    # The mother was: the log names her, so she stays, by name, receiving nothing more.
+    asked = text(worker.get(f"{people}/p-mother/remove"))
+    assert "Shannon Colbeck stays on the distribution list as someone who must not receive a copy" in asked
+    assert submit(worker, f"{people}/p-mother/remove", {"confirm": "yes"}).status_code == 302
+
+    exported = parse_case(worker.get(f"{CASE}/case-file.json").data, "exported")
+    assert "grandmother" not in {r.id for r in exported.distribution}
+    mother = exported.recipient("mother")
+    assert (mother.person, mother.name, mother.confirmed) == (None, "Shannon Colbeck", None)
+    assert mother.excluded_reason == "No longer one of the people in the household"
+    assert "Must not receive a copy: No longer one of the people" in row(
+        support.get(PAGE), "child-kai", "plan", "mother"
+    )
+    import_case(app, exported.model_copy(update={"reference": "EX-SIB-04"}), WORKER, "exported")
