@@ -77,10 +77,14 @@ def test_a_removal_lists_what_goes_with_it_and_leaves_no_nameless_entry(app, cli
     assert [row.text_content().strip() for row in tree(parents).xpath("//dt")] == ["Shannon Colbeck (Mother)"]
 
 
-def test_removing_someone_nothing_names_asks_only_to_confirm(app, client, example_case):
-    text = _text(client.get(f"/cases/{example_case}/{PEOPLE}/p-grandmother/remove"))
-    assert "Are you sure you want to remove Pauline Colbeck" in text
-    assert "If you remove" not in text
+def test_removing_someone_no_answer_names_says_only_what_the_distribution_list_loses(
+    app, client, example_case
+):
+    page = client.get(f"/cases/{example_case}/{PEOPLE}/p-grandmother/remove")
+    assert "Are you sure you want to remove Pauline Colbeck" in _text(page)
+    # No answer names her; the distribution list does (as one who must not receive a copy).
+    effects = [" ".join(item.text_content().split()) for item in tree(page).xpath("//fieldset//li")]
+    assert effects == ["Pauline Colbeck is taken off the distribution list"]
 
 
 def test_removing_a_child_says_their_whole_assessment_goes_with_them(app, client, example_case):
