@@ -21,7 +21,8 @@ TEAM = "Eastgate Assessment Team"
 WORKER = "pat.worker@example.org"
 MANAGER = "mo.manager@example.org"
 SUPPORT = "bea.support@example.org"
-LIST = "/cases/EX-SIB-01/distribution"
+CASE = "/cases/EX-SIB-01"
+LIST = f"{CASE}/distribution"
 NEW = f"{LIST}/new"
 MOTHER = {"who": "member-p-mother", "address": "1 Example Road\nNorthbrook", "receives": "yes"}
 MOTHER |= {"language": "en", "format": "word"}
@@ -302,5 +303,6 @@ def test_the_case_page_links_to_the_list_and_unknown_recipients_are_not_found(ap
     for email in (WORKER, MANAGER, SUPPORT):
         case_page = tree(team[email].get("/cases/EX-SIB-01"))
         assert case_page.xpath("//a[text()='Distribution list']/@href") == [LIST], email
+        assert case_page.xpath("//a[text()='Circulate documents']/@href") == [f"{CASE}/circulation"], email
     for path in (f"{LIST}/recipients/r9", f"{LIST}/recipients/r9/remove"):
         assert team[WORKER].get(path).status_code == 404
