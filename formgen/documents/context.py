@@ -20,7 +20,13 @@ from formgen.display import clean_text, fill_placeholders, format_day, item_labe
 from formgen.documents.letters import letter
 from formgen.engine.assessment import Assessment
 from formgen.engine.casefile import CaseFile, ChildRecord
-from formgen.engine.distribution import DISTRIBUTION_LIST, METHOD_LABELS, Audience, Recipient
+from formgen.engine.distribution import (
+    DISTRIBUTION_LIST,
+    DOCUMENT_AUDIENCES,
+    METHOD_LABELS,
+    Audience,
+    Recipient,
+)
 from formgen.engine.review import STAGE_LABELS, UK, Decision, Stage, approval_date
 from formgen.fieldtypes import capitalised, display, subject
 from formgen.spec import known_fields as known
@@ -36,31 +42,31 @@ class DocumentKind:
     id: Literal["record", "plan", "outcome", "child"]
     title: str
     template: str
-    # Who the document is written for when it leaves the authority; empty: it stays within the
-    # authority (the record), so nothing is withheld from it.
-    audiences: frozenset[Audience]
     made_by: frozenset[Capability]  # who may produce it: business support produces plans only (A3)
     per_recipient: bool = False  # a copy for each recipient of the distribution list
+
+    @property
+    def audiences(self) -> frozenset[Audience]:
+        """Whom it is written for once it leaves the authority; none for the record, which stays."""
+        return DOCUMENT_AUDIENCES[self.id]
 
     @property
     def internal(self) -> bool:
         return not self.audiences
 
 
-EVERYONE = frozenset(Audience)
 READERS = frozenset({Capability.VIEW_ASSESSMENT})
 CIRCULATORS = READERS | {Capability.CIRCULATE}
 DOCUMENTS: dict[str, DocumentKind] = {
-    "record": DocumentKind(
-        "record", "Child and family assessment record", "record.docx", frozenset(), READERS
-    ),
-    "plan": DocumentKind("plan", "Assessment plan", "plan.docx", EVERYONE, CIRCULATORS, per_recipient=True),
-    "outcome": DocumentKind(
-        "outcome", "The outcome of the assessment", "outcome.docx", EVERYONE, CIRCULATORS, per_recipient=True
-    ),
-    "child": DocumentKind(
-        "child", "Your assessment, in words for you", "child.docx", frozenset({Audience.FAMILY}), READERS
-    ),
+    kind.id: kind
+    for kind in (
+        DocumentKind("record", "Child and family assessment record", "record.docx", READERS),
+        DocumentKind("plan", "Assessment plan", "plan.docx", CIRCULATORS, per_recipient=True),
+        DocumentKind(
+            "outcome", "The outcome of the assessment", "outcome.docx", CIRCULATORS, per_recipient=True
+        ),
+        DocumentKind("child", "Your assessment, in words for you", "child.docx", READERS),
+    )
 }
 
 

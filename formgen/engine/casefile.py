@@ -31,6 +31,7 @@ from formgen.engine.assessment import Assessment
 from formgen.engine.case_formats import FORMAT, FormatError, upgraded
 from formgen.engine.distribution import Recipient, Sending, Withholding
 from formgen.engine.review import Allocation, Decision, PlanReview, Review
+from formgen.engine.withholding import withholding_problem
 from formgen.fieldtypes import Invalid, typed_value
 from formgen.spec.form import FieldInfo, FormSpec
 from formgen.spec.problems import Problem, SpecError, describe_path
@@ -173,12 +174,13 @@ def answer_problems(form: FormSpec, case: CaseFile, label: str) -> list[Problem]
         problems.extend(_scope_problems(form, child.answers, "child", ("children", index, "answers"), label))
         where = ("children", index, "decisions")
         problems.extend(_decision_problems(form, child.decisions, child.answers, "child", where, label))
-    problems.extend(_distribution_problems(case, label))
+    problems.extend(_distribution_problems(form, case, label))
     return problems
 
 
-def _distribution_problems(case: CaseFile, label: str) -> Iterator[Problem]:
-    """Each recipient once, naming a person and children the case has; each copy sent, a recipient's."""
+def _distribution_problems(form: FormSpec, case: CaseFile, label: str) -> Iterator[Problem]:
+    """Each recipient once, naming a person and children the case has; each withholding fitting the
+    form and the case; each copy sent, a recipient's."""
     people = {str(item.get("id")) for item in case.household.get("household_members") or []}
     children = {child.id for child in case.children}
     ids: set[str] = set()
@@ -194,6 +196,10 @@ def _distribution_problems(case: CaseFile, label: str) -> Iterator[Problem]:
         for child in recipient.children:
             if child not in children:
                 yield Problem(label, None, f"{place}.children", f"the case has no child {child!r}")
+    for index, withholding in enumerate(case.withheld):
+        problem = withholding_problem(form, case, withholding)
+        if problem:
+            yield Problem(label, None, describe_path(("withheld", index)), problem)
     for index, sending in enumerate(case.circulation):
         place = describe_path(("circulation", index))
         if sending.recipient not in ids:

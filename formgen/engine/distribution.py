@@ -38,6 +38,16 @@ AUDIENCE_LABELS: dict[Audience, str] = {
 }
 
 
+# Whom each document is written for once it leaves the authority; the record stays within it (no
+# audience), so nothing is withheld from it. formgen.documents.context prints by this table.
+DOCUMENT_AUDIENCES: dict[str, frozenset[Audience]] = {
+    "record": frozenset(),
+    "plan": frozenset(Audience),
+    "outcome": frozenset(Audience),
+    "child": frozenset({Audience.FAMILY}),
+}
+
+
 class CopyFormat(StrEnum):
     WORD = "word"
     PDF = "pdf"

@@ -46,6 +46,7 @@ class Action(StrEnum):
     RECIPIENT_REMOVED = "recipient_removed"
     RECIPIENT_CONFIRMED = "recipient_confirmed"
     CIRCULATED = "circulated"  # copies recorded as sent
+    WITHHELD = "withheld"  # an answer or a list item kept from named recipients, or no longer
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -75,6 +76,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.RECIPIENT_REMOVED: "Recipient removed",
     Action.RECIPIENT_CONFIRMED: "Recipient confirmed",
     Action.CIRCULATED: "Recorded copies as sent",
+    Action.WITHHELD: "Changed who must not see an answer",
 }
 
 # What each page that shows a child's data is, in the words the log shows; any other is its address.
@@ -93,6 +95,7 @@ PAGES: dict[str, str] = {
     "wizard.remove_item": "Remove an entry from a list",
     "wizard.check_answers": "Check answers",
     "wizard.document": "Document",
+    "withholding.withhold": "Who must not see this",
     "history.history": "History",
     "history.revision": "The assessment as a revision left it",
     "history.seen": "Who has seen this record",

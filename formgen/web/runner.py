@@ -38,6 +38,7 @@ from formgen.web.links import back_to_tasks, journey_args, url
 from formgen.web.models import Case, Child
 from formgen.web.pages import PageState, Subject
 from formgen.web.services import services
+from formgen.web.withheld import Withheld
 
 NEXT_STEPS = {"children": "cases.children"}  # where the new-case journey goes after the people page
 Response = Any  # what a Flask view returns
@@ -233,14 +234,24 @@ class QuestionPage:
         adding = sent.get("add")
         if adding:
             return self.item_url("item", self.group(adding, assessment).field.id, "new")
-        for button, endpoint in (("change", "item"), ("remove", "remove_item")):
+        for button, endpoint in (("change", "item"), ("remove", "remove_item"), ("withhold", None)):
             group_id, _, item_id = (sent.get(button) or "").partition("/")
             if group_id:
                 group = self.group(group_id, assessment)
                 if not any(str(item.get("id")) == item_id for item in assessment.items(group.field.id)):
                     abort(404)
+                if endpoint is None:  # "Who must not see this?", which returns to this page
+                    href = Withheld.of(self.subject, assessment).href(group, item_id, self.here())
+                    if href is None:
+                        abort(404)  # not offered here: not printed outside, or not for this person
+                    return href
                 return self.item_url(endpoint, group.field.id, item_id)
         return None
+
+    def here(self) -> str:
+        """This page's address, with the journey it is on."""
+        target = {"section_id": self.section.id, "page_id": self.page.id}
+        return url(self.subject, "question", **target, **journey_args())
 
     def group(self, group_id: str, assessment: Assessment) -> FieldInfo:
         """A list asked on this page; anything else a button names is not found."""
@@ -337,10 +348,17 @@ class QuestionPage:
             back_saves=True,
         )
 
-    def rows(self, assessment: Assessment, group: FieldInfo) -> list[dict[str, str]]:
-        """A list's items, each with the value its Change and Remove buttons send."""
+    def rows(self, assessment: Assessment, group: FieldInfo) -> list[dict[str, Any]]:
+        """A list's items, each with the value its Change, Remove and "Who must not see this?" buttons
+        send, and whom it is withheld from."""
+        withheld = Withheld.of(self.subject, assessment)
         return [
-            {"label": assessment.item_label(group, item), "value": f"{group.field.id}/{item.get('id')}"}
+            {
+                "label": assessment.item_label(group, item),
+                "value": f"{group.field.id}/{item.get('id')}",
+                "withhold": withheld.offered(group),
+                "withheld": withheld.names(group, str(item.get("id"))),
+            }
             for item in assessment.items(group.field.id)
         ]
 

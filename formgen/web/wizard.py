@@ -36,6 +36,7 @@ from formgen.web.runner import (
 )
 from formgen.web.security import require_sign_in
 from formgen.web.services import services
+from formgen.web.withheld import Withheld
 
 blueprint = Blueprint("wizard", __name__, url_prefix="/cases/<reference>")
 blueprint.before_request(require_sign_in)  # every page here shows a child's data
@@ -221,8 +222,9 @@ def check_answers(reference: str, key: str | None, section_id: str):
     answering = form.answered_by(section)
     changeable = g.user.can(answering) and not edit_refusal(subject.case, subject.child, section, answering)
     assessment = subject.assessment(form)
+    withheld = Withheld.of(subject, assessment)
     rows = [
-        _answer_row(subject, section, page, assessment, info, changeable)
+        _answer_row(subject, section, page, assessment, info, changeable, withheld)
         for page, info in pages.questions_shown(assessment, section, answering)
     ]
     return render_template(
@@ -236,12 +238,33 @@ def check_answers(reference: str, key: str | None, section_id: str):
     )
 
 
-def _answer_row(subject, section, page, assessment, info: FieldInfo, changeable: bool) -> dict[str, Any]:
+def _answer_row(
+    subject, section, page, assessment, info: FieldInfo, changeable: bool, withheld: Withheld
+) -> dict[str, Any]:
+    """A question's row: its answer, and links to change it and to say who must not see it (F5), with
+    who it is withheld from; a list's items each with their own."""
     change = url(subject, "question", section_id=section.id, page_id=page.id, **{"return": "check"})
+    here = request.path
+    lines = pages.answer_lines(assessment, info)
+    items = None
+    if info.field.type == "group":
+        items = [
+            {
+                "label": assessment.item_label(info, item),
+                "withheld": withheld.names(info, str(item.get("id"))),
+                "withhold": withheld.href(info, str(item.get("id")), here),
+            }
+            for item in assessment.items(info.field.id)
+        ]
+    names = withheld.names(info) if items is None else []
     return {
         "change": change if changeable else None,
         "key": info.field.short_label or info.field.label,
-        "lines": pages.answer_lines(assessment, info),
+        "lines": lines,
+        "entries": items,
+        "withheld": names,
+        # An unanswered question has nothing to withhold, unless it was withheld while it had an answer.
+        "withhold": withheld.href(info, None, here) if items is None and (lines or names) else None,
         "id": info.field.id,
     }
 

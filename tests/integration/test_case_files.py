@@ -191,6 +191,7 @@ def test_a_distribution_list_that_names_what_the_case_does_not_have_is_a_located
     data["distribution"][1]["id"] = data["distribution"][0]["id"]
     data["distribution"][2]["person"] = "p-nobody"
     data["distribution"][3]["children"] = ["child-nobody"]
+    data["withheld"][0]["item"] = "x-nothing"
     data["circulation"] = [
         {
             "recipient": "gone",
@@ -207,4 +208,5 @@ def test_a_distribution_list_that_names_what_the_case_does_not_have_is_a_located
     assert any("distribution[2].person" in p and "p-nobody" in p for p in problems), problems
     assert any("distribution[3].children" in p and "child-nobody" in p for p in problems), problems
     assert any("circulation[0].recipient" in p and "gone" in p for p in problems), problems
+    assert any(p.startswith("case.json: withheld[0]") and "x-nothing" in p for p in problems), problems
     assert answer_problems(form, load_case(PROJECT_ROOT / "examples" / "sibling-group.json"), "x") == []

@@ -25,6 +25,7 @@ SAMPLE_VALUES = {
     "document": "plan",  # a circulated document: one recipient's copy
     "recipient": "mother",  # on the example's distribution list, confirmed
     "user_id": "1",  # the first account made: tests/web/conftest.py's practitioner, in no test's way
+    "field_id": "assessment_actions",  # a list the plan prints, so who must not see it may be chosen
 }
 
 
@@ -38,6 +39,9 @@ HOUSEHOLD_VALUES = {
     "item_id": "p-grandmother",
 }
 
+# "Who must not see this?" of an item: an action of the household's plan, from a child's or the household's.
+WITHHOLDING_VALUES = {"field_id": "assessment_actions", "item_id": "x-marac"}
+
 
 def guarded_urls(app, values: dict[str, str] = SAMPLE_VALUES) -> Iterator[tuple[Rule, str]]:
     """Every route of the app but the public ones, its arguments filled with `values`."""
@@ -49,6 +53,8 @@ def guarded_urls(app, values: dict[str, str] = SAMPLE_VALUES) -> Iterator[tuple[
             filled = {**SAMPLE_VALUES, **HOUSEHOLD_VALUES}
         if "item" in (rule.defaults or {}) and values is SAMPLE_VALUES:
             filled = {**SAMPLE_VALUES, "field": "consent_override_reasons"}  # a decision of its own
+        if "field_id" in rule.arguments and values is SAMPLE_VALUES:
+            filled = {**filled, **WITHHOLDING_VALUES}
         url = rule.rule
         for name in rule.arguments - set(rule.defaults or {}):
             url = re.sub(rf"<(?:\w+:)?{name}>", quote(filled[name], safe=""), url)
