@@ -18,6 +18,7 @@ from formgen.engine import Status
 from formgen.engine.overdue import overdue
 from formgen.engine.removal import HOUSEHOLD, plan_removal
 from formgen.engine.review import STAGE_LABELS
+from formgen.engine.withholding import fitting_after
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo
 from formgen.web import approval, audit, distribution, pages, removals, revisions
@@ -197,12 +198,14 @@ def _people(found) -> bool:
 
 
 def _drop(case, plan, person: str | None):
-    """Write the decision records a removal takes with it, and a removed person's place on the
-    distribution list, in the same commit as its answers."""
+    """Write the decision records and withholdings a removal takes with it, and a removed person's place
+    on the distribution list, in the same commit as its answers."""
 
     def drop() -> None:
         for child_key, records in plan.decisions.items():
             (case if child_key is HOUSEHOLD else case.child(child_key)).decisions = records
+        kept = fitting_after(case.to_case_file().withheld, plan.records)
+        case.withheld = [entry.model_dump(mode="json", exclude_none=True) for entry in kept]
         if person is not None:
             distribution.take_person_off(case, person)
 

@@ -94,3 +94,21 @@ def test_removing_a_child_says_their_whole_assessment_goes_with_them(app, client
     assert "Kai Dacres’s whole assessment is deleted: every answer recorded for Kai Dacres" in text
     assert "sections started" in text
     assert "The household’s answers stay: the other children’s assessments share them" in text
+
+
+def test_removing_an_action_kept_from_someone_takes_its_withholding_with_it(app, client, example_case):
+    # The example keeps the police checks action from the father; the MARAC one stays kept from him.
+    remove = f"/cases/{example_case}/household/plan/actions/assessment_actions/x-police-checks/remove"
+    assert client.get(remove).status_code == 200
+    response = submit(client, remove, {"confirm": "yes"})
+    assert response.status_code == 302
+    with app.app_context():
+        case = db.session.scalar(db.select(Case).where(Case.reference == example_case))
+        items = {entry.get("item") for entry in case.withheld if entry["field"] == "assessment_actions"}
+        exported = case.to_case_file()
+    assert "x-police-checks" not in items and "x-marac" in items
+    from formgen.engine.casefile import answer_problems
+    from formgen.web.services import services
+
+    with app.app_context():
+        assert answer_problems(services().form, exported, "export") == []  # the export imports again
