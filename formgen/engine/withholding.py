@@ -138,3 +138,20 @@ def replaced(withheld: Sequence[Withholding], withholding: Withholding) -> list[
     if not placed and withholding.recipients:
         updated.append(withholding)
     return updated
+
+
+def fitting_after(
+    withheld: Sequence[Withholding], records: Mapping[str | None, Mapping[str, Any]]
+) -> list[Withholding]:
+    """The withholdings that still name an item once answers change (`records`: the new answers by
+    child id, None for the household's): one whose item a removal took goes with it."""
+
+    def gone(withholding: Withholding) -> bool:
+        if withholding.item is None or withholding.field == DISTRIBUTION_LIST:
+            return False
+        if withholding.child not in records:
+            return False
+        items = records[withholding.child].get(withholding.field) or []
+        return not any(str(item.get("id")) == withholding.item for item in items)
+
+    return [withholding for withholding in withheld if not gone(withholding)]

@@ -49,9 +49,30 @@ def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | No
 
 
 def _register_blueprints(app: Flask) -> None:
-    from formgen.web import administration, approval, auth, cases, history, withholding, wizard
+    from formgen.web import (
+        administration,
+        approval,
+        auth,
+        cases,
+        circulation,
+        distribution,
+        history,
+        withholding,
+        wizard,
+    )
 
-    for module in (auth, cases, wizard, approval, history, withholding, administration):
+    blueprints = (
+        auth,
+        cases,
+        wizard,
+        approval,
+        history,
+        withholding,
+        distribution,
+        circulation,
+        administration,
+    )
+    for module in blueprints:
         app.register_blueprint(module.blueprint)
 
     @app.context_processor

@@ -41,6 +41,11 @@ class Action(StrEnum):
     RESTRICTED = "restricted"
     RESTRICTION_LIFTED = "restriction_lifted"
     IMPORTED = "imported"
+    RECIPIENT_ADDED = "recipient_added"  # the distribution list: what changed, never the values
+    RECIPIENT_CHANGED = "recipient_changed"
+    RECIPIENT_REMOVED = "recipient_removed"
+    RECIPIENT_CONFIRMED = "recipient_confirmed"
+    CIRCULATED = "circulated"  # copies recorded as sent
     WITHHELD = "withheld"  # an answer or a list item kept from named recipients, or no longer
 
 
@@ -66,6 +71,11 @@ ACTION_LABELS: dict[Action, str] = {
     Action.RESTRICTED: "Case restricted",
     Action.RESTRICTION_LIFTED: "Restriction lifted",
     Action.IMPORTED: "Case imported",
+    Action.RECIPIENT_ADDED: "Recipient added",
+    Action.RECIPIENT_CHANGED: "Recipient changed",
+    Action.RECIPIENT_REMOVED: "Recipient removed",
+    Action.RECIPIENT_CONFIRMED: "Recipient confirmed",
+    Action.CIRCULATED: "Recorded copies as sent",
     Action.WITHHELD: "Changed who must not see an answer",
 }
 
@@ -94,6 +104,15 @@ PAGES: dict[str, str] = {
     "approval.decision": "Manager’s decision",
     "approval.plan_review": "Plan review",
     "approval.send_for_approval": "Send for approval",
+    "distribution.recipients": "Distribution list",
+    "distribution.new_recipient": "Distribution list: add a recipient",
+    "distribution.recipient": "Distribution list: a recipient",
+    "distribution.remove_recipient": "Distribution list: remove a recipient",
+    "distribution.confirm_recipient": "Distribution list: confirm a recipient",
+    "circulation.circulation": "Circulation of the plans and outcomes",
+    "circulation.one_copy": "Circulation: one recipient’s copy",
+    "circulation.every_copy": "Circulation: every copy (zip)",
+    "circulation.record_sent": "Circulation: copies recorded as sent",
 }
 
 NAME_LENGTH = 200

@@ -11,11 +11,14 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from sqlalchemy.orm.exc import StaleDataError
 
 from formgen.capabilities import Capability
+from formgen.display import join_words
 from formgen.engine import Status
+from formgen.engine.distribution import Recipient, Sending, Withholding
 from formgen.engine.overdue import overdue
+from formgen.engine.recipients import household_people, recipient_name, without_child
 from formgen.engine.review import STAGE_LABELS, Restriction, Stage
 from formgen.spec import known_fields as known
-from formgen.web import audit, removals, revisions
+from formgen.web import audit, circulation, removals, revisions
 from formgen.web.access import ANYONE, cases_seen_by, edit_refusal, needs, visible_case, wrote
 from formgen.web.extensions import db
 from formgen.web.models import Case, Child, User
@@ -51,6 +54,11 @@ def home():
         to_decide=[row for row in rows if row["pending"]],
         team=g.user.can(Capability.VIEW_TEAM),
         empty_cases=[case for case in cases if not case.children],
+        # Business support's list (A3), and their managers': what waits to be sent to the family and
+        # agencies. A practitioner hands over a copy now and then, and sees it on the case.
+        to_circulate=circulation.ready_to_circulate(cases)
+        if g.user.can(Capability.CIRCULATE) and g.user.can(Capability.VIEW_TEAM)
+        else [],
     )
 
 
@@ -248,6 +256,7 @@ def remove_child(reference: str, key: str):
         if answer == "no":
             return redirect(back)
         if answer == "yes" and sent_version(request.form) == child.version:
+            _take_off_the_distribution_list(current, child)
             current.children.remove(child)
             try:
                 db.session.commit()
@@ -260,6 +269,13 @@ def remove_child(reference: str, key: str):
         else:
             error, status = f"Select yes if you want to remove {name}", 400
     effects = removals.child_effects(current, child)
+    gone = without_child(child.key, *_distribution(current))[3]
+    if gone:
+        names = join_words([recipient_name(entry, household_people(current.household)) for entry in gone])
+        effects.append(
+            f"{names} no longer {'receives' if len(gone) == 1 else 'receive'} any documents, "
+            "so they are taken off the distribution list"
+        )
     page = render_template(
         "wizard/remove.html",
         name=name,
@@ -271,6 +287,22 @@ def remove_child(reference: str, key: str):
         back=back,
     )
     return page, status
+
+
+def _distribution(case: Case) -> tuple[list[Recipient], list[Withholding], list[Sending]]:
+    return (
+        [Recipient.model_validate(entry) for entry in case.distribution or []],
+        [Withholding.model_validate(entry) for entry in case.withheld or []],
+        [Sending.model_validate(entry) for entry in case.circulation or []],
+    )
+
+
+def _take_off_the_distribution_list(case: Case, child: Child) -> None:
+    """A removed child's documents go from the distribution list, its withholdings and its log."""
+    distribution, withheld, circulation, _ = without_child(child.key, *_distribution(case))
+    case.distribution = [entry.model_dump(mode="json", exclude_none=True) for entry in distribution]
+    case.withheld = [entry.model_dump(mode="json", exclude_none=True) for entry in withheld]
+    case.circulation = [entry.model_dump(mode="json", exclude_none=True) for entry in circulation]
 
 
 # --- allocation ----------------------------------------------------------------------------------

@@ -74,6 +74,22 @@ def number(case: Case, child: Child | None) -> str:
     return str(count)
 
 
+def numbers(cases: list[Case]) -> dict[tuple[int, int], int]:
+    """`number` of every child's assessment of `cases`, by (case id, child id), in one query."""
+    counted = db.session.execute(
+        db.select(Revision.case_id, Revision.child_id, db.func.count())
+        .where(Revision.case_id.in_([case.id for case in cases]))
+        .group_by(Revision.case_id, Revision.child_id)
+    ).all()
+    household = {case_id: count for case_id, child_id, count in counted if child_id is None}
+    own = {(case_id, child_id): count for case_id, child_id, count in counted if child_id is not None}
+    return {
+        (case.id, child.id): household.get(case.id, 0) + own.get((case.id, child.id), 0)
+        for case in cases
+        for child in case.children
+    }
+
+
 @dataclass(frozen=True)
 class AsAt:
     """The assessment as one of its revisions left it: the household's and the child's answers."""

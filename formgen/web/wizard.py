@@ -18,9 +18,10 @@ from formgen.engine import Status
 from formgen.engine.overdue import overdue
 from formgen.engine.removal import HOUSEHOLD, plan_removal
 from formgen.engine.review import STAGE_LABELS
+from formgen.engine.withholding import fitting_after
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo
-from formgen.web import approval, audit, pages, removals, revisions
+from formgen.web import approval, audit, distribution, pages, removals, revisions
 from formgen.web.access import edit_refusal, needs
 from formgen.web.links import back_to_tasks, url
 from formgen.web.runner import (
@@ -169,7 +170,7 @@ def remove_item(reference: str, key: str | None, section_id: str, page_id: str, 
             return redirect_to(found.back())
         if answer == "yes":
             version = sent_version(request.form)
-            dropped = _drop(case, plan)
+            dropped = _drop(case, plan, item_id if _people(found) else None)
             # The children's answers first: their history then names the person as they knew them.
             records = dict(sorted(plan.records.items(), key=lambda record: record[0] is HOUSEHOLD))
             if save_records(
@@ -182,7 +183,8 @@ def remove_item(reference: str, key: str | None, section_id: str, page_id: str, 
     page = render_template(
         "wizard/remove.html",
         name=name,
-        effects=removals.effects(found.subject, name, plan),
+        effects=removals.effects(found.subject, name, plan)
+        + (distribution.person_effects(case, item_id) if _people(found) else []),
         exposures=removals.exposures(found.subject, plan),
         error=error,
         conflict=status == 409,
@@ -192,12 +194,22 @@ def remove_item(reference: str, key: str | None, section_id: str, page_id: str, 
     return page, status
 
 
-def _drop(case, plan):
-    """Write the decision records a removal takes with it, in the same commit as its answers."""
+def _people(found) -> bool:
+    """Whether the list is the household's people, whom the distribution list may name."""
+    return found.subject.child is None and found.group.field.id == known.HOUSEHOLD_MEMBERS
+
+
+def _drop(case, plan, person: str | None):
+    """Write the decision records and withholdings a removal takes with it, and a removed person's place
+    on the distribution list, in the same commit as its answers."""
 
     def drop() -> None:
         for child_key, records in plan.decisions.items():
             (case if child_key is HOUSEHOLD else case.child(child_key)).decisions = records
+        kept = fitting_after(case.to_case_file().withheld, plan.records)
+        case.withheld = [entry.model_dump(mode="json", exclude_none=True) for entry in kept]
+        if person is not None:
+            distribution.take_person_off(case, person)
 
     return drop
 

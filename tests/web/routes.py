@@ -22,6 +22,8 @@ SAMPLE_VALUES = {
     "field": "household_members.interpreter_not_used_reason",
     "item": "p-mother",
     "number": "1",
+    "document": "plan",  # a circulated document: one recipient's copy
+    "recipient": "mother",  # on the example's distribution list, confirmed
     "user_id": "1",  # the first account made: tests/web/conftest.py's practitioner, in no test's way
     "field_id": "assessment_actions",  # a list the plan prints, so who must not see it may be chosen
 }

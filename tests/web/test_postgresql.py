@@ -15,14 +15,14 @@ from sqlalchemy import text as sql
 
 from formgen.engine.review import Restriction
 from formgen.web import create_app
-from formgen.web.commands import create_user, import_case
+from formgen.web.commands import create_team, create_user, import_case
 from formgen.web.database import upgrade
 from formgen.web.extensions import db
 from formgen.web.models import AccessEvent, Case
 from tests.support import draft, load_example
-from tests.web.conftest import EMAIL, FAILED, PASSWORD, sign_in, submit
+from tests.web.conftest import EMAIL, FAILED, PASSWORD, form_token, sign_in, submit
 from tests.web.migrationcheck import check_migrations
-from tests.web.pagecheck import CheckedClient
+from tests.web.pagecheck import CheckedClient, form_values
 from tests.web.routes import assert_control_characters_are_not_found
 from tests.web.test_held import TYPED, held_id, page, read_held, send_after_timeout
 from tests.web.test_history import REWRITES, assert_the_log_cannot_be_rewritten
@@ -147,3 +147,60 @@ def test_the_access_log_search_and_a_restricted_case_on_postgresql(postgres_app)
     assert colleague.get("/cases/EX-SIB-01").status_code == 403
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).where(AccessEvent.action == "refused")) == 1
+
+
+def test_a_distribution_list_and_a_sending_on_postgresql(postgres_app):
+    """The list's JSON, a confirmation, a sending, and the home page's one count of every assessment's
+    revisions (GROUP BY on PostgreSQL) for business support."""
+    app = postgres_app
+    create_team(app, "Eastgate Assessment Team")
+    for email, role in (
+        ("pat.worker@example.org", "practitioner"),
+        ("bea.support@example.org", "business_support"),
+    ):
+        create_user(
+            app,
+            email,
+            email.split("@")[0].replace(".", " ").title(),
+            role,
+            PASSWORD,
+            team="Eastgate Assessment Team",
+        )
+    case = draft(load_example("sibling-group")).model_copy(update={"distribution": [], "withheld": []})
+    import_case(app, case, "pat.worker@example.org", "sibling-group")
+    worker, support = app.test_client(), app.test_client()
+    sign_in(worker, "pat.worker@example.org")
+    sign_in(support, "bea.support@example.org")
+
+    listed = "/cases/EX-SIB-01/distribution"
+    mother = {"who": "member-p-mother", "address": "1 Example Road\nNorthbrook", "language": "pl"}
+    assert (
+        submit(support, f"{listed}/new", {**mother, "format": "word", "receives": "yes"}).status_code == 302
+    )
+    token, version = form_token(worker, listed)
+    confirmed = worker.post(f"{listed}/recipients/r1/confirm", data={"csrf_token": token, "version": version})
+    assert confirmed.status_code == 302
+    assert "Assessment plan: 1 not yet sent" in support.get("/").get_data(as_text=True)
+
+    page = "/cases/EX-SIB-01/circulation"
+    hidden = form_values(support.get(page).get_data(as_text=True))
+    sent = support.post(f"{page}/sent", data={**hidden, "copies": "child-tilly/plan/r1", "method": "post"})
+    assert sent.status_code == 302
+    exported = worker.get("/cases/EX-SIB-01/case-file.json").get_json()
+    (recipient,) = exported["distribution"]
+    assert (recipient["id"], recipient["language"], recipient["confirmed"]["by"]["name"]) == (
+        "r1",
+        "pl",
+        "Pat Worker",
+    )
+    (sending,) = exported["circulation"]
+    assert (sending["recipient"], sending["child"], sending["method"], sending["revision"]) == (
+        "r1",
+        "child-tilly",
+        "post",
+        2,  # the household's revision and Tilly's own, both imported
+    )
+    home = support.get("/").get_data(as_text=True)
+    assert "Assessment plan: 1 not yet sent" in home  # Kai's and Poppy's plans still wait
+    with app.app_context():
+        assert db.session.scalar(sql("SELECT count(*) FROM access_events WHERE action = 'circulated'")) == 1

@@ -79,10 +79,14 @@ def test_a_removal_lists_what_goes_with_it_and_leaves_no_nameless_entry(app, cli
     assert [row.text_content().strip() for row in tree(parents).xpath("//dt")] == ["Shannon Colbeck"]
 
 
-def test_removing_someone_nothing_names_asks_only_to_confirm(app, client, example_case):
-    text = _text(client.get(f"/cases/{example_case}/{PEOPLE}/p-grandmother/remove"))
-    assert "Are you sure you want to remove Pauline Colbeck" in text
-    assert "If you remove" not in text
+def test_removing_someone_no_answer_names_says_only_what_the_distribution_list_loses(
+    app, client, example_case
+):
+    page = client.get(f"/cases/{example_case}/{PEOPLE}/p-grandmother/remove")
+    assert "Are you sure you want to remove Pauline Colbeck" in _text(page)
+    # No answer names her; the distribution list does (as one who must not receive a copy).
+    effects = [" ".join(item.text_content().split()) for item in tree(page).xpath("//fieldset//li")]
+    assert effects == ["Pauline Colbeck is taken off the distribution list"]
 
 
 def test_removing_a_child_says_their_whole_assessment_goes_with_them(app, client, example_case):
@@ -92,3 +96,21 @@ def test_removing_a_child_says_their_whole_assessment_goes_with_them(app, client
     assert "Kai Dacres’s whole assessment is deleted: every answer recorded for Kai Dacres" in text
     assert "sections started" in text
     assert "The household’s answers stay: the other children’s assessments share them" in text
+
+
+def test_removing_an_action_kept_from_someone_takes_its_withholding_with_it(app, client, example_case):
+    # The example keeps the police checks action from the father; the MARAC one stays kept from him.
+    remove = f"/cases/{example_case}/household/plan/actions/assessment_actions/x-police-checks/remove"
+    assert client.get(remove).status_code == 200
+    response = submit(client, remove, {"confirm": "yes"})
+    assert response.status_code == 302
+    with app.app_context():
+        case = db.session.scalar(db.select(Case).where(Case.reference == example_case))
+        items = {entry.get("item") for entry in case.withheld if entry["field"] == "assessment_actions"}
+        exported = case.to_case_file()
+    assert "x-police-checks" not in items and "x-marac" in items
+    from formgen.engine.casefile import answer_problems
+    from formgen.web.services import services
+
+    with app.app_context():
+        assert answer_problems(services().form, exported, "export") == []  # the export imports again

@@ -57,6 +57,17 @@ ALLOWED = {
     "approval.decision": {M},
     "approval.plan_review": {M},
     "cases.restriction": {M},
+    # The distribution list: business support keep it too, but confirming a household member is the
+    # practitioner's or a manager's word (A3).
+    "distribution.recipients": {P, M, B},
+    "distribution.new_recipient": {P, M, B},
+    "distribution.recipient": {P, M, B},
+    "distribution.remove_recipient": {P, M, B},
+    "distribution.confirm_recipient": {P, M},
+    "circulation.circulation": {P, M, B},
+    "circulation.one_copy": {P, M, B},
+    "circulation.every_copy": {P, M, B},
+    "circulation.record_sent": {P, M, B},
     "history.history": {P, M},
     "history.revision": {P, M},
     "history.seen": {P, M},

@@ -1,0 +1,377 @@
+"""Circulating a case's plans and outcomes (K2, A3): every recipient's copy of every child's documents
+on one page, each downloadable, all of them as one zip, and a record of each copy sent.
+
+Which copies exist and why one cannot be made are formgen.documents.copies_for's; where each stands
+(ready, sent, changed since it was sent) is formgen.engine.circulation's. Every download and every
+sending is in the access log, naming the children whose documents they were.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from sqlalchemy.orm.exc import StaleDataError
+
+from formgen.capabilities import Capability
+from formgen.display import format_day
+from formgen.documents import DOCUMENTS, copies_for, file_name, formats, render_document
+from formgen.engine import circulation as rules
+from formgen.engine.casefile import CaseFile
+from formgen.engine.distribution import METHOD_LABELS, CopyFormat, Method, Recipient, Sending
+from formgen.engine.recipients import household_people, recipient_name
+from formgen.engine.review import UK, Stage
+from formgen.web import audit, revisions
+from formgen.web.access import needs, visible_case
+from formgen.web.extensions import db
+from formgen.web.models import Case, Child
+from formgen.web.pages import child_name
+from formgen.web.security import require_sign_in
+from formgen.web.services import services
+
+blueprint = Blueprint("circulation", __name__, url_prefix="/cases/<reference>/circulation")
+blueprint.before_request(require_sign_in)  # every page here is about a child
+
+KIND_LABELS = {"plan": "Assessment plan", "outcome": "Outcome"}
+MIMETYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+NOT_INCLUDED = "NOT-INCLUDED.txt"  # in a zip that left out a copy the converter could not make
+
+
+@dataclass
+class ChildCopies:
+    """One child's copies as the page lists them."""
+
+    child: Child
+    name: str
+    revision: int
+    copies: list[rules.CopyState]
+
+
+@dataclass
+class Pack:
+    """Every copy of a case's circulated documents, and what they are made from."""
+
+    case: Case
+    case_file: CaseFile
+    children: list[ChildCopies]
+    people: dict[str, str]  # household members' names, by item id
+
+    def find(self, key: str) -> rules.CopyState | None:
+        return next((copy for entry in self.children for copy in entry.copies if copy.key == key), None)
+
+    def of(self, child: str) -> ChildCopies:
+        return next(entry for entry in self.children if entry.child.key == child)
+
+    @property
+    def makeable(self) -> list[rules.CopyState]:
+        return [copy for entry in self.children for copy in entry.copies if copy.refused is None]
+
+
+def pack_of(case: Case) -> Pack:
+    form, today = services().form, date.today()
+    case_file = case.to_case_file()
+    children = []
+    for child in case.children:
+        revision = int(revisions.number(case, child))
+        copies = [
+            (copy.recipient, copy.kind, copy.refused or _format_refusal(copy.recipient))
+            for copy in copies_for(form, case_file, child.key, today=today)
+        ]
+        states = rules.states(copies, child.key, case_file.circulation, revision)
+        children.append(ChildCopies(child, child_name(case, child), revision, states))
+    return Pack(case, case_file, children, household_people(case.household))
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+
+@blueprint.route("")
+@needs(Capability.CIRCULATE)
+def circulation(reference: str):
+    return _page(pack_of(visible_case(reference)), {}, [])
+
+
+def _page(pack: Pack, typed: dict[str, Any], errors: list[dict[str, str]], status: int = 200):
+    reference = pack.case.reference
+    children = [
+        {
+            "key": entry.child.key,
+            "name": entry.name,
+            "revision": entry.revision,
+            "copies": [_row(pack, copy, typed) for copy in entry.copies],
+        }
+        for entry in pack.children
+    ]
+    page = render_template(
+        "circulation/page.html",
+        case=pack.case,
+        children=children,
+        methods=[{"value": method.value, "text": label} for method, label in METHOD_LABELS.items()],
+        typed=typed,
+        errors=errors,
+        any_makeable=bool(pack.makeable),
+        any_to_send=any(copy.to_send for copy in pack.makeable),
+        can_edit_list=g.user.can(Capability.EDIT_DISTRIBUTION),
+        zip_href=url_for("circulation.every_copy", reference=reference),
+        back=url_for("cases.case", reference=reference),
+    )
+    return page, status
+
+
+def _row(pack: Pack, copy: rules.CopyState, typed: dict[str, Any]) -> dict[str, Any]:
+    state, last = copy.state, copy.last
+    sent = (
+        f"Sent on {format_day(last.at.astimezone(UK).date())} by {last.by.name} "
+        f"({METHOD_LABELS[last.method].lower()})"
+        if last is not None
+        else ""
+    )
+    return {
+        "key": copy.key,
+        "recipient": recipient_name(copy.recipient, pack.people),
+        "document": KIND_LABELS[copy.kind],
+        "state": state.value,
+        "sent": sent,
+        "refused": copy.refused,
+        "checked": copy.key in typed.get("copies", ()),
+        "href": url_for(
+            "circulation.one_copy",
+            reference=pack.case.reference,
+            key=copy.child,
+            document=copy.kind,
+            recipient=copy.recipient.id,
+        )
+        if copy.refused is None
+        else None,
+    }
+
+
+# --- downloads -----------------------------------------------------------------------------------
+
+
+def _format_refusal(recipient: Recipient) -> str | None:
+    """Why this server cannot make a copy in the recipient's format, or None."""
+    if recipient.format is CopyFormat.PDF and formats.soffice() is None:
+        return "PDF needs LibreOffice, which is not installed on this server: change their format to Word"
+    return None
+
+
+def _render(pack: Pack, copy: rules.CopyState) -> tuple[bytes, str]:
+    """One copy's bytes and its file name."""
+    loaded = services()
+    content = render_document(
+        loaded.form,
+        loaded.templates,
+        pack.case_file,
+        copy.child,
+        copy.kind,
+        today=date.today(),
+        recipient=copy.recipient,
+        version=str(copy.revision),
+    )
+    made, extension = formats.as_format(content, copy.recipient.format)
+    name = file_name(pack.case_file, copy.child, copy.kind, copy.recipient.id).removesuffix(".docx")
+    return made, name + extension
+
+
+def _refused(pack: Pack, reason: str):
+    page = render_template(
+        "circulation/refused.html",
+        case=pack.case,
+        reason=reason,
+        back=url_for("circulation.circulation", reference=pack.case.reference),
+    )
+    return page, 409
+
+
+@blueprint.route("/<key>/<document>/<recipient>")
+@needs(Capability.CIRCULATE)
+def one_copy(reference: str, key: str, document: str, recipient: str):
+    """One recipient's copy of one child's plan or outcome, in their format."""
+    pack = pack_of(visible_case(reference))
+    found = pack.find(f"{key}/{document}/{recipient}")
+    if found is None or not g.user.capabilities & DOCUMENTS[document].made_by:
+        abort(404)
+    audit.shown(pack.case, [pack.of(key).child])
+    if found.refused is not None:
+        return _refused(pack, found.refused)
+    try:
+        content, name = _render(pack, found)
+    except formats.FormatError as error:  # the converter failed: say so, never send another format
+        return _refused(pack, str(error))
+    audit.about(audit.Action.DOWNLOADED, f"{DOCUMENTS[document].title} for {recipient}")
+    return send_file(
+        io.BytesIO(content),
+        mimetype=MIMETYPES.get(name.rsplit(".", 1)[-1], "application/octet-stream"),
+        as_attachment=True,
+        download_name=name,
+    )
+
+
+@blueprint.route("/copies.zip")
+@needs(Capability.CIRCULATE)
+def every_copy(reference: str):
+    """Every copy that can be made, of every child's documents, as one zip."""
+    pack = pack_of(visible_case(reference))
+    copies = [copy for copy in pack.makeable if g.user.capabilities & DOCUMENTS[copy.kind].made_by]
+    if not copies:
+        return _refused(pack, "No copy can be made yet: the reasons are beside each one.")
+    audit.shown(pack.case, [entry.child for entry in pack.children if any(c in copies for c in entry.copies)])
+    body, failed = io.BytesIO(), []
+    with zipfile.ZipFile(body, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in copies:
+            try:
+                content, name = _render(pack, entry)
+            except formats.FormatError as error:  # left out, and the zip says so
+                failed.append(f"{entry.key}: {error}")
+                continue
+            archive.writestr(name, content)
+        if failed:
+            archive.writestr(NOT_INCLUDED, "These copies could not be made:\n" + "\n".join(failed) + "\n")
+    audit.about(audit.Action.DOWNLOADED, f"{len(copies) - len(failed)} copies")
+    body.seek(0)
+    return send_file(
+        body,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"{_UNSAFE.sub('_', pack.case.reference)}-copies.zip",
+    )
+
+
+# --- recording what was sent ---------------------------------------------------------------------
+
+
+@blueprint.route("/sent", methods=["POST"])
+@needs(Capability.CIRCULATE)
+def record_sent(reference: str):
+    """Record that copies were sent (the ticked ones, or every one ready), how, by whom and when."""
+    pack = pack_of(visible_case(reference))
+    typed = {"copies": request.form.getlist("copies"), "method": request.form.get("method", "")}
+    chosen, errors, stale = _chosen(pack, request.form.get("action"), typed)
+    if not errors:
+        at, by = datetime.now(UTC), g.user.as_person()
+        method = Method(typed["method"])
+        added = rules.sendings(chosen, method, by, at)
+        pack.case.circulation = [
+            *(pack.case.circulation or []),
+            *(sending.model_dump(mode="json", exclude_none=True) for sending in added),
+        ]
+        children = [entry.child for entry in pack.children if any(copy in chosen for copy in entry.copies)]
+        try:
+            db.session.commit()
+        except StaleDataError:
+            db.session.rollback()
+            errors = [{"text": "Someone changed this case at the same moment. Try again", "href": "#copies"}]
+            pack, stale = pack_of(visible_case(reference)), True
+        else:
+            audit.shown(pack.case, children)
+            copies = "; ".join(f"{copy.kind} of {copy.child} for {copy.recipient.id}" for copy in chosen)
+            audit.about(
+                audit.Action.CIRCULATED, f"{len(chosen)} by {METHOD_LABELS[method].lower()}: {copies}"
+            )
+            flash(
+                f"{len(chosen)} {'copy' if len(chosen) == 1 else 'copies'} recorded as sent "
+                f"by {METHOD_LABELS[method].lower()}."
+            )
+            return redirect(url_for("circulation.circulation", reference=reference))
+    return _page(pack, typed, errors, 409 if stale else 400)
+
+
+def _chosen(
+    pack: Pack, action: str | None, typed: dict[str, Any]
+) -> tuple[list[rules.CopyState], list[dict[str, str]], bool]:
+    """The copies a sending records, messages for what cannot be recorded, and whether one is that
+    an assessment changed after the page was opened."""
+    errors: list[dict[str, str]] = []
+    stale = False
+    if action == "all":
+        chosen = [copy for copy in pack.makeable if copy.to_send]
+        if not chosen:
+            errors.append({"text": "There are no copies waiting to be sent", "href": "#copies"})
+    else:
+        found = [pack.find(key) for key in dict.fromkeys(typed["copies"])]
+        chosen = [copy for copy in found if copy is not None and copy.refused is None]
+        if not typed["copies"]:
+            errors.append({"text": "Select the copies that were sent", "href": "#copies"})
+        elif len(chosen) != len(found):
+            errors.append({"text": "Select copies that can be made", "href": "#copies"})
+    if typed["method"] not in {method.value for method in Method}:
+        errors.append({"text": "Select how the copies were sent", "href": "#method"})
+    for entry in pack.children:
+        if any(copy in chosen for copy in entry.copies):
+            opened = request.form.get(f"revision-{entry.child.key}", type=int)
+            if opened != entry.revision:
+                stale = True
+                errors.append(
+                    {
+                        "text": f"{entry.name}’s assessment has changed since you opened this page. "
+                        "Download the copies again, then record them as sent",
+                        "href": f"#child-{entry.child.key}",
+                    }
+                )
+    return chosen, errors, stale
+
+
+# --- what waits to be circulated (the home pages) -----------------------------------------------
+
+
+def ready_to_circulate(cases: list[Case]) -> list[dict[str, Any]]:
+    """Each assessment of `cases` with copies waiting: a plan not yet sent to every recipient who is to
+    have it, or changed since; an approved outcome not yet sent. Revision numbers come from one query,
+    and the answers are read only where an outcome for the family waits (the I4 exception)."""
+    listed = [case for case in cases if case.distribution]
+    numbers = revisions.numbers(listed) if listed else {}
+    form, today = services().form, date.today()
+    rows = []
+    for case in listed:
+        distribution = [Recipient.model_validate(entry) for entry in case.distribution]
+        circulation = [Sending.model_validate(entry) for entry in case.circulation or []]
+        household = set(household_people(case.household))
+        for child in case.children:
+            waiting = rules.waiting(
+                distribution,
+                circulation,
+                child.key,
+                numbers[(case.id, child.id)],
+                approved=child.stage == Stage.APPROVED.value,
+                household=household,
+            )
+            if any(copy.kind == "outcome" and copy.recipient.person is not None for copy in waiting):
+                refused = {
+                    (copy.kind, copy.recipient.id)
+                    for copy in copies_for(form, case.to_case_file(), child.key, today=today)
+                    if copy.refused
+                }
+                waiting = [copy for copy in waiting if (copy.kind, copy.recipient.id) not in refused]
+            waiting = [copy for copy in waiting if _format_refusal(copy.recipient) is None]
+            if waiting:
+                rows.append(
+                    {
+                        "name": audit.child_label(child),
+                        "reference": case.reference,
+                        "href": url_for("circulation.circulation", reference=case.reference),
+                        "waiting": _waiting_words(waiting),
+                    }
+                )
+    return rows
+
+
+def _waiting_words(waiting: list[rules.CopyState]) -> list[str]:
+    """ "Plan: 2 not yet sent, 1 changed since sent" and the same of the outcome."""
+    lines = []
+    for kind in rules.KINDS:
+        new = sum(1 for copy in waiting if copy.kind == kind and copy.last is None)
+        changed = sum(1 for copy in waiting if copy.kind == kind and copy.last is not None)
+        parts = [f"{new} not yet sent"] * bool(new) + [f"{changed} changed since sent"] * bool(changed)
+        if parts:
+            lines.append(f"{KIND_LABELS[kind]}: {', '.join(parts)}")
+    return lines
