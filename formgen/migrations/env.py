@@ -1,10 +1,11 @@
 """Alembic environment: migrate the database formgen is configured for (see formgen.web.database)."""
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 from sqlalchemy.pool import NullPool
 
 from formgen.web import models  # noqa: F401 - registers the tables on the metadata
+from formgen.web.database import configure_sqlite
 from formgen.web.extensions import db
 
 url = context.config.get_main_option("sqlalchemy.url")
@@ -14,7 +15,10 @@ if context.is_offline_mode():
         context.run_migrations()
 else:
     # No pool: the migration's one connection closes with it, leaving nothing open behind.
-    with create_engine(url, poolclass=NullPool).connect() as connection:
+    engine = create_engine(url, poolclass=NullPool)
+    if engine.dialect.name == "sqlite":  # the write-ahead log and durable commits from the first connection
+        event.listen(engine, "connect", lambda dbapi_connection, _record: configure_sqlite(dbapi_connection))
+    with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=db.metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()

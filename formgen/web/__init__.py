@@ -13,7 +13,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from formgen.documents import TemplateStore
 from formgen.settings import Settings
 from formgen.spec import load_spec
-from formgen.web import audit, config
+from formgen.web import audit, config, database
 from formgen.web.extensions import csrf, db
 from formgen.web.security import init_security
 from formgen.web.services import Services, services
@@ -40,6 +40,9 @@ def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | No
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            database.prepare(engine)
     init_security(app)  # before CSRF's own check, so even its error page has a nonce and a user
     csrf.init_app(app)
     app.after_request(audit.log_request)

@@ -1,0 +1,104 @@
+"""How saves reach SQLite: the write-ahead log, durable commits, and one write transaction per save
+that takes the write lock at its start, so that concurrent savers queue instead of failing.
+
+The kill -9 test of the same save path, through `formgen serve`, is tests/web/test_durability.py.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import text
+
+from formgen.web.commands import create_user, import_case
+from formgen.web.database import BUSY_TIMEOUT_MS
+from formgen.web.extensions import db
+from formgen.web.models import Case, User
+from tests.support import draft, load_example
+from tests.web.conftest import EMAIL, sign_in, submit
+
+PAGE = "/cases/{}/household/family/family_functioning"
+FIELDS = {"wider_family_support": "Grandmother nearby", "family_group_conference": "arranged"}
+
+
+def test_every_connection_uses_the_write_ahead_log_and_waits_for_the_disk(app):
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == BUSY_TIMEOUT_MS
+
+
+def test_a_save_after_reading_succeeds_when_another_process_wrote_since(app):
+    """A transaction that has read holds an old snapshot: on SQLite its first write would fail at once
+    with "database is locked" if another connection committed in between. The save's write
+    transaction starts afresh with the lock instead."""
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == EMAIL))  # this session has read
+        with db.engine.connect() as other:  # another process's save, committed in between
+            other.execute(text("UPDATE users SET phone = '01632 960000' WHERE id = :id"), {"id": user.id})
+            other.commit()
+        user.name = "Sam Practitioner-Jones"
+        db.session.commit()
+        db.session.expire_all()
+        assert (user.name, user.phone) == ("Sam Practitioner-Jones", "01632 960000")
+
+
+def test_a_save_waits_for_another_savers_lock_instead_of_failing(app):
+    with app.app_context():
+        holder = db.engine.raw_connection()
+        try:
+            holder.execute("BEGIN IMMEDIATE")  # another saver, in the middle of its write transaction
+            holder.execute("UPDATE users SET phone = '01632 960001'")
+            started, outcome = threading.Event(), {}
+
+            def save() -> None:
+                with app.app_context():
+                    user = db.session.scalar(db.select(User).where(User.email == EMAIL))
+                    started.set()
+                    user.name = "Saved after the other"
+                    db.session.commit()
+                    outcome["phone"] = db.session.scalar(db.select(User.phone).where(User.id == user.id))
+
+            saver = threading.Thread(target=save)
+            saver.start()
+            started.wait(timeout=10)
+            saver.join(timeout=0.5)
+            assert saver.is_alive() and not outcome  # still waiting for the lock
+            holder.commit()
+        finally:
+            holder.close()
+        saver.join(timeout=BUSY_TIMEOUT_MS / 1000)
+        assert outcome == {"phone": "01632 960001"}  # it wrote after the other, and saw its save
+
+
+def test_concurrent_saves_of_different_assessments_all_land(app):
+    savers = 6
+    references = []
+    for number in range(savers):
+        email = f"saver-{number}@example.org"
+        create_user(app, email, f"Saver {number}", "practitioner", "a long and fictional passphrase")
+        case = draft(load_example("sibling-group")).model_copy(update={"reference": f"SAVE-{number}"})
+        references.append(import_case(app, case, email, "sibling-group"))
+    clients = []
+    for number in range(savers):
+        client = app.test_client()
+        sign_in(client, f"saver-{number}@example.org", "a long and fictional passphrase")
+        clients.append(client)
+    barrier = threading.Barrier(savers)
+
+    def save_ten(number: int) -> list[int]:
+        barrier.wait()
+        return [
+            submit(
+                clients[number], PAGE.format(references[number]), {**FIELDS, "family_history": f"{turn}"}
+            ).status_code
+            for turn in range(10)
+        ]
+
+    with ThreadPoolExecutor(max_workers=savers) as pool:
+        statuses = list(pool.map(save_ten, range(savers)))
+    assert statuses == [[302] * 10] * savers
+    with app.app_context():
+        cases = db.session.scalars(db.select(Case).where(Case.reference.in_(references))).all()
+        assert {case.household["family_history"] for case in cases} == {"9"}
