@@ -345,13 +345,26 @@ def demo(settings: Settings) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=4, show_default=True, type=int)
-def serve(host: str, port: int, threads: int) -> None:
-    """Serve the web app with a production WSGI server (waitress)."""
-    import waitress
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Worker processes: one per core the server may use.",
+)
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Threads in each worker: requests a worker answers at once while others wait on the database.",
+)
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the web app with a production WSGI server (gunicorn, threaded worker processes)."""
+    from formgen.web.server import serve as serve_app
 
     app = _app()
-    # Sign-in outcomes (the formgen.security logger) and waitress's own messages, on standard error.
+    # Sign-in outcomes (the formgen.security logger) and the server's own messages, on standard error.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     click.echo(f"formgen is running at http://{host}:{port}/ (press Ctrl+C to stop)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="formgen")
+    serve_app(app, host, port, workers, threads)

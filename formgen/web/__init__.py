@@ -48,7 +48,14 @@ def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | No
     app.after_request(audit.log_request)
     _register_blueprints(app)
     _register_errors(app)
+    app.add_url_rule("/healthz", "healthz", healthz)
     return app
+
+
+def healthz() -> tuple[str, int, dict[str, str]]:
+    """That the server answers: a short text, without the database, the session or a template (so a
+    load balancer's checks cost nothing, and the benchmarks' baseline is Flask and the server alone)."""
+    return "formgen is running\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def _register_blueprints(app: Flask) -> None:
