@@ -5,6 +5,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.pool import NullPool
 
 from formgen.web import models  # noqa: F401 - registers the tables on the metadata
+from formgen.web.config import sqlite_synchronous
 from formgen.web.database import configure_sqlite
 from formgen.web.extensions import db
 
@@ -16,8 +17,9 @@ if context.is_offline_mode():
 else:
     # No pool: the migration's one connection closes with it, leaving nothing open behind.
     engine = create_engine(url, poolclass=NullPool)
-    if engine.dialect.name == "sqlite":  # the write-ahead log and durable commits from the first connection
-        event.listen(engine, "connect", lambda dbapi_connection, _record: configure_sqlite(dbapi_connection))
+    if engine.dialect.name == "sqlite":  # the write-ahead log from the first connection on
+        level = sqlite_synchronous()
+        event.listen(engine, "connect", lambda connection, _record: configure_sqlite(connection, level))
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=db.metadata, render_as_batch=True)
         with context.begin_transaction():

@@ -42,7 +42,7 @@ def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | No
     db.init_app(app)
     with app.app_context():
         for engine in db.engines.values():
-            database.prepare(engine)
+            database.prepare(engine, app.config["SQLITE_SYNCHRONOUS"])
     init_security(app)  # before CSRF's own check, so even its error page has a nonce and a user
     csrf.init_app(app)
     app.after_request(audit.log_request)

@@ -9,10 +9,13 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import text
 
+from formgen.web import create_app
 from formgen.web.commands import create_user, import_case
-from formgen.web.database import BUSY_TIMEOUT_MS
+from formgen.web.config import SettingError
+from formgen.web.database import BUSY_TIMEOUT_MS, after_fork, upgrade
 from formgen.web.extensions import db
 from formgen.web.models import Case, User
 from tests.support import draft, load_example
@@ -22,11 +25,42 @@ PAGE = "/cases/{}/household/family/family_functioning"
 FIELDS = {"wider_family_support": "Grandmother nearby", "family_group_conference": "arranged"}
 
 
-def test_every_connection_uses_the_write_ahead_log_and_waits_for_the_disk(app):
+def pragma(app, name: str):
     with app.app_context():
-        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert db.session.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
-        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == BUSY_TIMEOUT_MS
+        return db.session.execute(text(f"PRAGMA {name}")).scalar()
+
+
+def test_every_connection_uses_the_write_ahead_log_and_waits_for_another_writer(app):
+    assert pragma(app, "journal_mode") == "wal"
+    assert pragma(app, "synchronous") == 1  # NORMAL: a commit is in the log before formgen answers
+    assert pragma(app, "busy_timeout") == BUSY_TIMEOUT_MS
+
+
+def test_commits_can_wait_for_the_disk_too(tmp_path, monkeypatch):
+    monkeypatch.setenv("FORMGEN_SQLITE_SYNCHRONOUS", "full")
+    url = f"sqlite:///{tmp_path / 'formgen.db'}"
+    upgrade(url)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url}, instance_path=tmp_path)
+    assert pragma(app, "synchronous") == 2  # FULL: every commit is on the disk before formgen answers
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_another_synchronous_level_is_refused_by_name(tmp_path, monkeypatch):
+    monkeypatch.setenv("FORMGEN_SQLITE_SYNCHRONOUS", "OFF")
+    with pytest.raises(SettingError, match="FORMGEN_SQLITE_SYNCHRONOUS must be NORMAL or FULL, not 'OFF'"):
+        create_app(instance_path=tmp_path)
+
+
+def test_a_worker_opens_its_own_connections_after_the_fork(app):
+    with app.app_context():
+        db.session.execute(text("SELECT 1"))
+        db.session.remove()
+        inherited = db.engine.pool
+        assert inherited.checkedin() == 1  # the connection the parent opened, back in its pool
+    after_fork(app)
+    with app.app_context():
+        assert db.engine.pool is not inherited and db.engine.pool.checkedin() == 0
 
 
 def test_a_save_after_reading_succeeds_when_another_process_wrote_since(app):
