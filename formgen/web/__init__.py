@@ -17,6 +17,7 @@ from formgen.web import audit, config, database
 from formgen.web.extensions import csrf, db
 from formgen.web.security import init_security
 from formgen.web.services import Services, services
+from formgen.web.templating import ImportingTemplate
 
 
 def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | None = None) -> Flask:
@@ -37,6 +38,7 @@ def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | No
     app.jinja_loader = ChoiceLoader(
         [app.jinja_loader, PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})]
     )
+    app.jinja_env.template_class = ImportingTemplate
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     db.init_app(app)

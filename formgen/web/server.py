@@ -2,7 +2,7 @@
 
 The app is made once, in the main process, before any worker starts, so a damaged spec or an
 unreachable database stops `formgen serve` with its message rather than every worker in turn; the
-workers are forked from it and share its loaded spec and templates. Each worker opens its own
+workers are forked from it and share its loaded spec and compiled templates. Each worker opens its own
 database connections after the fork (formgen.web.database.after_fork). No state lives in a worker
 between requests that another process cannot see: sessions are in the signed cookie, and everything
 else (the sign-in counts, pages kept after a timeout) is in the database, so any number of servers
@@ -17,6 +17,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from formgen.web.database import after_fork
+from formgen.web.templating import preload
 
 log = logging.getLogger("formgen.server")
 
@@ -44,6 +45,7 @@ def _address(host: str, port: int) -> str:
 
 def serve(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
     """Serve `app` until stopped (SIGTERM or Ctrl+C finish the requests in hand first)."""
+    preload(app)  # compiled once here, and shared by every worker the fork makes
 
     def when_ready(server) -> None:
         for listener in server.LISTENERS:
