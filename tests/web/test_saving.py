@@ -10,16 +10,16 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from formgen.web import create_app
 from formgen.web.commands import create_user, import_case
 from formgen.web.config import SettingError
 from formgen.web.database import BUSY_TIMEOUT_MS, after_fork, upgrade
 from formgen.web.extensions import db
-from formgen.web.models import Case, User
+from formgen.web.models import AccessEvent, Case, User
 from tests.support import draft, load_example
-from tests.web.conftest import EMAIL, sign_in, submit
+from tests.web.conftest import EMAIL, form_token, sign_in, submit
 
 PAGE = "/cases/{}/household/family/family_functioning"
 FIELDS = {"wider_family_support": "Grandmother nearby", "family_group_conference": "arranged"}
@@ -104,6 +104,64 @@ def test_a_save_waits_for_another_savers_lock_instead_of_failing(app):
             holder.close()
         saver.join(timeout=BUSY_TIMEOUT_MS / 1000)
         assert outcome == {"phone": "01632 960001"}  # it wrote after the other, and saw its save
+
+
+def test_a_save_is_one_write_transaction_with_its_revision_and_its_access_log_event(
+    app, client, example_case
+):
+    path = PAGE.format(example_case)
+    token, version = form_token(client, path)
+    transactions, writes = [], []
+    with app.app_context():
+        engine = db.engine
+
+    def statement(_conn, _cursor, text, *_):
+        if text.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            writes.append(" ".join(text.split()[:3]))
+
+    def commit(_conn):
+        if writes:
+            transactions.append(sorted(set(writes)))
+            writes.clear()
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "commit", commit)
+    try:
+        data = {"csrf_token": token, "version": version, **FIELDS, "family_history": "Saved in one go"}
+        assert client.post(path, data=data).status_code == 302
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "commit", commit)
+    assert transactions == [
+        [
+            "INSERT INTO access_events",
+            "INSERT INTO accessed_children",
+            "INSERT INTO revisions",
+            "UPDATE cases SET",
+        ]
+    ]
+    with app.app_context():
+        logged = db.session.scalars(db.select(AccessEvent).order_by(AccessEvent.id.desc())).first()
+        assert (logged.action, logged.case_reference) == ("sent", example_case)
+        assert {child.name for child in logged.children} >= {"Tilly Dacres"}
+
+
+def test_a_refused_save_still_logs_what_was_shown(app, client, example_case):
+    path = PAGE.format(example_case)
+    token, version = form_token(client, path)
+    assert submit(client, path, {**FIELDS, "family_history": "Saved first"}).status_code == 302
+    data = {
+        "csrf_token": token,
+        "version": version,
+        **FIELDS,
+        "family_history": "From the page opened before",
+    }
+    with app.app_context():
+        before = db.session.scalar(db.select(db.func.count()).select_from(AccessEvent))
+    assert client.post(path, data=data).status_code == 409
+    with app.app_context():
+        events = db.session.scalars(db.select(AccessEvent).order_by(AccessEvent.id)).all()
+        assert len(events) == before + 1 and events[-1].action == "sent"
 
 
 def test_concurrent_saves_of_different_assessments_all_land(app):
