@@ -10,8 +10,9 @@ What an acknowledged save survives (the README says the same):
   can lose the last saves acknowledged before it, never the database's consistency.
   FORMGEN_SQLITE_SYNCHRONOUS=FULL waits for the disk at every commit and survives a power cut too,
   as far as the disk keeps what it says it has written; it costs an fsync per commit, and every page
-  that shows a child's record commits its access-log event (measured here: 0.2 to 4 ms a commit,
-  and 30 to 80% of the throughput under load on a busy disk).
+  that shows a child's record commits its access-log event (measured here: 0.2 to 4 ms a commit;
+  under load, `benchmarks/load.py --against . --against-env FORMGEN_SQLITE_SYNCHRONOUS=FULL`,
+  NORMAL served 1.1 to 1.3 times FULL's throughput, interleaved in one run).
   Readers never wait for a writer, and a writer waits for another writer (busy_timeout) instead of
   failing.
 - PostgreSQL: its defaults (fsync on, synchronous_commit on): a commit is on disk before it returns,
