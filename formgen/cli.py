@@ -1,4 +1,10 @@
-"""The `formgen` command line: thin wrappers over the engine, the documents and the checks."""
+"""The `formgen` command line: thin wrappers over the engine, the documents and the checks.
+
+Each command imports what it uses when it runs, so `formgen --help` imports click and little else,
+and `formgen timescales` the spec and the calendar but neither the documents nor the web app
+(tests/unit/test_cli_imports.py holds it to that). Only what the options themselves name is imported
+here: light modules of the standard library and formgen's own constants.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +17,13 @@ from pathlib import Path
 import click
 
 from formgen.capabilities import Role
-from formgen.check import check_everything, external_fields
 from formgen.dates import OutOfRange, checked
-from formgen.documents import DOCUMENTS, NoSuchDocument, TemplateError, TemplateStore, write_documents
-from formgen.engine import casefile
-from formgen.engine.casefile import answer_problems, load_case
 from formgen.settings import Settings
-from formgen.spec import SpecError, load_spec
-from formgen.timescales import NATIONS, WorkingCalendar, assessment_timescale
+from formgen.timescales import NATIONS
 
 EXAMPLE_DEFAULT = "sibling-group"
+# The documents' names (formgen.documents.DOCUMENTS, which a test holds this to), without importing them.
+DOCUMENT_KINDS = ("record", "plan", "outcome", "child")
 
 
 def _date(_context: click.Context, _parameter: click.Parameter, value: str | None) -> date | None:
@@ -59,6 +62,9 @@ def main(context: click.Context, authority: str | None) -> None:
 @click.pass_obj
 def check(settings: Settings) -> None:
     """Check every spec, overlay, example and template; list each problem with its file and place."""
+    from formgen.check import check_everything, external_fields
+    from formgen.spec import load_spec
+
     problems = check_everything(settings, today=date.today())
     if problems:
         _fail([str(problem) for problem in problems] + [f"{len(problems)} problem(s) found"])
@@ -72,7 +78,7 @@ def check(settings: Settings) -> None:
 @click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--all", "every_document", is_flag=True, help="Every document for every child.")
 @click.option(
-    "--document", "kinds", multiple=True, type=click.Choice(list(DOCUMENTS)), help="Only this document."
+    "--document", "kinds", multiple=True, type=click.Choice(DOCUMENT_KINDS), help="Only this document."
 )
 @click.option("--child", "child_ids", multiple=True, help="Only this child (by id in the case file).")
 @click.option(
@@ -101,6 +107,10 @@ def render(
         raise click.UsageError(
             "say which documents: --all, --document record|plan|outcome|child, or --recipient ID"
         )
+    from formgen.documents import NoSuchDocument, TemplateError, TemplateStore, write_documents
+    from formgen.engine.casefile import answer_problems, load_case
+    from formgen.spec import SpecError, load_spec
+
     try:
         form = load_spec(settings.spec_dir, settings.authority)
         case = load_case(case_file)
@@ -148,6 +158,8 @@ def example(settings: Settings, name: str, out: Path | None) -> None:
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write here instead of stdout.")
 def case_schema(out: Path | None) -> None:
     """The JSON Schema of a case file (published as docs/case-file.schema.json)."""
+    from formgen.engine import casefile
+
     text = json.dumps(casefile.case_schema(), indent=2, ensure_ascii=False) + "\n"
     if out is None:
         click.echo(text, nl=False)
@@ -186,6 +198,9 @@ def timescales(
     as_json: bool,
 ) -> None:
     """The 45-working-day timescale of an assessment (C2, C3), by the authority's nation and closure days."""
+    from formgen.spec import SpecError, load_spec
+    from formgen.timescales import WorkingCalendar, assessment_timescale
+
     try:
         form = load_spec(settings.spec_dir, settings.authority)
     except SpecError as error:
@@ -217,6 +232,7 @@ def _app():
     """The web app for a command, or why not and exit 1: a broken spec or database never starts it."""
     from sqlalchemy.exc import OperationalError
 
+    from formgen.spec import SpecError
     from formgen.web.config import SettingError
 
     try:
@@ -312,6 +328,9 @@ def unlock_user(email: str) -> None:
 @click.option("--user", "email", required=True, help="The account that holds the case.")
 def import_case(case_file: Path, email: str) -> None:
     """Load a case file (the examples' format) into the web app for a user."""
+    from formgen.engine.casefile import load_case
+    from formgen.spec import SpecError
+
     commands = _web()
     try:
         reference = commands.import_case(_app(), load_case(case_file), email, str(case_file))
@@ -327,6 +346,8 @@ def import_case(case_file: Path, email: str) -> None:
 def demo(settings: Settings) -> None:
     """Make a team with an account in each role and load the example cases, once, so that a new
     installation can be tried at once from every side."""
+    from formgen.engine.casefile import load_case
+
     commands = _web()
     app = _app()
     accounts = commands.demo_accounts(app)
@@ -345,13 +366,26 @@ def demo(settings: Settings) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=4, show_default=True, type=int)
-def serve(host: str, port: int, threads: int) -> None:
-    """Serve the web app with a production WSGI server (waitress)."""
-    import waitress
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Worker processes: one per core the server may use.",
+)
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Threads in each worker: requests a worker answers at once while others wait on the database.",
+)
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the web app with a production WSGI server (gunicorn, threaded worker processes)."""
+    from formgen.web.server import serve as serve_app
 
     app = _app()
-    # Sign-in outcomes (the formgen.security logger) and waitress's own messages, on standard error.
+    # Sign-in outcomes (the formgen.security logger) and the server's own messages, on standard error.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     click.echo(f"formgen is running at http://{host}:{port}/ (press Ctrl+C to stop)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="formgen")
+    serve_app(app, host, port, workers, threads)

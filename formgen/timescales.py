@@ -18,8 +18,6 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 from formgen.dates import EARLIEST, LATEST, checked
 
 NATIONS: tuple[str, ...] = ("ENG", "WLS", "SCT", "NIR")
@@ -41,6 +39,8 @@ def _bank_holidays(nation: str, year: int) -> frozenset[date]:
     so two threads asking at once could see a year with no holidays.
     """
     # subdiv is required: without it Easter Monday and the August bank holiday are missing.
+    import holidays  # here, not at the top: `formgen --help` names the nations without loading them
+
     return frozenset(holidays.country_holidays("GB", subdiv=nation, years=year))
 
 

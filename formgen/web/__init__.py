@@ -13,10 +13,11 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from formgen.documents import TemplateStore
 from formgen.settings import Settings
 from formgen.spec import load_spec
-from formgen.web import audit, config
+from formgen.web import audit, config, database
 from formgen.web.extensions import csrf, db
 from formgen.web.security import init_security
 from formgen.web.services import Services, services
+from formgen.web.templating import ImportingTemplate
 
 
 def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | None = None) -> Flask:
@@ -37,15 +38,26 @@ def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | No
     app.jinja_loader = ChoiceLoader(
         [app.jinja_loader, PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})]
     )
+    app.jinja_env.template_class = ImportingTemplate
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            database.prepare(engine, app.config["SQLITE_SYNCHRONOUS"])
     init_security(app)  # before CSRF's own check, so even its error page has a nonce and a user
     csrf.init_app(app)
     app.after_request(audit.log_request)
     _register_blueprints(app)
     _register_errors(app)
+    app.add_url_rule("/healthz", "healthz", healthz)
     return app
+
+
+def healthz() -> tuple[str, int, dict[str, str]]:
+    """That the server answers: a short text, without the database, the session or a template (so a
+    load balancer's checks cost nothing, and the benchmarks' baseline is Flask and the server alone)."""
+    return "formgen is running\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from flask import Response, g, request
+from sqlalchemy import inspect
 
 from formgen.spec import known_fields as known
 from formgen.web.extensions import db
@@ -127,6 +128,10 @@ class Shown:
     children: list[Child]
     action: Action = Action.VIEWED
     detail: str = ""
+    # Read when the case was shown: a save's commit expires the case, and the event needs no more of it.
+    user_id: int | None = None
+    case_id: int | None = None
+    case_reference: str | None = None
 
 
 def child_label(child: Child) -> str:
@@ -137,7 +142,15 @@ def child_label(child: Child) -> str:
 
 def shown(case: Case | None, children: Iterable[Child]) -> None:
     """This request shows `children` (of `case`, or of a list of cases when None)."""
-    g.audit_shown = Shown(g.user, case, list(children))  # whoever the request ends as, this is who saw
+    user = g.user  # whoever the request ends as, this is who saw
+    g.audit_shown = Shown(
+        user,
+        case,
+        list(children),
+        user_id=user.id if user is not None else None,
+        case_id=case.id if case is not None else None,
+        case_reference=case.reference if case is not None else None,
+    )
 
 
 def about(action: Action, detail: str = "") -> None:
@@ -169,20 +182,59 @@ def record(
 
 
 def log_request(response: Response) -> Response:
-    """After every request that showed a child's data: its one event, whatever the response."""
+    """After every request that showed a child's data: its one event, whatever the response (unless a
+    save has written it already, in the save's own transaction)."""
     noted: Shown | None = g.pop("audit_shown", None)
     if noted is None or response.status_code == 404:  # a page not found showed nobody's record
         return response
     session = db.session
     if session.new or session.dirty or session.deleted:
         session.rollback()  # what the view did not commit it meant not to save; the log is its own
+    if g.pop("audit_written", False):
+        return response
+    _reload_expired(noted.children)
+    session.add(_event(noted))
+    session.commit()
+    return response
+
+
+def with_the_save() -> None:
+    """Add this request's event to the save about to be committed, so that the save and the record of
+    who made it are one write transaction; `unwritten` when that transaction is rolled back."""
+    noted: Shown | None = g.get("audit_shown")
+    if noted is not None and not g.get("audit_written"):
+        db.session.add(_event(noted))
+        g.audit_written = True
+
+
+def unwritten() -> None:
+    g.audit_written = False
+
+
+def _event(noted: Shown) -> AccessEvent:
     action = noted.action
     if action is Action.VIEWED and request.method == "POST":
         action = Action.SENT
     page = PAGES.get(request.endpoint or "", request.path)
     detail = f"{page}: {noted.detail}" if noted.detail else page
-    record(
-        action, user=noted.user, case=noted.case, children=noted.children, detail=f"{detail} ({request.path})"
+    event = AccessEvent(
+        user_id=noted.user_id,
+        action=action.value,
+        case_id=noted.case_id,
+        case_reference=noted.case_reference,
+        detail=f"{detail} ({request.path})",
     )
-    session.commit()
-    return response
+    event.children = [AccessedChild(child_id=child.id, name=child_label(child)) for child in noted.children]
+    return event
+
+
+def _reload_expired(children: list[Child]) -> None:
+    """A save's commit expires what the request had loaded, and the event reads each child's id and
+    name: load the expired ones again in one query rather than one each (the names are as saved)."""
+    expired = {}
+    for child in children:
+        state = inspect(child)
+        if state.expired and state.persistent:
+            expired[state.identity[0]] = child
+    if expired:
+        db.session.scalars(db.select(Child).where(Child.id.in_(expired))).all()

@@ -44,12 +44,25 @@ def _minutes(name: str, default: int, least: int) -> int:
     return int(text)
 
 
+SYNCHRONOUS_LEVELS = ("NORMAL", "FULL")
+
+
+def sqlite_synchronous() -> str:
+    """FORMGEN_SQLITE_SYNCHRONOUS: how far an SQLite commit goes before formgen answers (see
+    formgen.web.database): NORMAL (the default) survives the server being killed, FULL a power cut too."""
+    text = os.environ.get("FORMGEN_SQLITE_SYNCHRONOUS", "").strip().upper() or "NORMAL"
+    if text not in SYNCHRONOUS_LEVELS:
+        raise SettingError(f"FORMGEN_SQLITE_SYNCHRONOUS must be NORMAL or FULL, not {text!r}")
+    return text
+
+
 def from_environment(instance: Path) -> dict:
     settings = Settings.from_environment()
     lifetime = timedelta(hours=8)
     return {
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": database_url(instance),
+        "SQLITE_SYNCHRONOUS": sqlite_synchronous(),
         "FORMGEN_SETTINGS": settings,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -14,7 +14,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Response, current_app, g, request
-from sqlalchemy import delete
+from sqlalchemy import delete, inspect, select
 from werkzeug.datastructures import MultiDict
 
 from formgen.web.extensions import db
@@ -62,8 +62,13 @@ def held_form(held_id: str | None) -> MultiDict | None:
 def forget_when_saved(response: Response) -> Response:
     """After a guarded POST: a redirect means the page was saved, so its kept form is done with."""
     if 300 <= response.status_code < 400:
-        db.session.execute(_of(g.user.id, request.path))
-        db.session.commit()
+        user_id = inspect(g.user).identity[0]  # without loading the account again after a save's commit
+        kept = select(HeldSubmission.id).where(
+            HeldSubmission.user_id == user_id, HeldSubmission.path == request.path
+        )
+        if db.session.scalar(kept.limit(1)) is not None:  # almost never: no write transaction for nothing
+            db.session.execute(_of(user_id, request.path))
+            db.session.commit()
     return response
 
 

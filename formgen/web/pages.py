@@ -21,7 +21,7 @@ from formgen.engine.assessment import STATUS_LABELS, PendingDecision
 from formgen.engine.journey import reveal
 from formgen.engine.review import COMMENT_LENGTH
 from formgen.fieldtypes import Parsed, display, field_type, subject
-from formgen.spec.form import FieldInfo, FormSpec
+from formgen.spec.form import DECISION, FieldInfo, FormSpec
 from formgen.spec.model import Page, Section
 from formgen.web.fields import FieldView, read_raw
 from formgen.web.models import Case, Child
@@ -119,11 +119,17 @@ def decision_words(assessment: Assessment, pending: PendingDecision) -> str:
 def decisions_asked_by(assessment: Assessment, page: Page) -> list[PendingDecision]:
     """The decisions waiting for a manager that the answers on `page` (or in its lists) call for."""
     form = assessment.form
-    return [
-        pending
-        for pending in assessment.pending_decisions()
-        if (form.info(pending.info.group.id).page if pending.info.group else pending.info.page) is page
-    ]
+    if not any(
+        _owner_page(form, info) is page and info.field.answered_by is DECISION
+        for info in form.fields.values()
+    ):
+        return []  # most pages ask none: no need to work out every decision of the assessment
+    return [pending for pending in assessment.pending_decisions() if _owner_page(form, pending.info) is page]
+
+
+def _owner_page(form: FormSpec, info: FieldInfo) -> Page:
+    """The page a field is answered on: its own, or its list's for a field of a list's items."""
+    return form.info(info.group.id).page if info.group else info.page
 
 
 def text_box(sent: MultiDict, name: str, called: str, missing: str | None = None) -> tuple[str, list[dict]]:

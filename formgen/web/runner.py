@@ -122,9 +122,11 @@ def save_records(
         db.session.flush()  # gives each record its new version, or finds that another save came first
         for child in saved:
             revisions.keep(subject.case, child, kind, g.user)
+        audit.with_the_save()  # one write transaction: the answers, their revisions and the log's event
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
+        audit.unwritten()
         return False
     return True
 

@@ -14,7 +14,10 @@ from werkzeug.routing import UnicodeConverter, ValidationError
 from formgen.web import held, sessions
 
 # The only endpoints anyone may reach without signing in (a test checks every other one is guarded).
-PUBLIC_ENDPOINTS = {"auth.sign_in", "auth.sign_out", "auth.keep_alive", "static"}
+PUBLIC_ENDPOINTS = {"auth.sign_in", "auth.sign_out", "auth.keep_alive", "static", "healthz"}
+# Endpoints that show nobody's data and need no account: served without reading the session or the
+# database, so they send no cookie and cost a request no query.
+WITHOUT_SESSION = {"static", "healthz"}
 
 
 def require_sign_in() -> Response | None:
@@ -92,11 +95,19 @@ def security_headers(response: Response) -> Response:
     return response
 
 
+def load_user() -> None:
+    """Who is signed in (formgen.web.sessions), for every request but a static file's or /healthz."""
+    if request.endpoint in WITHOUT_SESSION:
+        g.user = g.ended_user = None
+        return
+    sessions.load_user()
+
+
 def init_security(app: Flask) -> None:
     """Before the blueprints are registered: their routes take the URL converter when added."""
     app.url_map.converters["default"] = app.url_map.converters["string"] = PlainConverter
     app.before_request(set_nonce)
-    app.before_request(sessions.load_user)
+    app.before_request(load_user)
     app.after_request(security_headers)
     app.context_processor(sessions.template_values)
 

@@ -165,7 +165,7 @@ def test_serve_answers_on_the_port_with_a_production_server(env):
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in", timeout=2) as response:
                     assert response.status == 200
-                    assert response.headers["Server"] == "formgen"  # waitress, not the development server
+                    assert response.headers["Server"] == "gunicorn"  # not the development server
                     break
             except OSError:
                 assert time.monotonic() < deadline, "the server did not start"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import os
 from datetime import UTC, datetime
 
 import pytest
@@ -24,6 +26,7 @@ from tests.web.conftest import EMAIL, FAILED, PASSWORD, form_token, sign_in, sub
 from tests.web.migrationcheck import check_migrations
 from tests.web.pagecheck import CheckedClient, form_values
 from tests.web.routes import assert_control_characters_are_not_found
+from tests.web.served import Browser, serving
 from tests.web.test_held import TYPED, held_id, page, read_held, send_after_timeout
 from tests.web.test_history import REWRITES, assert_the_log_cannot_be_rewritten
 from tests.web.test_migrations import check_relationships_move
@@ -204,3 +207,59 @@ def test_a_distribution_list_and_a_sending_on_postgresql(postgres_app):
     assert "Assessment plan: 1 not yet sent" in home  # Kai's and Poppy's plans still wait
     with app.app_context():
         assert db.session.scalar(sql("SELECT count(*) FROM access_events WHERE action = 'circulated'")) == 1
+
+
+def test_two_servers_on_one_postgresql_see_each_others_saves_and_conflicts(
+    postgres_database, tmp_path, monkeypatch
+):
+    """Two `formgen serve` processes, each with its own instance folder, share one PostgreSQL and the
+    secret key, as two machines behind a load balancer would: a session started on one is good on the
+    other, a save on one is what the other shows, and a save from a page opened before it is refused
+    on the other as a conflict."""
+    monkeypatch.setenv("FORMGEN_SECRET_KEY", "a key both servers are given")
+    upgrade(postgres_database)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": postgres_database}, instance_path=tmp_path / "setup")
+    create_user(app, EMAIL, "Sam Practitioner", "practitioner", PASSWORD)
+    reference = import_case(app, draft(load_example("sibling-group")), EMAIL, "sibling-group")
+    with app.app_context():
+        db.engine.dispose()
+    path = f"/cases/{reference}/household/family/family_functioning"
+    page = {"wider_family_support": "Grandmother nearby", "family_group_conference": "arranged"}
+
+    def env(name: str) -> dict[str, str]:
+        folder = tmp_path / name
+        return {**os.environ, "DATABASE_URL": postgres_database, "FORMGEN_INSTANCE_PATH": str(folder)}
+
+    with (
+        serving(env("first"), "--workers", "1", "--threads", "2") as first_server,
+        serving(env("second"), "--workers", "1", "--threads", "2") as second_server,
+    ):
+        first, second = Browser(first_server.port), Browser(second_server.port)
+        first.sign_in(EMAIL, PASSWORD)
+        second.cookie = first.cookie  # the next request of the same browser lands on the other server
+        assert second.get("/")[0] == 200
+
+        opened_on_second = second.opened(path)
+        saved = {**page, "family_history": "Saved on the first server"}
+        assert first.save(path, saved) == 302
+        status, shown = second.get(path)
+        assert status == 200 and "Saved on the first server" in shown
+        status, exported = second.get(f"/cases/{reference}/case-file.json")
+        assert json.loads(exported)["household"]["family_history"] == "Saved on the first server"
+
+        stale = {**page, "family_history": "Typed on the second server from the page opened before"}
+        status, refused, _ = second.request(
+            "POST",
+            path,
+            {
+                "csrf_token": opened_on_second["csrf_token"],
+                "version": opened_on_second["version"],
+                **stale,
+            },
+        )
+        assert status == 409 and "You saved this page in another window" in refused
+        assert "Typed on the second server" in refused  # what was typed is shown again, not lost
+        status, exported = first.get(f"/cases/{reference}/case-file.json")
+        assert json.loads(exported)["household"]["family_history"] == "Saved on the first server"
+        first.close()
+        second.close()
