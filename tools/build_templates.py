@@ -199,10 +199,14 @@ def fill_header(header: _Header, *, draft: bool = False, authority: bool = True)
     if draft:
         add_runs(marking, [Bold("{% if document.draft %}DRAFT: NOT YET APPROVED – {% endif %}")])
     add_runs(marking, [Bold("{{ marking }}")])
+    last = marking
     if authority:
-        line = header.add_paragraph(style="Header")
-        line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        add_runs(line, ["{{ authority.name }}"])
+        last = header.add_paragraph(style="Header")
+        last.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        add_runs(last, ["{{ authority.name }}"])
+    # The header grows down into the page as it needs; without a gap under it, the first heading or
+    # table of every page after the first sits right against the authority's name.
+    last.paragraph_format.space_after = Pt(12)
 
 
 def add_header(section: Section, *, draft: bool = False) -> None:
@@ -628,7 +632,8 @@ def plan_opening(doc: DocxDocument) -> None:
     para(doc, "Assessment plan", style="Title")
     para(doc, Bold("About: "), "{{ child.name }}")
     para(doc, Bold("Case reference: "), "{{ case.reference }}")
-    generated_line(doc, "Date of this plan: ")
+    # A label and a date like the two lines above it, not a sentence: no full stop.
+    para(doc, Bold("Date of this plan: "), "{{ generated_on }}")
     # The plan goes out during the assessment: its revision tells one copy from a later one.
     tag(doc, "{%p if document.version %}")
     para(doc, Bold("Revision: "), "{{ document.version }}")
