@@ -419,7 +419,14 @@ def space_before(paragraph: Paragraph, points: int = 12) -> Paragraph:
 def recipient_address(doc: DocxDocument) -> Paragraph:
     """The recipient's name and postal address, or their email when there is no address (top left)."""
     name = lines(doc, "{{ recipient.name }}")
-    line_if(doc, "recipient.organisation", "{{ recipient.organisation }}")
+    # A professional's letter names their post, as the list of who has a copy does.
+    line_if(doc, "recipient.role", "{{ recipient.role }}")
+    # An address that starts with the organisation (a school's) would print its name twice.
+    line_if(
+        doc,
+        "recipient.organisation and recipient.organisation not in recipient.address_lines",
+        "{{ recipient.organisation }}",
+    )
     tag(doc, "{%p for line in recipient.address_lines %}")
     lines(doc, "{{ line }}")
     tag(doc, "{%p endfor %}")
