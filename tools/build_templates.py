@@ -442,7 +442,9 @@ def salutation(doc: DocxDocument) -> None:
 
 def recipient_name(doc: DocxDocument) -> None:
     """One recipient in a list: "Name, role" (or the name alone)."""
-    para(doc, "{{ r.name }}", "{% if r.role %}, {{ r.role }}{% endif %}", style="List Bullet")
+    item = para(doc, "{{ r.name }}", "{% if r.role %}, {{ r.role }}{% endif %}", style="List Bullet")
+    # The list is short: kept on one page with its heading, so no name is left over on a page of its own.
+    item.paragraph_format.keep_with_next = True
 
 
 def who_has_a_copy(doc: DocxDocument, heading_text: str) -> None:
