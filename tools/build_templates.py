@@ -367,7 +367,8 @@ def add_sections(doc: DocxDocument) -> None:
     # Heading 2, not 3: a block sits directly under its section's Heading 1, and skipping a level
     # breaks the document outline that screen readers navigate by.
     heading(doc, "{{ block.title }}", 2)
-    repeated_columns_table(doc)
+    # A group with no items would print its header row alone, an empty table under the heading.
+    if_else(doc, "block.rows", repeated_columns_table, "None recorded.")
     tag(doc, "{%p endif %}")
     # Two tables with nothing between them become one table in Word, under the first one's headers.
     spacer(doc)
