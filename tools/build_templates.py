@@ -206,7 +206,7 @@ def fill_header(header: _Header, *, draft: bool = False, authority: bool = True)
         add_runs(last, ["{{ authority.name }}"])
     # The header grows down into the page as it needs; without a gap under it, the first heading or
     # table of every page after the first sits right against the authority's name.
-    last.paragraph_format.space_after = Pt(12)
+    last.paragraph_format.space_after = Pt(6)
 
 
 def add_header(section: Section, *, draft: bool = False) -> None:
