@@ -199,10 +199,14 @@ def fill_header(header: _Header, *, draft: bool = False, authority: bool = True)
     if draft:
         add_runs(marking, [Bold("{% if document.draft %}DRAFT: NOT YET APPROVED – {% endif %}")])
     add_runs(marking, [Bold("{{ marking }}")])
+    last = marking
     if authority:
-        line = header.add_paragraph(style="Header")
-        line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        add_runs(line, ["{{ authority.name }}"])
+        last = header.add_paragraph(style="Header")
+        last.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        add_runs(last, ["{{ authority.name }}"])
+    # The header grows down into the page as it needs; without a gap under it, the first heading or
+    # table of every page after the first sits right against the authority's name.
+    last.paragraph_format.space_after = Pt(6)
 
 
 def add_header(section: Section, *, draft: bool = False) -> None:
@@ -363,7 +367,8 @@ def add_sections(doc: DocxDocument) -> None:
     # Heading 2, not 3: a block sits directly under its section's Heading 1, and skipping a level
     # breaks the document outline that screen readers navigate by.
     heading(doc, "{{ block.title }}", 2)
-    repeated_columns_table(doc)
+    # A group with no items would print its header row alone, an empty table under the heading.
+    if_else(doc, "block.rows", repeated_columns_table, "None recorded.")
     tag(doc, "{%p endif %}")
     # Two tables with nothing between them become one table in Word, under the first one's headers.
     spacer(doc)
@@ -415,7 +420,14 @@ def space_before(paragraph: Paragraph, points: int = 12) -> Paragraph:
 def recipient_address(doc: DocxDocument) -> Paragraph:
     """The recipient's name and postal address, or their email when there is no address (top left)."""
     name = lines(doc, "{{ recipient.name }}")
-    line_if(doc, "recipient.organisation", "{{ recipient.organisation }}")
+    # A professional's letter names their post, as the list of who has a copy does.
+    line_if(doc, "recipient.role", "{{ recipient.role }}")
+    # An address that starts with the organisation (a school's) would print its name twice.
+    line_if(
+        doc,
+        "recipient.organisation and recipient.organisation not in recipient.address_lines",
+        "{{ recipient.organisation }}",
+    )
     tag(doc, "{%p for line in recipient.address_lines %}")
     lines(doc, "{{ line }}")
     tag(doc, "{%p endfor %}")
@@ -431,7 +443,9 @@ def salutation(doc: DocxDocument) -> None:
 
 def recipient_name(doc: DocxDocument) -> None:
     """One recipient in a list: "Name, role" (or the name alone)."""
-    para(doc, "{{ r.name }}", "{% if r.role %}, {{ r.role }}{% endif %}", style="List Bullet")
+    item = para(doc, "{{ r.name }}", "{% if r.role %}, {{ r.role }}{% endif %}", style="List Bullet")
+    # The list is short: kept on one page with its heading, so no name is left over on a page of its own.
+    item.paragraph_format.keep_with_next = True
 
 
 def who_has_a_copy(doc: DocxDocument, heading_text: str) -> None:
@@ -628,7 +642,8 @@ def plan_opening(doc: DocxDocument) -> None:
     para(doc, "Assessment plan", style="Title")
     para(doc, Bold("About: "), "{{ child.name }}")
     para(doc, Bold("Case reference: "), "{{ case.reference }}")
-    generated_line(doc, "Date of this plan: ")
+    # A label and a date like the two lines above it, not a sentence: no full stop.
+    para(doc, Bold("Date of this plan: "), "{{ generated_on }}")
     # The plan goes out during the assessment: its revision tells one copy from a later one.
     tag(doc, "{%p if document.version %}")
     para(doc, Bold("Revision: "), "{{ document.version }}")
