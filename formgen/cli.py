@@ -108,6 +108,7 @@ def render(
             "say which documents: --all, --document record|plan|outcome|child, or --recipient ID"
         )
     from formgen.documents import NoSuchDocument, TemplateError, TemplateStore, write_documents
+    from formgen.documents.formats import FormatError
     from formgen.engine.casefile import answer_problems, load_case
     from formgen.spec import SpecError, load_spec
 
@@ -129,7 +130,7 @@ def render(
         )
     except SpecError as error:
         _fail([str(problem) for problem in error.problems])
-    except (TemplateError, NoSuchDocument, KeyError) as error:
+    except (TemplateError, NoSuchDocument, FormatError, KeyError) as error:
         _fail(str(error).strip("'\""))
     if not case.children:
         _fail(f"case {case.reference} has no children yet, so it has no documents")

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from formgen.documents.context import DOCUMENTS, build_context
+from formgen.documents.formats import as_format
 from formgen.documents.render import TemplateStore
 from formgen.engine.casefile import CaseFile
 from formgen.engine.distribution import Audience, Recipient
@@ -159,8 +160,9 @@ def write_documents(
                 document = render_document(
                     form, store, case, child_id, kind, today=today, recipient=copy.recipient
                 )
-                path = out_dir / file_name(case, child_id, kind, copy.recipient.id)
-                written.append(write_atomically(path, document))
+                made, extension = as_format(document, copy.recipient.format)  # large print, PDF
+                name = file_name(case, child_id, kind, copy.recipient.id).removesuffix(".docx") + extension
+                written.append(write_atomically(out_dir / name, made))
     if chosen_recipients is not None and not written:
         raise NoSuchDocument("; ".join(refusals) or "no plan or outcome for these recipients")
     return written

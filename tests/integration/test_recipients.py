@@ -149,26 +149,33 @@ def test_a_person_kept_from_a_recipient_is_named_nowhere_in_their_copies(form, s
     assert "father" in printed_for, "she is named to those she is not kept from"
 
 
-def test_the_father_is_not_told_where_the_family_is(form, store):
+def test_the_father_is_not_told_where_the_family_is_or_that_they_moved(form, store):
     case = load_example("sibling-group")
-    confidential = case.household["household_address"].splitlines()[0]
     mother = next(p for p in case.household["household_members"] if p["id"] == "p-mother")
-    for made in copies_for(form, case, "child-kai", today=TODAY):
-        if made.recipient.id != "father" or made.refused:
-            continue
-        text = all_text_with_headers(
-            render_document(form, store, case, "child-kai", made.kind, today=TODAY, recipient=made.recipient)
-        )
-        assert "Prepared for Marcus Dacres" in text
-        for secret in (
-            confidential,
-            mother["phone"],
-            "Kestrel Hill",
-            "Brindle Lane",
-            "bail conditions",
-            "MARAC",
-        ):
-            assert secret not in text, f"{secret!r} is in the father's {made.kind}"
+    secrets = (
+        case.household["household_address"].splitlines()[0],
+        mother["phone"],
+        "Kestrel Hill",
+        "Brindle Lane",
+        "grandmother's home",
+        "bail conditions",
+        "MARAC",
+        " move",
+    )
+    made = 0
+    for child in case.children:
+        for copy_ in copies_for(form, case, child.id, today=TODAY):
+            if copy_.recipient.id != "father" or copy_.refused:
+                continue
+            content = render_document(
+                form, store, case, child.id, copy_.kind, today=TODAY, recipient=copy_.recipient
+            )
+            text = all_text_with_headers(content)
+            assert "Prepared for Marcus Dacres" in text
+            for secret in secrets:
+                assert secret not in text, f"{secret!r} is in the father's {copy_.kind} for {child.id}"
+            made += 1
+    assert made == 6, "a plan and an outcome for each of the three children"
 
 
 def test_an_overlay_field_without_an_audience_reaches_no_copy_that_leaves(project_copy, store):
@@ -280,3 +287,18 @@ def test_render_writes_one_plan_and_one_outcome_per_recipient_and_narrows_to_one
     }
     with pytest.raises(NoSuchDocument, match=r"(?i)must not receive"):
         write_documents(form, store, case, tmp_path / "none", today=TODAY, recipient_ids=["grandmother"])
+
+
+def test_render_makes_each_copy_in_its_recipients_format(form, store, tmp_path):
+    from tests.integration.test_formats import SIXTEEN_POINTS, sizes_in_parts
+
+    case = load_example("sibling-group")
+    assert case.recipient("kai-school").format.value == "large_print"
+    written = write_documents(
+        form, store, case, tmp_path, today=TODAY, recipient_ids=["kai-school", "mother"]
+    )
+    by_name = {path.name: path.read_bytes() for path in written}
+    large = by_name["EX-SIB-01-child-kai-plan-kai-school.docx"]
+    ordinary = by_name["EX-SIB-01-child-kai-plan-mother.docx"]
+    assert min(sizes_in_parts(large)) >= SIXTEEN_POINTS.pt * 2  # w:sz is in half points
+    assert min(sizes_in_parts(ordinary)) < SIXTEEN_POINTS.pt * 2
