@@ -282,7 +282,7 @@ def test_the_examples_own_withholdings_show_where_they_are(client, example_case)
     assert father in " ".join(marac.text_content().split())  # an action of the list
     row = plan.xpath("//div[contains(@class, 'govuk-summary-list__row')][contains(., 'Who attended')]")[0]
     assert father in " ".join(row.text_content().split())  # an answer
-    visit = plan.xpath("//main//li[contains(., 'at the grandmother')]")[0]
+    visit = plan.xpath("//main//li[contains(., 'See Tilly and Kai alone at school')]")[0]
     assert "Withheld from" not in visit.text_content()  # and not what he may know
     outcome = _text(client.get(f"/cases/{example_case}/children/child-kai/outcome/check"))
     assert "Withheld from: Marcus Dacres (Father)" in outcome  # his reasoning about section 47, and more
