@@ -89,15 +89,25 @@ def check_example(form: FormSpec, path: Path, *, today: date) -> tuple[CaseFile 
     for error in household.errors():
         problems.append(Problem(label, None, f"household.{error.key}", error.message))
     child_sections = [section for section in form.sections if section.scope == "child"]
+    household_sections = [section for section in form.sections if section.scope == "household"]
     for index, child in enumerate(case.children):
         assessment = case.assessment(form, child.id, today=today)
         # The manager's review is complete once the assessment is approved, and not before.
         answering = None if child.review.stage is Stage.APPROVED else BEFORE_APPROVAL
-        for section in child_sections:
-            for error in assessment.errors(section, answering=answering):
-                problems.append(
-                    Problem(label, None, f"children[{index}] ({child.id}).{error.key}", error.message)
-                )
+        found = [
+            error for section in child_sections for error in assessment.errors(section, answering=answering)
+        ]
+        # The household's questions asked for each child (a person's relationship to them) are theirs.
+        found += [
+            error
+            for section in household_sections
+            for error in assessment.errors(section, answering=answering)
+            if error.field in form.per_child.get(error.group or "", ())
+        ]
+        for error in found:
+            problems.append(
+                Problem(label, None, f"children[{index}] ({child.id}).{error.key}", error.message)
+            )
     return case, problems
 
 

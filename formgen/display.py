@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\u2028\u2029]")
 _INVALID_XML = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_EMPTY_BRACKETS = re.compile(r"\s*\(\s*\)")
 
 
 def clean_text(text: str) -> str:
@@ -62,4 +63,6 @@ def item_label(group: FormField, text_of: Callable[[str], str]) -> str:
     group's items (a person confidential from other people) would otherwise ask for these labels again.
     """
     template = group.item_label or "{" + (group.fields or [])[0].id + "}"
-    return PLACEHOLDER.sub(lambda match: text_of(match.group(1)), template)
+    label = PLACEHOLDER.sub(lambda match: text_of(match.group(1)), template)
+    # Brackets an unanswered field left empty go: "Sam Example ()" read without a child's relationship.
+    return _EMPTY_BRACKETS.sub("", label).strip()

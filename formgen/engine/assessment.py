@@ -2,7 +2,9 @@
 
 Pure Python over plain JSON answers: the web wizard, the command line and the documents all ask this
 module, so a follow-up or a rule behaves the same everywhere. Household answers are shared by the
-siblings' assessments (B1); a child's answers are theirs alone.
+siblings' assessments (B1); a child's answers are theirs alone. A household list's `per_child` questions
+(a person's relationship to the child) are kept in each child's answers, under the list's id, and a
+child's assessment reads the household's items with that child's answers to them.
 """
 
 from __future__ import annotations
@@ -87,7 +89,8 @@ class Assessment:
         self, form: FormSpec, household: Answers, child: Answers | None = None, *, today: date
     ) -> None:
         self.form = form
-        self.household = household
+        self.for_child = child is not None  # without a child, the questions asked per child are not asked
+        self.household = household if child is None else household_for_child(form, household, child)
         self.child = child or {}
         self.today = today
         self.calendar = WorkingCalendar(form.authority.nation, form.closure_days())
@@ -182,7 +185,9 @@ class Assessment:
         return self._visible[key]
 
     def _compute_visible(self, info: FieldInfo, item: Mapping[str, Any] | None, index: int | None) -> bool:
-        if info.field.hidden or not self.page_visible(info.section, info.page.id):
+        if info.field.hidden or (info.field.per_child and not self.for_child):
+            return False
+        if not self.page_visible(info.section, info.page.id):
             return False
         if info.group is not None and not self.is_visible(self.form.info(info.group.id)):
             return False
@@ -364,6 +369,36 @@ class Assessment:
     @cached_property
     def child_name(self) -> str:
         return self.value(known.CHILD_NAME) or ""
+
+
+def household_for_child(form: FormSpec, household: Answers, child: Answers) -> dict[str, Any]:
+    """The household's answers as one child's assessment reads them: each item of a list with `per_child`
+    questions carries this child's answers to them (kept in the child's answers, by item id), and no
+    other child's: a value left on the household's item is not read, since it would speak for every child.
+    """
+    merged = dict(household)
+    for group_id, per_child in form.per_child.items():
+        items = household.get(group_id)
+        if not isinstance(items, list):
+            continue
+        entries = child.get(group_id)
+        own = {
+            str(entry.get("id")): entry
+            for entry in (entries if isinstance(entries, list) else [])
+            if isinstance(entry, Mapping)
+        }
+        merged[group_id] = [
+            _with_child_part(item, own.get(str(item.get("id")), {}), per_child)
+            if isinstance(item, Mapping)
+            else item
+            for item in items
+        ]
+    return merged
+
+
+def _with_child_part(item: Mapping[str, Any], entry: Mapping[str, Any], per_child: tuple[str, ...]):
+    shared = {key: value for key, value in item.items() if key not in per_child}
+    return {**shared, **{key: value for key, value in entry.items() if key in per_child}}
 
 
 def _first_per_field(errors: list[FieldError]) -> list[FieldError]:

@@ -140,9 +140,56 @@ def _moment(day: Any) -> str | None:
         return None
 
 
+# Format 3 said a person's relationship and parental responsibility once, for every child; 4 keeps them
+# in each child's answers, under the list's id, by the person's item id (per_child in the spec).
+PER_CHILD_3 = {"household_members": ("relationship", "parental_responsibility")}
+
+
 def _from_3(data: Data) -> Data:
-    # 4 adds the distribution list, withholdings and the circulation log, all empty in an older file.
-    return {**data, "format": f"{PREFIX}4"}
+    # 4 also adds the distribution list, withholdings and the circulation log, empty in an older file.
+    household = _mapping(data.get("household"), "household")
+    children = []
+    for index, entry in enumerate(_listed(data.get("children"), "children")):
+        child = _mapping(entry, f"children[{index}]")
+        answers = _mapping(child.get("answers"), f"children[{index}].answers")
+        children.append({**child, "answers": relationships_for_child(household, answers)[1]})
+    household = relationships_for_child(household, None)[0]
+    return {**data, "format": f"{PREFIX}4", "household": household, "children": children}
+
+
+def relationships_for_child(household: Data, child: Data | None) -> tuple[Data, Data | None]:
+    """A household's and a child's answers of format 3, which said each person's relationship once for
+    all the children, as format 4 keeps them: the household's items without them and the child's answers
+    with them (a value the child's answers already hold is kept). Also for answers kept from before."""
+    household = dict(household)
+    child = None if child is None else dict(child)
+    for group, keys in PER_CHILD_3.items():
+        items = household.get(group)
+        if not isinstance(items, list):
+            continue
+        entries = child.get(group) if child is not None else None
+        entries = (
+            [dict(e) if isinstance(e, dict) else e for e in entries] if isinstance(entries, list) else []
+        )
+        own = {entry.get("id"): entry for entry in entries if isinstance(entry, dict)}
+        shared = []
+        for item in items:
+            if not isinstance(item, dict):
+                shared.append(item)
+                continue
+            said = {key: item[key] for key in keys if key in item}
+            shared.append({key: value for key, value in item.items() if key not in keys})
+            if said and isinstance(item.get("id"), str):
+                entry = own.get(item["id"])
+                if entry is None:
+                    entry = own[item["id"]] = {"id": item["id"]}
+                    entries.append(entry)
+                for key, value in said.items():
+                    entry.setdefault(key, value)
+        household[group] = shared
+        if child is not None and entries:
+            child[group] = entries
+    return household, child
 
 
 STEPS: dict[int, Callable[[Data], Data]] = {1: _from_1, 2: _from_2, 3: _from_3}

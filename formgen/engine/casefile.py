@@ -171,7 +171,8 @@ def answer_problems(form: FormSpec, case: CaseFile, label: str) -> list[Problem]
                 Problem(label, None, f"children[{index}].id", f"child id {child.id!r} is used twice")
             )
         seen.add(child.id)
-        problems.extend(_scope_problems(form, child.answers, "child", ("children", index, "answers"), label))
+        where = ("children", index, "answers")
+        problems.extend(_scope_problems(form, child.answers, "child", where, label, case.household))
         where = ("children", index, "decisions")
         problems.extend(_decision_problems(form, child.decisions, child.answers, "child", where, label))
     problems.extend(_distribution_problems(form, case, label))
@@ -239,16 +240,65 @@ def _decision_problems(
 
 
 def _scope_problems(
-    form: FormSpec, answers: Mapping[str, Any], scope: str, where: tuple, label: str
+    form: FormSpec,
+    answers: Mapping[str, Any],
+    scope: str,
+    where: tuple,
+    label: str,
+    household: Mapping[str, Any] | None = None,
 ) -> Iterator[Problem]:
+    """`household`, for a child's answers: the household's, whose lists' items a child's answers to the
+    `per_child` questions name."""
     fields = {info.field.id: info for info in form.top_fields() if info.section.scope == scope}
     for key, raw in answers.items():
         place = describe_path((*where, key))
         info = fields.get(key)
+        if info is None and household is not None and key in form.per_child:
+            yield from _per_child_problems(form, form.info(key), raw, household.get(key), place, label)
+            continue
         if info is None:
             yield Problem(label, None, place, f"{key!r} is not a question of a {scope} section")
             continue
         yield from _value_problems(form, info, raw, place, label)
+
+
+def _per_child_problems(
+    form: FormSpec, group: FieldInfo, raw: Any, household_items: Any, place: str, label: str
+) -> Iterator[Problem]:
+    """A child's answers to a household list's `per_child` questions: a list of entries, each naming an
+    item of the household's list by its `id`, holding only those questions' answers."""
+    if not isinstance(raw, list):
+        yield Problem(label, None, place, f"must be a list of this child's answers about {group.field.id}")
+        return
+    per_child = form.per_child[group.field.id]
+    items = {str(item.get("id")) for item in household_items or [] if isinstance(item, Mapping)}
+    fields = {info.field.id: info for info in form.item_fields(group.field)}
+    ids: set[str] = set()
+    for index, entry in enumerate(raw):
+        entry_place = f"{place}[{index}]"
+        if not isinstance(entry, Mapping):
+            yield Problem(label, None, entry_place, "each entry must be an object with the `id` of an item")
+            continue
+        item_id = entry.get("id")
+        if not isinstance(item_id, str) or item_id in ids:
+            yield Problem(label, None, entry_place, "each entry needs the text `id` of an item, once")
+        elif item_id not in items:
+            yield Problem(
+                label, None, entry_place, f"{item_id!r} is not an item of the household's {group.field.id}"
+            )
+        ids.add(str(item_id))
+        for key, value in entry.items():
+            if key == "id":
+                continue
+            if key not in per_child:
+                message = (
+                    f"{key!r} is answered once for the household, not for each child"
+                    if key in fields
+                    else f"{key!r} is not a field of {group.field.id}"
+                )
+                yield Problem(label, None, f"{entry_place}.{key}", message)
+                continue
+            yield from _value_problems(form, fields[key], value, f"{entry_place}.{key}", label)
 
 
 def _value_problems(form: FormSpec, info: FieldInfo, raw: Any, place: str, label: str) -> Iterator[Problem]:
@@ -273,5 +323,9 @@ def _value_problems(form: FormSpec, info: FieldInfo, raw: Any, place: str, label
                 yield Problem(
                     label, None, f"{item_place}.{key}", f"{key!r} is not a field of {info.field.id}"
                 )
+                continue
+            if item_fields[key].field.per_child and info.section.scope == "household":
+                message = f"{key!r} is answered for each child: it belongs in each child's answers"
+                yield Problem(label, None, f"{item_place}.{key}", message)
                 continue
             yield from _value_problems(form, item_fields[key], item_raw, f"{item_place}.{key}", label)

@@ -124,6 +124,10 @@ class _Remover:
             kept[self.group_id] = [
                 item for item in kept.get(self.group_id) or [] if item.get("id") != self.item_id
             ]
+        elif self.group_id in self.form.per_child and isinstance(kept.get(self.group_id), list):
+            # A child's answers about the person (their relationship to the child) go with the person.
+            entries = [entry for entry in kept[self.group_id] if entry.get("id") != self.item_id]
+            kept[self.group_id] = entries or None
         for info in self.pointing:
             if info.group is None and info.field.id in kept:
                 self.top_level(kept, info)

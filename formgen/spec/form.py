@@ -57,6 +57,8 @@ class FormSpec:
     page_conditions: dict[str, Condition] = field(default_factory=dict)
     section_conditions: dict[str, Condition] = field(default_factory=dict)
     rules: list[CompiledRule] = field(default_factory=list)
+    # The household lists whose items have questions answered for each child: their ids, by the list's.
+    per_child: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def info(self, field_id: str, group_id: str | None = None) -> FieldInfo:
         return self.fields[f"{group_id}.{field_id}" if group_id else field_id]

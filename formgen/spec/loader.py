@@ -202,6 +202,9 @@ class _Checker:
                     self.add(FieldInfo(field, section, page, None, self.origins[id(field)]))
                     for item in field.fields or []:
                         self.add(FieldInfo(item, section, page, field, self.origins[id(item)]))
+                    per_child = tuple(item.id for item in field.fields or [] if item.per_child)
+                    if per_child and section.scope == "household":
+                        self.form.per_child[field.id] = per_child
 
     def add(self, info: FieldInfo) -> None:
         if info.key in self.form.fields:
@@ -240,6 +243,20 @@ class _Checker:
         if field.chronology:
             names = {item.id for item in info.group.fields or []} if info.group else set()
             self.check_placeholders(info, field.chronology, names, "chronology")
+        if field.per_child:
+            self.check_per_child(info)
+
+    def check_per_child(self, info: FieldInfo) -> None:
+        """`per_child` asks an item's question for each child: only a household list's items have several."""
+        if info.group is None:
+            message = "per_child applies to a field of a list's item (a group's fields), not to a question"
+        elif info.section.scope != "household":
+            message = "per_child applies to a household list's item: a child's own list is already theirs"
+        elif info.field.answered_by == DECISION:
+            message = "per_child cannot be a decision reserved to a manager: it is recorded once per person"
+        else:
+            return
+        self.fail(info.origin, message, "per_child")
 
     def check_choices_from(self, info: FieldInfo) -> None:
         name = info.field.choices_from
@@ -304,6 +321,11 @@ class _Checker:
                 if household and target.section.scope == "child":
                     raise UnusableName(
                         f"{name!r} is answered for each child: a household section cannot use it"
+                    )
+                if target.field.per_child and not (owner is not None and owner.field.per_child):
+                    raise UnusableName(
+                        f"{name!r} is answered for each child (per_child): "
+                        "a question answered once for the household cannot use it"
                     )
                 return field_kind(target.field)
             if name in DERIVED_ANY:

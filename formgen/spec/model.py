@@ -108,6 +108,8 @@ class FormField(_Strict):
     item_label: str | None = None
     columns: list[Identifier] | None = None
     min_items: int | None = Field(default=None, ge=0)
+    # An item's question answered for each child of the household (their relationship to each), not once.
+    per_child: bool = False
 
     @model_validator(mode="after")
     def _keys_fit_the_type(self) -> FormField:

@@ -149,11 +149,12 @@ def case(reference: str):
     current = visible_case(reference)
     form = services().form
     household = assessment_of(current, None)
+    siblings = [assessment_of(current, child) for child in current.children]
     can_edit = g.user.can(Capability.EDIT_ASSESSMENT)
     sections = [
         {
             "section": section,
-            "status": household.status(section),
+            "status": _household_status(household, siblings, section),
             "href": url_for(
                 "wizard.question",
                 reference=reference,
@@ -178,6 +179,15 @@ def case(reference: str):
         can_edit=can_edit,
         locked=edit_refusal(current, None, shared[0], Capability.EDIT_ASSESSMENT) if shared else None,
     )
+
+
+def _household_status(household, siblings, section) -> Status:
+    """A household section's status: not finished while a child's answers to it are missing (a
+    person's relationship to that child, asked for each child)."""
+    status = household.status(section)
+    if status is Status.COMPLETED and any(s.status(section) is not Status.COMPLETED for s in siblings):
+        return Status.IN_PROGRESS
+    return status
 
 
 @blueprint.route("/cases/<reference>/children", methods=["GET", "POST"])

@@ -13,7 +13,8 @@ from formgen.engine import Assessment
 from formgen.engine.changes import changes
 from formgen.spec.model import Section
 from formgen.web import revisions
-from formgen.web.pages import Subject
+from formgen.web.models import Case, Child
+from formgen.web.pages import Subject, reading
 from formgen.web.services import services
 
 
@@ -48,10 +49,44 @@ def conflict(
     since = opened if opened is not None else 0
     base = subject.assessment(form, section, revisions.at_version(record, since) or {})
     theirs = subject.assessment(form, section)
-    mine = {change.question: change.after for change in changes(base, yours, section.scope, fields)}
+    return _between(record, since, base, theirs, yours, section.scope, fields)
+
+
+def child_conflict(
+    child: Child, opened: int | None, yours: Assessment, fields: Collection[str], name: str
+) -> Conflict:
+    """What the saves of a child's answers since a household page was opened changed among `fields`
+    (the child's answers about the household's people), each row naming the child."""
+    since = opened if opened is not None else 0
+    household = child.case.household
+    base = reading(household, revisions.at_version(child, since) or {})
+    theirs = reading(household, child.answers)
+    found = _between(child, since, base, theirs, yours, "child", fields)
+    rows = [Row(f"{row.question} (for {name})", row.theirs, row.yours) for row in found.rows]
+    return Conflict(found.who, rows)
+
+
+def combined(conflicts: list[Conflict]) -> Conflict:
+    """One banner for the saves of several records (a household page that writes each child's too)."""
+    who: list[str] = []
+    for found in conflicts:
+        who += [name for name in found.who if name not in who]
+    return Conflict(who, [row for found in conflicts for row in found.rows])
+
+
+def _between(
+    record: Case | Child,
+    since: int,
+    base: Assessment,
+    theirs: Assessment,
+    yours: Assessment,
+    scope: str,
+    fields: Collection[str],
+) -> Conflict:
+    mine = {change.key: change.after for change in changes(base, yours, scope, fields)}
     rows = [
-        Row(change.question, change.after, mine.get(change.question, change.before))
-        for change in changes(base, theirs, section.scope, fields)
+        Row(change.question, change.after, mine.get(change.key, change.before))
+        for change in changes(base, theirs, scope, fields)
     ]
     names: list[str] = []
     for revision in revisions.saved_since(record, since):

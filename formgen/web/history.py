@@ -31,8 +31,10 @@ def _entry(revisions_of: list[Revision], number: int) -> dict[str, Any]:
     revision = now.revision
     household = revision.child_id is None
     before = pages.reading(
-        now.before if household else now.household,
-        now.child if household else now.before,
+        *revisions.readable(
+            now.before if household else now.household,
+            now.child if household else now.before,
+        )
     )
     return {
         "number": number,
@@ -43,7 +45,11 @@ def _entry(revisions_of: list[Revision], number: int) -> dict[str, Any]:
         "first": now.first,
         "changes": []
         if now.first
-        else changes(before, pages.reading(now.household, now.child), "household" if household else "child"),
+        else changes(
+            before,
+            pages.reading(*revisions.readable(now.household, now.child)),
+            "household" if household else "child",
+        ),
     }
 
 
@@ -72,7 +78,7 @@ def revision(reference: str, key: str, number: int):
     if now is None:
         abort(404)
     audit.about(audit.Action.VIEWED, f"revision {number}")
-    assessment = pages.reading(now.household, now.child)
+    assessment = pages.reading(*revisions.readable(now.household, now.child))
     form = services().form
     sections = [
         {

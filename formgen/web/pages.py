@@ -5,8 +5,9 @@ The views stay thin: they load a subject, call these functions and render or red
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+import re
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -161,8 +162,10 @@ def views(
     *,
     item: Mapping[str, Any] | None = None,
     index: int | None = None,
+    prefix: str = "",
 ) -> list[FieldView]:
-    """The page's questions in order, each follow-up placed under the choice it hangs on."""
+    """The page's questions in order, each follow-up placed under the choice it hangs on; `prefix`
+    begins their inputs' names (one child's answers on a page that asks them for each child)."""
     form = assessment.form
     built: dict[str, FieldView] = {}
     for info in infos:
@@ -172,6 +175,7 @@ def views(
             state.raw.get(info.field.id, to_input(info, None)),
             error.error if error else None,
             error.part if error else None,
+            id_prefix=prefix,
             people=assessment.people(info, exclude=str(item.get("id")) if item else None),
         )
     top: list[FieldView] = []
@@ -227,21 +231,21 @@ def read(
     *,
     item: Mapping[str, Any] | None = None,
     index: int | None = None,
+    prefix: str = "",
 ) -> Submission:
-    """Read a posted page against the answers it was shown with.
+    """Read a posted page against the answers it was shown with (inputs named with `prefix`).
 
     Only questions that were on screen are read: a stored answer to a question the page did not show
     (a hidden follow-up) is kept, not taken as cleared.
     """
-    screen = {
-        view.field.id: view for view in every_view(views(before, infos, PageState(), item=item, index=index))
-    }
+    shown = views(before, infos, PageState(), item=item, index=index, prefix=prefix)
+    screen = {view.field.id: view for view in every_view(shown)}
     state, values = PageState(), {}
     for info in infos:
         view = screen.get(info.field.id)
         if info.field.type == "group" or view is None:
             continue
-        raw = read_raw(info.field, submitted, info.field.id)
+        raw = read_raw(info.field, submitted, prefix + info.field.id)
         state.raw[info.field.id] = raw
         # A choice of people is checked against the people the page offered.
         parsed = field_type(info.field).parse(info.field, raw, view.people.keys())
@@ -275,15 +279,68 @@ def merge(answers: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def form_page(assessment: Assessment, infos: list[FieldInfo], state: PageState, **context: Any) -> str:
-    """A page of questions under a heading of its own: a new case's referral, a new child, a list item."""
+@dataclass
+class ChildQuestions:
+    """The questions a page asks for one child of the household (a person's relationship to them)."""
+
+    heading: str | None  # the child's name, when the page asks them for several children
+    views: list[FieldView]
+
+
+def form_page(
+    assessment: Assessment,
+    infos: list[FieldInfo],
+    state: PageState,
+    *,
+    for_children: Sequence[ChildQuestions] = (),
+    for_children_after: Collection[str] = (),
+    **context: Any,
+) -> str:
+    """A page of questions under a heading of its own: a new case's referral, a new child, a list item.
+
+    `for_children`, the questions asked for each child, follow the page's questions `for_children_after`."""
     field_views = views(
         assessment, infos, state, item=context.pop("item", None), index=context.pop("index", None)
     )
-    for view in field_views:
+    for_children_at = sum(1 for view in field_views if view.field.id in for_children_after)
+    for view in [*field_views, *(view for block in for_children for view in block.views)]:
         view.heading = False  # the page's title is its h1
+    in_order = [
+        *field_views[:for_children_at],
+        *(view for block in for_children for view in block.views),
+        *field_views[for_children_at:],
+    ]
     context.setdefault("version", None)
-    return render_template("form_page.html", views=field_views, errors=error_summary(field_views), **context)
+    return render_template(
+        "form_page.html",
+        views=field_views,
+        for_children=for_children,
+        for_children_at=for_children_at,
+        errors=error_summary(in_order),
+        **context,
+    )
+
+
+_THE_CHILD = re.compile(r"\bthe child\b", re.IGNORECASE)
+
+
+def for_child(text: str, name: str, *, label: bool = False) -> str:
+    """A question asked for each child, in words for one of them: "the child" becomes their name.
+    Words that do not say "the child" are labelled with the name first, or end "for" the name."""
+    if _THE_CHILD.search(text):
+        return _THE_CHILD.sub(lambda _: name, text)
+    return f"{name}: {text}" if label else f"{text} for {name}"
+
+
+def asked_for_child(info: FieldInfo, name: str) -> FieldInfo:
+    """A `per_child` question worded for one child: its label, and the messages built from its name."""
+    field = info.field
+    update = {"label": for_child(field.label, name, label=True)}
+    if field.name:
+        update["name"] = for_child(field.name, name)
+    if field.error:
+        update["error"] = for_child(field.error, name)
+    return replace(info, field=field.model_copy(update=update))
 
 
 def page_errors(

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import or_
 
+from formgen.engine.case_formats import relationships_for_child
 from formgen.web.extensions import db
 from formgen.web.models import Case, Child, Revision, User
 
@@ -24,6 +25,7 @@ class Kind(StrEnum):
     REMOVED = "removed"  # a person or an entry removed, and every answer that named them
     IMPORTED = "imported"
     BEFORE_HISTORY = "before_history"  # the answers an installation had when revisions began
+    UPGRADED = "upgraded"  # answers a migration moved (0007: relationships into each child's answers)
 
 
 KIND_LABELS: dict[Kind, str] = {
@@ -33,6 +35,7 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.REMOVED: "Removed from the list",
     Kind.IMPORTED: "Imported from a case file",
     Kind.BEFORE_HISTORY: "Saved before history was kept",
+    Kind.UPGRADED: "Changed when formgen was upgraded",
 }
 
 
@@ -97,6 +100,17 @@ class AsAt:
     child: dict[str, Any] | None
     before: dict[str, Any]  # what this revision's record held before it (empty for its first)
     first: bool  # the record's first revision
+
+
+def readable(
+    household: dict[str, Any], child: dict[str, Any] | None
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A household's and a child's answers as kept by one revision each, as today's form reads them.
+
+    Revisions kept before migration 0007 say each person's relationship to the children once, on the
+    household's item: they are read as the child's own, as 0007 moved them (a child's own value first).
+    """
+    return relationships_for_child(household, child)
 
 
 def as_at(revisions: list[Revision], number: int) -> AsAt | None:

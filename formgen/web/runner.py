@@ -10,7 +10,7 @@ answers kept while the person signed in again are shown to be saved, never saved
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -31,7 +31,7 @@ from formgen.spec.form import FieldInfo
 from formgen.spec.model import Page, Section
 from formgen.web import audit, pages, revisions
 from formgen.web.access import edit_refusal, require, visible_case
-from formgen.web.conflicts import Conflict, conflict
+from formgen.web.conflicts import Conflict, child_conflict, combined, conflict
 from formgen.web.extensions import db
 from formgen.web.held import PARAMETER, held_form
 from formgen.web.links import back_to_tasks, journey_args, url
@@ -99,11 +99,13 @@ def save_records(
     *,
     also: Callable[[], None] | None = None,
     kind: revisions.Kind = revisions.Kind.SAVED,
+    checked: Collection[tuple[Case | Child, int | None]] = (),
 ) -> bool:
     """Save answers (the household's under HOUSEHOLD, a child's under their key), and whatever `also`
-    changes with them, if `opened` is still at `version`, each record's as a revision by the signed-in
-    person; otherwise, or when another save wins the race, keep the last good version."""
-    if version != opened.version:
+    changes with them, if `opened` is still at `version` (and each record `checked` at the version its
+    part of the page was opened at), each record's as a revision by the signed-in person; otherwise, or
+    when another save wins the race, keep the last good version."""
+    if version != opened.version or any(sent != record.version for record, sent in checked):
         return False
     if also is not None:
         also()
@@ -398,10 +400,40 @@ def load_list(reference: str, key: str | None, section_id: str, page_id: str, gr
     return ListOnPage(subject, section, page, group, stored, list(stored.get(group_id) or []))
 
 
+@dataclass
+class ChildPart:
+    """One child's answers to a household item's `per_child` questions (a person's relationship to the
+    child), which the item's page asks for each child of the household."""
+
+    child: Child
+    name: str
+    infos: list[FieldInfo]  # the questions, worded for this child
+    entry: dict[str, Any]  # the child's stored answers about the item ({} before any)
+
+    @property
+    def prefix(self) -> str:
+        return f"for-{self.child.key}-"
+
+    @property
+    def version_field(self) -> str:
+        return f"version-{self.child.key}"
+
+
+@dataclass
+class ChildReading:
+    """What a posted item page holds for one child."""
+
+    part: ChildPart
+    posted: pages.Submission | None  # None: the child was added after the page was opened
+    entry: dict[str, Any]  # the child's answers about the item, with what was typed
+
+
 class ItemPage:
     """Adding an item to a list (item id "new") or changing one, for one request.
 
-    Back with unsaved typing asks rather than saves: half an item saved would be a nameless row.
+    Back with unsaved typing asks rather than saves: half an item saved would be a nameless row. A
+    household item's `per_child` questions are asked for each child, and saved in each child's answers
+    with the household's in one commit.
     """
 
     def __init__(self, found: ListOnPage, item_id: str) -> None:
@@ -414,9 +446,32 @@ class ItemPage:
         if not found.subject.assessment(self.form).is_visible(found.group):
             abort(404)  # a list the answers do not ask for cannot take items
         self.answering = self.form.answered_by(found.section)  # the view has required it
-        self.infos = pages.item_fields(self.form, found.group, self.answering)
+        asked = pages.item_fields(self.form, found.group, self.answering)
+        self.infos = [info for info in asked if not info.field.per_child]
         self.existing = found.items[self.index] if self.index is not None else {"id": "new"}
+        per_child = [info for info in asked if info.field.per_child]
+        children = found.subject.case.children if per_child else []
+        self.parts = [self.part(child, per_child) for child in children]
+        # The children's questions stand where the first of them stands in the item.
+        first = asked.index(per_child[0]) if per_child else len(asked)
+        self.before_children = {info.field.id for info in asked[:first]}
         self.refusal = edit_refusal(found.subject.case, found.subject.child, found.section, self.answering)
+
+    def part(self, child: Child, infos: list[FieldInfo]) -> ChildPart:
+        name = pages.child_name(self.found.subject.case, child)
+        entries = child.answers.get(self.found.group.field.id)
+        item_id = str(self.existing.get("id"))
+        entry = next(
+            (
+                dict(entry)
+                for entry in (entries if isinstance(entries, list) and not self.new else [])
+                if isinstance(entry, dict) and str(entry.get("id")) == item_id
+            ),
+            {},
+        )
+        return ChildPart(child, name, [pages.asked_for_child(info, name) for info in infos], entry)
+
+    # --- reading ---------------------------------------------------------------------------------
 
     def read(self, sent: MultiDict) -> tuple[pages.Submission, dict[str, Any], list[dict[str, Any]], int]:
         assessment = self.found.subject.assessment(self.form)
@@ -431,54 +486,203 @@ class ItemPage:
             items[index] = updated
         return posted, updated, items, index
 
+    def read_children(self, sent: MultiDict) -> list[ChildReading]:
+        readings = []
+        for part in self.parts:
+            if sent.get(part.version_field) is None:  # not on the page when it was opened
+                readings.append(ChildReading(part, None, part.entry))
+                continue
+            before = self.child_assessment(self.found.stored, part.child.answers)
+            item = {**self.existing, **part.entry}
+            posted = pages.read(before, part.infos, sent, item=item, index=self.index, prefix=part.prefix)
+            readings.append(ChildReading(part, posted, pages.merge(part.entry, posted.values)))
+        return readings
+
+    def child_assessment(self, household: dict[str, Any], answers: dict[str, Any]) -> Assessment:
+        return Assessment(self.form, household, answers, today=date.today())
+
+    def child_answers(self, reading: ChildReading, item_id: str) -> dict[str, Any]:
+        """The child's answers with their answers about this item, under the list's id by the item's."""
+        group_id = self.found.group.field.id
+        answers = dict(reading.part.child.answers)
+        own = {key: value for key, value in reading.entry.items() if key != "id"}
+        stored = answers.get(group_id)
+        entries, placed = [], False
+        for entry in stored if isinstance(stored, list) else []:
+            if isinstance(entry, dict) and str(entry.get("id")) == str(self.existing.get("id")):
+                if own and not placed:
+                    entries.append({"id": item_id, **own})
+                placed = True
+            else:
+                entries.append(entry)
+        if own and not placed:
+            entries.append({"id": item_id, **own})
+        if entries:
+            answers[group_id] = entries
+        else:
+            answers.pop(group_id, None)
+        return answers
+
+    # --- the request -----------------------------------------------------------------------------
+
     def get(self) -> Response:
         if self.refusal:
             return locked(self.refusal, self.found.back())
         held = kept()
         if held is not None:
             posted, updated, items, index = self.read(held)
+            readings = self.read_children(held)
             assessment = self.assessment(items)
-            return self.render(assessment, updated, index, posted.state, sent_version(held), held=True)
+            return self.render(
+                assessment,
+                updated,
+                index,
+                posted.state,
+                sent_version(held),
+                self.children_shown(readings, items, updated),
+                self.versions(held),
+                held=True,
+            )
         state = pages.stored_state(self.infos, self.existing)
         assessment = self.found.subject.assessment(self.form)
-        return self.render(assessment, self.existing, self.index, state, self.found.record.version)
+        readings = [ChildReading(part, None, part.entry) for part in self.parts]
+        children = self.children_shown(readings, self.found.items, self.existing)
+        return self.render(
+            assessment, self.existing, self.index, state, self.found.record.version, children, self.versions()
+        )
 
     def post(self, sent: MultiDict) -> Response:
         if self.refusal:
             return locked(self.refusal, self.found.back())
         posted, updated, items, index = self.read(sent)
+        readings = self.read_children(sent)
         assessment = self.assessment(items)
         state = posted.state
+        versions = self.versions(sent)
         if sent.get("leave") == "back":
-            if updated == self.existing and not state.errors:
+            unchanged = updated == self.existing and all(r.entry == r.part.entry for r in readings)
+            unreadable = state.errors or any(r.posted and r.posted.state.errors for r in readings)
+            if unchanged and not unreadable:
                 return redirect_to(self.found.back())
             back = self.found.back()
+            children = self.children_shown(readings, items, updated)
             return self.render(
-                assessment, updated, index, state, sent_version(sent), leave_without_saving=back
+                assessment,
+                updated,
+                index,
+                state,
+                sent_version(sent),
+                children,
+                versions,
+                leave_without_saving=back,
             )
         state.errors = pages.item_errors(
             assessment, self.found.section, self.found.group, index, posted.on_screen, state, self.answering
         )
-        if state.errors:
-            return self.render(assessment, updated, index, state, sent_version(sent)), 400
+        answers = {**self.found.stored, self.found.group.field.id: items}  # the list's record's
+        for reading in readings:
+            if reading.posted is not None:
+                reading.posted.state.errors = self.child_errors(reading, answers, index, str(updated["id"]))
+        if state.errors or any(r.posted and r.posted.state.errors for r in readings):
+            children = self.children_shown(readings, items, updated)
+            return self.render(assessment, updated, index, state, sent_version(sent), children, versions), 400
         if self.new:
             updated["id"] = uuid.uuid4().hex[:10]
-        answers = {**self.found.stored, self.found.group.field.id: items}
-        if not save(self.found.subject, self.found.section, answers, sent_version(sent)):
-            found = conflict(
-                self.found.subject,
-                self.found.section,
-                sent_version(sent),
-                self.assessment(items),
-                {self.found.group.field.id},
-            )
+        records, checked = self.records(sent, answers, readings, str(updated["id"]))
+        subject = self.found.subject
+        if not save_records(subject, self.found.record, sent_version(sent), records, checked=checked):
+            found = self.conflict(sent, items, readings, str(updated["id"]))
             version = self.found.record.version
-            return self.render(assessment, updated, index, state, version, conflict=found), 409
+            children = self.children_shown(readings, items, updated)
+            return self.render(
+                assessment, updated, index, state, version, children, self.versions(), conflict=found
+            ), 409
         return redirect_to(self.found.back())
+
+    def records(
+        self, sent: MultiDict, answers: dict[str, Any], readings: list[ChildReading], item_id: str
+    ) -> tuple[dict[str | None, dict[str, Any]], list[tuple[Child, int | None]]]:
+        """The answers the page changes (the household's, each child's), and the version each child's
+        answers it changes were at when the page was opened: a save since then is not overwritten unseen."""
+        records: dict[str | None, dict[str, Any]] = {}
+        if answers != self.found.stored:  # the list's own record: the household's, or the child's
+            subject = self.found.subject
+            records[HOUSEHOLD if self.found.section.scope == "household" else subject.child.key] = answers
+        checked = []
+        for reading in readings:  # a household list's questions asked for each child
+            own = self.child_answers(reading, item_id)
+            if reading.posted is not None and own != reading.part.child.answers:
+                records[reading.part.child.key] = own
+                checked.append((reading.part.child, sent.get(reading.part.version_field, type=int)))
+        return records, checked
+
+    def child_errors(
+        self, reading: ChildReading, household: dict[str, Any], index: int, item_id: str
+    ) -> dict[str, Parsed]:
+        """The messages for one child's answers, each naming the child."""
+        part, posted = reading.part, reading.posted
+        after = self.child_assessment(household, self.child_answers(reading, item_id))
+        typed = posted.state.errors
+        errors = pages.item_errors(
+            after, self.found.section, self.found.group, index, posted.on_screen, posted.state, self.answering
+        )
+        return {
+            key: parsed if key in typed else Parsed(error=pages.for_child(parsed.error or "", part.name))
+            for key, parsed in errors.items()
+        }
+
+    def conflict(
+        self, sent: MultiDict, items: list[dict[str, Any]], readings: list[ChildReading], item_id: str
+    ) -> Conflict:
+        """What the saves since the page was opened changed, the household's and each child's."""
+        group_id = self.found.group.field.id
+        found = [
+            conflict(
+                self.found.subject, self.found.section, sent_version(sent), self.assessment(items), {group_id}
+            )
+        ]
+        household = {**self.found.stored, group_id: items}
+        for reading in readings:
+            if reading.posted is None:
+                continue
+            yours = self.child_assessment(household, self.child_answers(reading, item_id))
+            opened = sent.get(reading.part.version_field, type=int)
+            found.append(child_conflict(reading.part.child, opened, yours, {group_id}, reading.part.name))
+        return combined(found)
 
     def assessment(self, items: list[dict[str, Any]]) -> Assessment:
         answers = {**self.found.stored, self.found.group.field.id: items}
         return self.found.subject.assessment(self.form, self.found.section, answers)
+
+    def versions(self, sent: MultiDict | None = None) -> dict[str, int | None]:
+        """The version of each child's answers as the page was opened (its own, for a page opened now)."""
+        if sent is None:
+            return {part.version_field: part.child.version for part in self.parts}
+        return {
+            part.version_field: sent.get(part.version_field, type=int)
+            for part in self.parts
+            if sent.get(part.version_field) is not None
+        }
+
+    # --- showing the page ------------------------------------------------------------------------
+
+    def children_shown(
+        self, readings: list[ChildReading], items: list[dict[str, Any]], item: dict[str, Any]
+    ) -> list[pages.ChildQuestions]:
+        """Each child's questions as typed (or stored), each headed by the child's name when several."""
+        household = {**self.found.stored, self.found.group.field.id: items}
+        index = next((i for i, entry in enumerate(items) if entry is item), self.index)
+        shown = []
+        for reading in readings:
+            part = reading.part
+            answers = self.child_answers(reading, str(item.get("id")))
+            assessment = self.child_assessment(household, answers)
+            state = reading.posted.state if reading.posted else pages.stored_state(part.infos, part.entry)
+            views = pages.views(
+                assessment, part.infos, state, item={**item, **reading.entry}, index=index, prefix=part.prefix
+            )
+            shown.append(pages.ChildQuestions(part.name if len(readings) > 1 else None, views))
+        return shown
 
     def render(
         self,
@@ -487,6 +691,8 @@ class ItemPage:
         index: int | None,
         state: PageState,
         version: int | None,
+        children: list[pages.ChildQuestions],
+        versions: dict[str, int | None],
         **banners: Any,
     ) -> str:
         group = self.found.group
@@ -498,11 +704,14 @@ class ItemPage:
             assessment,
             self.infos,
             state,
+            for_children=children,
+            for_children_after=self.before_children,
             item=values,
             index=index,
             caption=self.found.section.title,
             title=title,
             version=version,
+            versions=versions,
             back=self.found.back(),
             back_saves=True,
             **banners,

@@ -171,8 +171,10 @@ def remove_item(reference: str, key: str | None, section_id: str, page_id: str, 
         if answer == "yes":
             version = sent_version(request.form)
             dropped = _drop(case, plan, item_id if _people(found) else None)
+            # The children's answers first: their history then names the person as they knew them.
+            records = dict(sorted(plan.records.items(), key=lambda record: record[0] is HOUSEHOLD))
             if save_records(
-                found.subject, found.record, version, plan.records, also=dropped, kind=revisions.Kind.REMOVED
+                found.subject, found.record, version, records, also=dropped, kind=revisions.Kind.REMOVED
             ):
                 return redirect_to(found.back())
             status = 409  # the banner explains; nothing was removed

@@ -191,10 +191,9 @@ def start_case(page: Page) -> None:
         page,
         "person",
         {
+            # No child yet: her relationship to each child is asked once the children are added.
             "What is their full name?": "Marisol Penhaligon",
-            "What is their relationship to the child?": Choose("Mother"),
             "What is their date of birth?": date(1988, 6, 21),
-            "Do they have parental responsibility for the child?": Choose("Yes"),
             "What is their first language?": "Portuguese",
             # Follow-ups revealed under the answers they hang on, one inside the other.
             "Do they need an interpreter?": Choose("Yes"),
@@ -202,7 +201,7 @@ def start_case(page: Page) -> None:
             "In what language will the interpreter work?": "Brazilian Portuguese",
         },
     )
-    expect(page.get_by_role("term")).to_have_text(["Marisol Penhaligon (Mother)"])
+    expect(page.get_by_role("term")).to_have_text(["Marisol Penhaligon"])
     no_more(page, "person")
 
     expect_heading(page, "Children in the household")
@@ -237,7 +236,21 @@ def finish_case_section(page: Page) -> None:
     open_task(page, "Record the referral and household")
     expect_heading(page, "Check your answers: Case and referral")
     expect(check_answer(page, "What is the household's address?")).to_have_text("Not provided")
-    change(page, "What is the household's address?")
+    # Each child's relationship to the people added before the children, asked for each by name.
+    change(page, "Who are the parents, carers and other family members?")
+    press(page, "Change Marisol Penhaligon")
+    answer_page(
+        page,
+        "Change the details of Marisol Penhaligon",
+        {
+            f"What is their relationship to {LUCA}?": Choose("Mother"),
+            f"Do they have parental responsibility for {LUCA}?": Choose("Yes"),
+            f"What is their relationship to {INES}?": Choose("Mother"),
+            f"Do they have parental responsibility for {INES}?": Choose("Yes"),
+        },
+    )
+    expect(page.get_by_role("term")).to_have_text(["Marisol Penhaligon (Mother)"])
+    no_more(page, "person")
     answer_page(
         page, "Household address", {"What is the household's address?": "7 Copperbeech Row\nNorthbrook"}
     )

@@ -10,11 +10,11 @@ from jsonschema import Draft202012Validator
 
 from formgen.cli import main
 from formgen.engine.case_formats import FORMAT
-from formgen.engine.casefile import case_schema, load_case, parse_case
+from formgen.engine.casefile import answer_problems, case_schema, load_case, parse_case
 from formgen.engine.review import approval_date
 from formgen.settings import PROJECT_ROOT
-from formgen.spec import SpecError
-from tests.support import EXAMPLES
+from formgen.spec import SpecError, load_spec
+from tests.support import EXAMPLES, SPEC_DIR, TODAY
 
 SCHEMA_FILE = PROJECT_ROOT / "docs" / "case-file.schema.json"
 FORMAT_1 = PROJECT_ROOT / "tests" / "data" / "case_files" / "format-1.json"
@@ -66,11 +66,25 @@ MOVED = {  # answers of formats 1 and 2 that format 3 keeps as the review, the a
 }
 
 
+PER_CHILD = ("relationship", "parental_responsibility")  # said once in formats 1 to 3, per child in 4
+
+
 def _without_moved(answers: dict) -> dict:
     kept = {key: value for key, value in answers.items() if key not in MOVED}
     if "household_members" in kept:
-        kept["household_members"] = [_without_moved(item) for item in kept["household_members"]]
+        kept["household_members"] = [
+            {key: value for key, value in _without_moved(item).items() if key not in PER_CHILD}
+            for item in kept["household_members"]
+        ]
     return kept
+
+
+def _relationships(household: dict) -> list[dict]:
+    """What an older file said of each person's relationship, which format 4 gives every child."""
+    return [
+        {"id": person["id"], **{key: person[key] for key in PER_CHILD if key in person}}
+        for person in household.get("household_members", [])
+    ]
 
 
 def test_a_format_1_file_is_converted_on_reading():
@@ -80,7 +94,8 @@ def test_a_format_1_file_is_converted_on_reading():
     assert case.format == FORMAT
     assert case.household == _without_moved(old["household"])
     assert [child.answers for child in case.children] == [
-        _without_moved(c["answers"]) for c in old["children"]
+        {**_without_moved(c["answers"]), "household_members": _relationships(old["household"])}
+        for c in old["children"]
     ]
     assert case.allocation.worker.name == old["household"]["lead_practitioner_name"]
     assert case.allocation.worker.phone == old["household"]["lead_practitioner_phone"]
@@ -108,6 +123,53 @@ def test_a_format_2_file_keeps_who_made_each_managers_decision_and_when():
     )
     assert case.household == _without_moved(old["household"])
     assert case.household["consent_override_reasons"] == old["household"]["consent_override_reasons"]
+
+
+def _format_3(children: list[dict]) -> bytes:
+    household = {
+        "household_members": [
+            {"id": "p-dad", "name": "Sam Example", "relationship": "father", "parental_responsibility": True},
+            {"id": "p-nan", "name": "Pat Example", "relationship": "other_relative"},
+            {"id": "p-new", "name": "Lee Example"},
+        ]
+    }
+    return json.dumps(
+        {"format": "formgen-case/3", "reference": "EX-3", "household": household, "children": children}
+    ).encode()
+
+
+def test_a_format_3_file_gives_each_child_the_relationships_it_said_once_for_all():
+    children = [{"id": "child-a", "answers": {"child_name": "Ada"}}, {"id": "child-b", "answers": {}}]
+    case = parse_case(_format_3(children), "case.json")
+    assert case.format == FORMAT
+    assert case.household["household_members"] == [
+        {"id": "p-dad", "name": "Sam Example"},
+        {"id": "p-nan", "name": "Pat Example"},
+        {"id": "p-new", "name": "Lee Example"},
+    ]
+    said = [
+        {"id": "p-dad", "relationship": "father", "parental_responsibility": True},
+        {"id": "p-nan", "relationship": "other_relative"},
+    ]
+    assert [child.answers for child in case.children] == [
+        {"child_name": "Ada", "household_members": said},
+        {"household_members": said},
+    ]
+    form = load_spec(SPEC_DIR, "general")
+    assert answer_problems(form, case, "case.json") == []
+    ada = case.assessment(form, "child-a", today=TODAY)
+    people = ada.form.info("household_members")
+    assert [ada.item_label(people, item) for item in ada.items("household_members")] == [
+        "Sam Example (Father)",
+        "Pat Example (Other relative)",
+        "Lee Example",
+    ]
+
+
+def test_a_format_3_file_without_children_keeps_no_relationships_on_the_household():
+    case = parse_case(_format_3([]), "case.json")
+    assert case.children == []
+    assert all(set(person) == {"id", "name"} for person in case.household["household_members"])
 
 
 def test_a_file_from_a_newer_formgen_is_refused_with_a_message():

@@ -131,6 +131,28 @@ def test_b1_household_answers_are_shared_and_child_answers_are_not(form, store):
     assert own in first_record and own not in second_record
 
 
+def _people_table(content: bytes) -> dict[str, list[str]]:
+    """The household members' table of a record, each row by the person's name."""
+    document = Document(io.BytesIO(content))
+    for table in document.tables:
+        heading = [cell.text for cell in table.rows[0].cells]
+        if heading[:2] == ["Name", "Relationship"]:
+            return {row.cells[0].text: [cell.text for cell in row.cells] for row in table.rows[1:]}
+    raise AssertionError("no table of the household's members")
+
+
+def test_b1_each_childs_record_gives_each_persons_relationship_to_that_child(form, store):
+    case = load_example("sibling-group")
+    tilly = _people_table(render(form, store, case, "child-tilly", "record"))
+    kai = _people_table(render(form, store, case, "child-kai", "record"))
+    assert tilly.keys() == kai.keys() == {"Shannon Colbeck", "Marcus Dacres", "Pauline Colbeck"}
+    _, relationship, _, responsibility = tilly["Marcus Dacres"]
+    assert (relationship, responsibility) == ("Step-parent or parent's partner", "No")
+    _, relationship, _, responsibility = kai["Marcus Dacres"]
+    assert (relationship, responsibility) == ("Father", "Yes")
+    assert tilly["Shannon Colbeck"] == kai["Shannon Colbeck"]  # the same to both: their mother
+
+
 def test_k5_the_chronology_is_dated_and_in_order(form):
     case = load_example("sibling-group")
     chronology = build_context(form, case, case.children[0].id, "record", today=TODAY)["chronology"]

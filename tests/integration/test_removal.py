@@ -40,10 +40,27 @@ def test_a_household_removal_reaches_every_childs_answers(tmp_path):
     assert plan.allowed
     assert "main_carer" not in plan.records["child-tilly"]
     assert plan.records["child-tilly"]["carers"] == ["p-mother"]
-    assert "child-kai" not in plan.records  # nothing of Kai's named her
+    # Of Kai's answers only his relationship to her named her: it goes with her, and nothing else does.
+    kai = children["child-kai"]
+    assert plan.records["child-kai"] == {
+        **kai,
+        "household_members": [e for e in kai["household_members"] if e["id"] != "p-grandmother"],
+    }
     assert [m["id"] for m in plan.records[HOUSEHOLD]["household_members"]] == ["p-mother", "p-father"]
     named = {(c.child, c.field.key, c.removes_entry) for c in plan.consequences}
     assert named == {("child-tilly", "main_carer", False), ("child-tilly", "carers", False)}
+
+
+def test_a_childs_answers_about_a_person_go_with_them_and_the_list_goes_when_it_is_empty(form):
+    household = {"household_members": [{"id": "p1", "name": "Sam"}, {"id": "p2", "name": "Pat"}]}
+    children = {
+        "child-a": {"child_name": "Ada", "household_members": [{"id": "p1", "relationship": "father"}]},
+        "child-b": {"household_members": [{"id": "p1"}, {"id": "p2", "relationship": "carer"}]},
+    }
+    plan = plan_removal(form, household, children, "household_members", "p1")
+    assert plan.records["child-a"] == {"child_name": "Ada"}
+    assert plan.records["child-b"] == {"household_members": [{"id": "p2", "relationship": "carer"}]}
+    assert plan.consequences == []  # the person's own answers, not other answers naming them
 
 
 def test_an_entry_named_by_the_removed_item_goes_and_a_detail_left_unprotected_is_refused(form):

@@ -185,3 +185,54 @@ def test_a_missing_essential_field_is_named(specs):
     edit(specs / "sections" / "outcome.yaml", "id: completion_date", "id: completed_on")
     found = problems(specs)
     assert any("the form needs a field 'completion_date'" in problem for problem in found)
+
+
+# --- per_child: a household list's question asked for each child ---------------------------------
+
+
+def test_per_child_is_refused_outside_a_household_lists_item_with_file_line_and_place(specs):
+    case = specs / "sections" / "case.yaml"
+    edit(
+        case,
+        "        name: who made the referral\n",
+        "        name: who made the referral\n        per_child: true\n",
+    )
+    views = specs / "sections" / "child_views.yaml"
+    edit(
+        views,
+        "            label: Where was the child seen?\n",
+        "            label: Where was the child seen?\n            per_child: true\n",
+    )
+    found = problems(specs)
+    assert len(found) == 2
+    question, visit = sorted(found)
+    line = line_of(case, "who made the referral") + 1
+    assert question.startswith(f"sections/case.yaml:{line}: pages[0].fields[1].per_child: ")
+    assert "per_child applies to a field of a list's item" in question
+    assert visit.startswith(f"sections/child_views.yaml:{line_of(views, 'Where was the child seen?') + 1}: ")
+    assert visit.endswith(
+        ".per_child: per_child applies to a household list's item: a child's own list is already theirs"
+    )
+
+
+def test_a_question_answered_once_for_the_household_cannot_depend_on_one_asked_per_child(specs):
+    path = specs / "sections" / "case.yaml"
+    edit(path, 'show_if: "interpreter_needed = yes"', "show_if: \"relationship = 'father'\"")
+    [problem] = problems(specs)
+    assert problem.startswith(f"sections/case.yaml:{line_of(path, 'relationship = ')}: ")
+    assert "'relationship' is answered for each child (per_child): a question answered once" in problem
+
+
+def test_a_managers_decision_cannot_be_asked_per_child(specs):
+    path = specs / "sections" / "case.yaml"
+    edit(
+        path,
+        "            answered_by: record_manager_decision\n",
+        "            answered_by: record_manager_decision\n            per_child: true\n",
+    )
+    [problem] = problems(specs)
+    assert "per_child cannot be a decision reserved to a manager" in problem
+
+
+def test_the_shipped_form_asks_each_persons_relationship_and_parental_responsibility_per_child(form):
+    assert form.per_child == {"household_members": ("relationship", "parental_responsibility")}

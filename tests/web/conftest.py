@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from lxml import html as lxml_html
 
 from formgen.web import create_app
 from formgen.web.commands import create_user, import_case
@@ -71,3 +72,25 @@ def submit(client: CheckedClient, path: str, data: dict, **kwargs):
     token, version = form_token(client, path)
     fields = {"csrf_token": token, **({"version": version} if version is not None else {}), **data}
     return client.post(path, data=fields, **kwargs)
+
+
+def as_a_browser_sends(body: str) -> dict[str, list[str]]:
+    """What a page's form sends untouched: hidden inputs, text as shown, the choices checked."""
+    form = lxml_html.fromstring(body).xpath("//form[@id='page-form']")[0]
+    sent: dict[str, list[str]] = {}
+    for element in form.xpath(".//input[@name] | .//textarea[@name]"):
+        kind = element.get("type", "text")
+        if kind in {"radio", "checkbox"} and element.get("checked") is None:
+            continue
+        if kind in {"submit", "button"}:
+            continue
+        value = element.text_content() if element.tag == "textarea" else element.get("value", "")
+        sent.setdefault(element.get("name"), []).append(value)
+    return sent
+
+
+def post_as_a_browser(client, path: str, changes: dict[str, str], page: str | None = None):
+    """Post the page as opened (or as `page` showed it) with `changes` made to it."""
+    sent = as_a_browser_sends(page if page is not None else client.get(path).get_data(as_text=True))
+    sent.update({name: [value] for name, value in changes.items()})
+    return client.post(path, data={name: values for name, values in sent.items() if values != [""]})

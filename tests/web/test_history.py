@@ -17,7 +17,7 @@ from formgen.web import audit
 from formgen.web.extensions import db
 from formgen.web.models import AccessedChild, AccessEvent, Case, Revision, User
 from tests.web import test_review
-from tests.web.conftest import PASSWORD, form_token, sign_in, submit
+from tests.web.conftest import PASSWORD, form_token, post_as_a_browser, sign_in, submit
 from tests.web.test_review import MANAGER, TILLY, WORKER, post_from
 
 people, case = test_review.people, test_review.case  # the review's accounts and case, as fixtures here
@@ -108,27 +108,29 @@ def test_every_save_is_a_revision_by_its_author_and_the_history_says_what_change
 def test_a_list_entry_added_and_removed_is_in_the_history(app, people, case):
     worker = people[WORKER]
     members = "/cases/EX-SIB-01/household/case/household/household_members"
-    person = {
-        "name": "Robin Fictional",
-        "relationship": "other_relative",
-        "parental_responsibility": "no",
-        "interpreter_needed": "no",
-    }
-    assert submit(worker, f"{members}/new", person).status_code == 302
-    added = next(p for p in revisions_of(app)[-1][2]["household_members"] if p["name"] == "Robin Fictional")
+    person = {"name": "Robin Fictional", "interpreter_needed": "no"}
+    for key in ("child-tilly", "child-kai", "child-poppy"):  # asked for each child
+        person |= {f"for-{key}-relationship": "other_relative", f"for-{key}-parental_responsibility": "no"}
+    assert post_as_a_browser(worker, f"{members}/new", person).status_code == 302
+    household = revisions_of(app)[-4][2]  # the household's revision, then each child's
+    added = next(p for p in household["household_members"] if p["name"] == "Robin Fictional")
+    people_question = "Who are the parents, carers and other family members?"
     history = text(worker.get(f"{TILLY}/history"))
+    assert f"{people_question}: Robin Fictional Not answered Added to the list" in history
     assert (
-        "Who are the parents, carers and other family members?: Robin Fictional (Other relative)"
-        " Not answered Added to the list" in history
+        f"{people_question}: Robin Fictional (Other relative): Relationship Not answered Other relative"
+        in history
     )
     remove = f"{members}/{added['id']}/remove"
     assert submit(worker, remove, {"confirm": "yes"}).status_code == 302
     assert revisions_of(app)[-1][:2] == (WORKER, "removed")
-    newest = lxml_html.fromstring(worker.get(f"{TILLY}/history").get_data(as_text=True)).xpath(
+    newest, before_it = lxml_html.fromstring(worker.get(f"{TILLY}/history").get_data(as_text=True)).xpath(
         "//section[contains(@class, 'app-revision')]"
-    )[0]
-    assert "Robin Fictional (Other relative) Not answered Removed from the list" in " ".join(
-        newest.text_content().split()
+    )[:2]
+    assert "Robin Fictional Not answered Removed from the list" in " ".join(newest.text_content().split())
+    # Tilly's relationship to him went with him, in a revision of her answers just before the household's.
+    assert "Robin Fictional: Relationship Other relative Not answered" in " ".join(
+        before_it.text_content().split()
     )
 
 

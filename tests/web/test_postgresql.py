@@ -26,6 +26,7 @@ from tests.web.pagecheck import CheckedClient, form_values
 from tests.web.routes import assert_control_characters_are_not_found
 from tests.web.test_held import TYPED, held_id, page, read_held, send_after_timeout
 from tests.web.test_history import REWRITES, assert_the_log_cannot_be_rewritten
+from tests.web.test_migrations import check_relationships_move
 
 
 def test_the_wizard_saves_refuses_a_conflict_and_exports_on_postgresql(postgres_url, tmp_path, monkeypatch):
@@ -80,6 +81,13 @@ def postgres_app(postgres_database, tmp_path, monkeypatch):
 
 def test_the_migrations_make_the_models_schema_and_go_back_on_postgresql(postgres_database):
     check_migrations(postgres_database)
+
+
+def test_0007_moves_each_persons_relationships_into_every_childs_answers_on_postgresql(
+    postgres_database, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("FORMGEN_SECRET_KEY", "test-secret-key")
+    check_relationships_move(postgres_database, tmp_path)
 
 
 @pytest.mark.parametrize("character", ["\x00", "\x1f"])
