@@ -269,12 +269,13 @@ class AssessmentSummary(db.Model):
     completion_date: Mapped[date | None] = mapped_column(Date)
     # Until approval: the decisions reserved to a manager still to record, and the earliest day of the
     # plan (an action's, a review's) that is not done; once it has passed the list says so.
-    pending_decisions: Mapped[int] = mapped_column(Integer, default=0)
+    pending_decisions: Mapped[int] = mapped_column(Integer, default=0, index=True)
     next_date: Mapped[date | None] = mapped_column(Date)
     # Who wrote it (the workers it was allocated to, whoever sent it): no manager approves their own.
     writers: Mapped[list[str]] = mapped_column(JSON, default=list)
     # What waits to be circulated, as the home page says it ("Plan: 2 not yet sent"); empty for none.
     to_circulate: Mapped[list[str]] = mapped_column(JSON, default=list)
+    circulate: Mapped[bool] = mapped_column(Boolean, default=False, index=True)  # whether any waits
     form_hash: Mapped[str] = mapped_column(String(64), index=True)
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 

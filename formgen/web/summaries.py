@@ -104,6 +104,7 @@ def compute(
     plan = [] if approved else outstanding(assessment, case.reviews_of_plan())
     writers = {allocation.worker.email for allocation in case.allocation_history()}
     writers |= {event.by.email for event in review.events if event.step is Step.SEND}
+    waiting = waiting_lines(form, case, child, revision, today=today)
     return {
         "child_name": (assessment.child_name or "").strip()[:200],
         "status": status.value,
@@ -114,7 +115,8 @@ def compute(
         "pending_decisions": 0 if approved else len(assessment.pending_decisions()),
         "next_date": plan[0].due if plan else None,
         "writers": sorted(writer for writer in writers if writer),
-        "to_circulate": waiting_lines(form, case, child, revision, today=today),
+        "to_circulate": waiting,
+        "circulate": bool(waiting),
     }
 
 
@@ -367,7 +369,7 @@ def wrote_by(user: User):
 
 def to_circulate():
     """The summaries with copies waiting to be sent (a condition)."""
-    return db.cast(AssessmentSummary.to_circulate, Text) != "[]"
+    return AssessmentSummary.circulate.is_(True)
 
 
 def waiting(user: User, condition, *, limit: int = PER_PAGE) -> tuple[list[Row], int]:

@@ -39,6 +39,7 @@ summaries = sa.table(
             ("next_date", sa.Date),
             ("writers", sa.JSON),
             ("to_circulate", sa.JSON),
+            ("circulate", sa.Boolean),
             ("form_hash", sa.String),
             ("computed_at", sa.DateTime(timezone=True)),
         )
@@ -68,16 +69,22 @@ def upgrade() -> None:
         sa.Column("next_date", sa.Date(), nullable=True),
         sa.Column("writers", sa.JSON(), nullable=False),
         sa.Column("to_circulate", sa.JSON(), nullable=False),
+        sa.Column("circulate", sa.Boolean(), nullable=False),
         sa.Column("form_hash", sa.String(length=64), nullable=False),
         sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["child_id"], ["children.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("child_id"),
     )
-    op.create_index("ix_assessment_summaries_case_id", "assessment_summaries", ["case_id"])
-    op.create_index("ix_assessment_summaries_stage", "assessment_summaries", ["stage"])
-    op.create_index("ix_assessment_summaries_form_hash", "assessment_summaries", ["form_hash"])
-    op.create_index("ix_assessment_summaries_due", "assessment_summaries", ["due_date", "child_name"])
+    for name, columns in (
+        ("case_id", ["case_id"]),
+        ("stage", ["stage"]),
+        ("pending_decisions", ["pending_decisions"]),
+        ("circulate", ["circulate"]),
+        ("form_hash", ["form_hash"]),
+        ("due", ["due_date", "child_name"]),
+    ):
+        op.create_index(f"ix_assessment_summaries_{name}", "assessment_summaries", columns)
     _fill()
 
 
