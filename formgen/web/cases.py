@@ -56,7 +56,7 @@ def home():
     # agencies. A practitioner hands over a copy now and then, and sees it on the case.
     to_circulate = ([], 0)
     if g.user.can(Capability.CIRCULATE) and team:
-        to_circulate = summaries.waiting(g.user, summaries.to_circulate())
+        to_circulate = summaries.waiting(g.user, summaries.to_circulate(), by_case=True)
     shown = [row for rows, _ in (returned, to_approve, to_decide, to_circulate) for row in rows]
     listed = {row.summary.child_id: audit.Listed(row.summary.child_id, row.name) for row in shown}
     listed.update(

@@ -255,7 +255,7 @@ class AssessmentSummary(db.Model):
     """
 
     __tablename__ = "assessment_summaries"
-    __table_args__ = (Index("ix_assessment_summaries_due", "due_date", "child_name"),)
+    __table_args__ = (Index("ix_assessment_summaries_order", "due_order", "child_name", "child_id"),)
 
     child_id: Mapped[int] = mapped_column(
         ForeignKey("children.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
@@ -266,6 +266,8 @@ class AssessmentSummary(db.Model):
     stage: Mapped[str] = mapped_column(String(32), index=True)  # a Stage, as on the child
     referral_date: Mapped[date | None] = mapped_column(Date)
     due_date: Mapped[date | None] = mapped_column(Date)
+    # The lists' order, soonest due first and those with no due date last, as an index can give it.
+    due_order: Mapped[date] = mapped_column(Date)
     completion_date: Mapped[date | None] = mapped_column(Date)
     # Until approval: the decisions reserved to a manager still to record, and the earliest day of the
     # plan (an action's, a review's) that is not done; once it has passed the list says so.

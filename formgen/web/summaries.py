@@ -44,6 +44,7 @@ from formgen.web.models import AssessmentSummary, Case, Child, Revision, User, n
 # Raised whenever what `compute` stores changes meaning, so that every row is worked out again.
 VERSION = "1"
 PER_PAGE = 25
+NO_DUE_DATE = date(9999, 12, 31)  # sorts after every due date
 BATCH = 200
 
 
@@ -111,6 +112,7 @@ def compute(
         "stage": review.stage.value,
         "referral_date": assessment.value(known.REFERRAL_DATE),
         "due_date": assessment.due_date,
+        "due_order": assessment.due_date or NO_DUE_DATE,
         "completion_date": assessment.value(known.COMPLETION_DATE),
         "pending_decisions": 0 if approved else len(assessment.pending_decisions()),
         "next_date": plan[0].due if plan else None,
@@ -269,7 +271,7 @@ def _select(user: User, filters: Filters, today: date):
 
 def _ordered(query):
     S = AssessmentSummary
-    return query.order_by(S.due_date.is_(None), S.due_date, S.child_name, S.child_id)
+    return query.order_by(S.due_order, S.child_name, S.child_id)
 
 
 @dataclass
@@ -372,10 +374,13 @@ def to_circulate():
     return AssessmentSummary.circulate.is_(True)
 
 
-def waiting(user: User, condition, *, limit: int = PER_PAGE) -> tuple[list[Row], int]:
+def waiting(user: User, condition, *, limit: int = PER_PAGE, by_case: bool = False) -> tuple[list[Row], int]:
     """The assessments `user` may see that wait on them (`condition` on the summaries): at most `limit`
-    of them, soonest due first, and how many there are."""
+    of them, soonest due first (or case by case, each case's children in order), and how many."""
     today, form = date.today(), current_app.extensions["formgen"].form
     query = _select(user, Filters(), today).where(condition)
-    counted = db.session.scalar(db.select(db.func.count()).select_from(query.subquery())) or 0
-    return _rows(user, _ordered(query).limit(limit), today, form), counted
+    counted = db.select(db.func.count()).select_from(AssessmentSummary)
+    counted = counted.join(Case, Case.id == AssessmentSummary.case_id).where(*_seen(user, Filters(), today))
+    total = db.session.scalar(counted.where(condition)) or 0
+    ordered = query.order_by(Case.id, Child.position) if by_case else _ordered(query)
+    return _rows(user, ordered.limit(limit), today, form), total

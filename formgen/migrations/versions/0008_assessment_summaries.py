@@ -34,6 +34,7 @@ summaries = sa.table(
             ("stage", sa.String),
             ("referral_date", sa.Date),
             ("due_date", sa.Date),
+            ("due_order", sa.Date),
             ("completion_date", sa.Date),
             ("pending_decisions", sa.Integer),
             ("next_date", sa.Date),
@@ -45,10 +46,11 @@ summaries = sa.table(
         )
     ),
 )
-CASE_COLUMNS = ("id", "household", "allocations", "plan_reviews", "distribution", "withheld", "circulation")
+CASE_COLUMNS = ("id", "reference", "household", "allocations", "decisions", "plan_reviews")
+CASE_COLUMNS += ("distribution", "withheld", "circulation")
 CHILD_COLUMNS = ("id", "case_id", "key", "position", "answers", "review", "stage", "decisions")
 PLAIN = {"id": sa.Integer, "case_id": sa.Integer, "position": sa.Integer}
-PLAIN.update({"key": sa.String, "stage": sa.String})
+PLAIN.update({"reference": sa.String, "key": sa.String, "stage": sa.String})
 cases = sa.table("cases", *(sa.column(name, PLAIN.get(name, sa.JSON)) for name in CASE_COLUMNS))
 children = sa.table("children", *(sa.column(name, PLAIN.get(name, sa.JSON)) for name in CHILD_COLUMNS))
 revisions = sa.table("revisions", sa.column("case_id", sa.Integer), sa.column("child_id", sa.Integer))
@@ -64,6 +66,7 @@ def upgrade() -> None:
         sa.Column("stage", sa.String(length=32), nullable=False),
         sa.Column("referral_date", sa.Date(), nullable=True),
         sa.Column("due_date", sa.Date(), nullable=True),
+        sa.Column("due_order", sa.Date(), nullable=False),
         sa.Column("completion_date", sa.Date(), nullable=True),
         sa.Column("pending_decisions", sa.Integer(), nullable=False),
         sa.Column("next_date", sa.Date(), nullable=True),
@@ -82,7 +85,7 @@ def upgrade() -> None:
         ("pending_decisions", ["pending_decisions"]),
         ("circulate", ["circulate"]),
         ("form_hash", ["form_hash"]),
-        ("due", ["due_date", "child_name"]),
+        ("order", ["due_order", "child_name", "child_id"]),
     ):
         op.create_index(f"ix_assessment_summaries_{name}", "assessment_summaries", columns)
     _fill()
@@ -112,7 +115,7 @@ def _fill() -> None:
         ).all()
         numbers = {(case_id, child_id): count for case_id, child_id, count in counted}
         kept = {
-            row.id: Case(**{name: getattr(row, name) for name in CASE_COLUMNS}, children=[])
+            row.id: Case(**{name: _or_empty(name, getattr(row, name)) for name in CASE_COLUMNS}, children=[])
             for row in connection.execute(sa.select(cases).where(cases.c.id.in_(batch)))
         }
         rows = connection.execute(
@@ -120,7 +123,11 @@ def _fill() -> None:
         )
         for row in rows:
             child = Child(
-                id=row.id, key=row.key, position=row.position, answers=row.answers, decisions=row.decisions
+                id=row.id,
+                key=row.key,
+                position=row.position,
+                answers=row.answers,
+                decisions=row.decisions or [],
             )
             child.review_steps, child.stage = row.review or {}, row.stage
             kept[row.case_id].children.append(child)
@@ -133,6 +140,13 @@ def _fill() -> None:
                 values.append(computed)
         if values:
             connection.execute(summaries.insert(), values)
+
+
+def _or_empty(name: str, value):
+    """A case's column as the app would give it: an empty list or dict where none was stored."""
+    if value is not None or name in ("id", "reference"):
+        return value
+    return {} if name == "household" else []
 
 
 def downgrade() -> None:
