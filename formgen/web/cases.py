@@ -44,9 +44,9 @@ def home():
     filters = _filters(team)
     listing = summaries.listing(g.user, filters, request.args.get("page", 1, type=int) or 1)
     S = AssessmentSummary
-    returned = to_approve = to_decide = ([], 0)
+    returned = to_approve = to_decide = ([], False)
     if g.user.can(Capability.EDIT_ASSESSMENT):
-        mine = (S.stage == Stage.RETURNED.value) & (Case.worker_id == g.user.id)
+        mine = (S.stage == Stage.RETURNED.value) & (S.worker_id == g.user.id)
         returned = summaries.waiting(g.user, mine)
     if g.user.can(Capability.APPROVE):
         to_approve = summaries.waiting(g.user, (S.stage == Stage.SENT.value) & ~summaries.wrote_by(g.user))
@@ -54,7 +54,7 @@ def home():
         to_decide = summaries.waiting(g.user, S.pending_decisions > 0)
     # Business support's list (A3), and their managers': what waits to be sent to the family and
     # agencies. A practitioner hands over a copy now and then, and sees it on the case.
-    to_circulate = ([], 0)
+    to_circulate = ([], False)
     if g.user.can(Capability.CIRCULATE) and team:
         to_circulate = summaries.waiting(g.user, summaries.to_circulate(), by_case=True)
     shown = [row for rows, _ in (returned, to_approve, to_decide, to_circulate) for row in rows]
@@ -467,6 +467,7 @@ def restriction(reference: str):
                 decided = Restriction(by=g.user.as_person(), at=datetime.now(UTC), reason=reason.strip())
                 current.restriction, current.open_to = decided.model_dump(mode="json"), named
             try:
+                summaries.refresh(current)  # the lists narrow by it before they check each case
                 db.session.commit()
             except StaleDataError:
                 db.session.rollback()

@@ -153,6 +153,7 @@ def set_team(app: Flask, email: str, team: str) -> int:
         ).all()
         for case in cases:
             case.team = user.team
+            summaries.refresh(case)
         db.session.commit()
         return len(cases)
 

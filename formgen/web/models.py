@@ -255,15 +255,40 @@ class AssessmentSummary(db.Model):
     """
 
     __tablename__ = "assessment_summaries"
-    __table_args__ = (Index("ix_assessment_summaries_order", "due_order", "child_name", "child_id"),)
+    __table_args__ = (
+        # The lists' walks: a team's or a worker's rows in order, with what decides whether each is seen.
+        Index(
+            "ix_assessment_summaries_team_order",
+            "team_id",
+            "due_order",
+            "child_name",
+            "child_id",
+            "restricted",
+        ),
+        Index(
+            "ix_assessment_summaries_worker_order",
+            "worker_id",
+            "due_order",
+            "child_name",
+            "child_id",
+            "restricted",
+        ),
+        Index("ix_assessment_summaries_stage_order", "stage", "due_order", "child_name", "child_id"),
+        Index("ix_assessment_summaries_circulate", "circulate", "case_id", "child_id"),
+    )
 
     child_id: Mapped[int] = mapped_column(
         ForeignKey("children.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # The case's allocation and whether it is restricted, as of the last refresh, so that a list is
+    # narrowed and counted without reading the cases; each row a list shows is checked on its case too.
+    worker_id: Mapped[int] = mapped_column(Integer)
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
     child_name: Mapped[str] = mapped_column(String(200))  # as typed; "" when not given yet
     status: Mapped[str] = mapped_column(String(16))  # a formgen.engine.Status: the practitioner's side
-    stage: Mapped[str] = mapped_column(String(32), index=True)  # a Stage, as on the child
+    stage: Mapped[str] = mapped_column(String(32))  # a Stage, as on the child
     referral_date: Mapped[date | None] = mapped_column(Date)
     due_date: Mapped[date | None] = mapped_column(Date)
     # The lists' order, soonest due first and those with no due date last, as an index can give it.
@@ -277,7 +302,7 @@ class AssessmentSummary(db.Model):
     writers: Mapped[list[str]] = mapped_column(JSON, default=list)
     # What waits to be circulated, as the home page says it ("Plan: 2 not yet sent"); empty for none.
     to_circulate: Mapped[list[str]] = mapped_column(JSON, default=list)
-    circulate: Mapped[bool] = mapped_column(Boolean, default=False, index=True)  # whether any waits
+    circulate: Mapped[bool] = mapped_column(Boolean, default=False)  # whether any copy waits
     form_hash: Mapped[str] = mapped_column(String(64), index=True)
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 

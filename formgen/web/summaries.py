@@ -39,7 +39,7 @@ from formgen.spec import known_fields as known
 from formgen.spec.form import FormSpec
 from formgen.timescales import WorkingCalendar, working_day_index
 from formgen.web.extensions import db
-from formgen.web.models import AssessmentSummary, Case, Child, Revision, User, now
+from formgen.web.models import AssessmentSummary, Case, Child, Revision, User, case_access, now
 
 # Raised whenever what `compute` stores changes meaning, so that every row is worked out again.
 VERSION = "1"
@@ -107,6 +107,9 @@ def compute(
     writers |= {event.by.email for event in review.events if event.step is Step.SEND}
     waiting = waiting_lines(form, case, child, revision, today=today)
     return {
+        "worker_id": case.worker_id,
+        "team_id": case.team_id,
+        "restricted": case.restriction is not None,
         "child_name": (assessment.child_name or "").strip()[:200],
         "status": status.value,
         "stage": review.stage.value,
@@ -242,11 +245,28 @@ def _status_condition(status: str):
     return S.stage.in_(_WORKING) & (S.status == progress.value)
 
 
-def _seen(user: User, filters: Filters, today: date):
-    from formgen.web.access import cases_seen_by
-
+def _seen_in_summaries(user: User):
+    """`access.cases_seen_by` asked of the summaries' copy of the allocation and restriction, so that a
+    list is narrowed and counted by index; every row shown is checked against its case as well."""
     S = AssessmentSummary
-    conditions = [cases_seen_by(user)]
+    seen = S.worker_id == user.id
+    if user.can(Capability.VIEW_TEAM) and user.team_id is not None:
+        # The team's, and their own; those of their own in another team (held before they moved) are
+        # asked for only when there are any, so that the usual list is one walk of the team's index.
+        elsewhere = db.select(S.child_id).where(
+            S.worker_id == user.id, S.team_id.is_distinct_from(user.team_id)
+        )
+        team = S.team_id == user.team_id
+        seen = or_(team, seen) if db.session.scalar(elsewhere.limit(1)) is not None else team
+    named = db.select(case_access.c.case_id).where(
+        case_access.c.case_id == S.case_id, case_access.c.user_id == user.id
+    )
+    return seen & or_(S.restricted.is_(False), named.exists())
+
+
+def _seen(user: User, filters: Filters, today: date):
+    S = AssessmentSummary
+    conditions = [_seen_in_summaries(user)]
     if filters.status in STATUSES:
         conditions.append(_status_condition(filters.status))
     if filters.overdue:
@@ -254,24 +274,34 @@ def _seen(user: User, filters: Filters, today: date):
         on = db.func.coalesce(S.completion_date, today)
         conditions.append((S.stage != Stage.APPROVED.value) & S.due_date.is_not(None) & (S.due_date < on))
     if filters.worker is not None:
-        conditions.append(Case.worker_id == filters.worker)
+        conditions.append(S.worker_id == filters.worker)
     return conditions
 
 
-def _select(user: User, filters: Filters, today: date):
+ORDER = (AssessmentSummary.due_order, AssessmentSummary.child_name, AssessmentSummary.child_id)
+BY_CASE = (AssessmentSummary.case_id, AssessmentSummary.child_id)
+
+
+def _chosen(user: User, conditions: list, order, limit: int, offset: int = 0) -> list[int]:
+    """The children's ids of one page of a list, from the summaries alone (their indexes give the order)."""
+    query = db.select(AssessmentSummary.child_id).where(*conditions).order_by(*order)
+    return list(db.session.scalars(query.limit(limit).offset(offset)))
+
+
+def _shown(user: User, ids: list[int], order) -> Any:
+    """Those rows with what the list prints beside them, each checked against its case: a summary not
+    yet refreshed after a change of allocation or restriction never shows a case to the wrong person."""
+    from formgen.web.access import cases_seen_by
+
     S = AssessmentSummary
     return (
         db.select(S, Child.key, Case.reference, Case.worker_id, User.name)
         .join(Child, Child.id == S.child_id)
         .join(Case, Case.id == S.case_id)
         .join(User, User.id == Case.worker_id)
-        .where(*_seen(user, filters, today))
+        .where(S.child_id.in_(ids), cases_seen_by(user))
+        .order_by(*order)
     )
-
-
-def _ordered(query):
-    S = AssessmentSummary
-    return query.order_by(S.due_order, S.child_name, S.child_id)
 
 
 @dataclass
@@ -354,13 +384,13 @@ class Listing:
 def listing(user: User, filters: Filters, page: int, *, per_page: int = PER_PAGE) -> Listing:
     """One page of the assessments `user` may see, soonest due first: a count and one query."""
     today, form = date.today(), current_app.extensions["formgen"].form
-    counted = db.select(db.func.count()).select_from(AssessmentSummary)
-    counted = counted.join(Case, Case.id == AssessmentSummary.case_id).where(*_seen(user, filters, today))
+    counted = db.select(db.func.count()).select_from(AssessmentSummary).where(*_seen(user, filters, today))
     total = db.session.scalar(counted) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    query = _ordered(_select(user, filters, today)).limit(per_page).offset((page - 1) * per_page)
-    return Listing(_rows(user, query, today, form), total, page, pages, per_page)
+    ids = _chosen(user, _seen(user, filters, today), ORDER, per_page, (page - 1) * per_page) if total else []
+    rows = _rows(user, _shown(user, ids, ORDER), today, form) if ids else []
+    return Listing(rows, total, page, pages, per_page)
 
 
 def wrote_by(user: User):
@@ -374,13 +404,12 @@ def to_circulate():
     return AssessmentSummary.circulate.is_(True)
 
 
-def waiting(user: User, condition, *, limit: int = PER_PAGE, by_case: bool = False) -> tuple[list[Row], int]:
+def waiting(user: User, condition, *, limit: int = PER_PAGE, by_case: bool = False) -> tuple[list[Row], bool]:
     """The assessments `user` may see that wait on them (`condition` on the summaries): at most `limit`
-    of them, soonest due first (or case by case, each case's children in order), and how many."""
+    of them, soonest due first (or case by case, each case's children in order), and whether there are
+    more (not how many: the list's own filter counts them)."""
     today, form = date.today(), current_app.extensions["formgen"].form
-    query = _select(user, Filters(), today).where(condition)
-    counted = db.select(db.func.count()).select_from(AssessmentSummary)
-    counted = counted.join(Case, Case.id == AssessmentSummary.case_id).where(*_seen(user, Filters(), today))
-    total = db.session.scalar(counted.where(condition)) or 0
-    ordered = query.order_by(Case.id, Child.position) if by_case else _ordered(query)
-    return _rows(user, ordered.limit(limit), today, form), total
+    conditions = [*_seen(user, Filters(), today), condition]
+    ids = _chosen(user, conditions, BY_CASE if by_case else ORDER, limit + 1)  # one more: are there more?
+    shown_order = (Case.id, Child.position) if by_case else ORDER
+    return (_rows(user, _shown(user, ids[:limit], shown_order), today, form) if ids else []), len(ids) > limit

@@ -29,6 +29,9 @@ summaries = sa.table(
         for name, kind in (
             ("child_id", sa.Integer),
             ("case_id", sa.Integer),
+            ("worker_id", sa.Integer),
+            ("team_id", sa.Integer),
+            ("restricted", sa.Boolean),
             ("child_name", sa.String),
             ("status", sa.String),
             ("stage", sa.String),
@@ -46,10 +49,12 @@ summaries = sa.table(
         )
     ),
 )
-CASE_COLUMNS = ("id", "reference", "household", "allocations", "decisions", "plan_reviews")
+CASE_COLUMNS = ("id", "reference", "worker_id", "team_id", "restriction", "household", "allocations")
+CASE_COLUMNS += ("decisions", "plan_reviews")
 CASE_COLUMNS += ("distribution", "withheld", "circulation")
 CHILD_COLUMNS = ("id", "case_id", "key", "position", "answers", "review", "stage", "decisions")
-PLAIN = {"id": sa.Integer, "case_id": sa.Integer, "position": sa.Integer}
+PLAIN = {"id": sa.Integer, "case_id": sa.Integer, "position": sa.Integer, "worker_id": sa.Integer}
+PLAIN["team_id"] = sa.Integer
 PLAIN.update({"reference": sa.String, "key": sa.String, "stage": sa.String})
 cases = sa.table("cases", *(sa.column(name, PLAIN.get(name, sa.JSON)) for name in CASE_COLUMNS))
 children = sa.table("children", *(sa.column(name, PLAIN.get(name, sa.JSON)) for name in CHILD_COLUMNS))
@@ -61,6 +66,9 @@ def upgrade() -> None:
         "assessment_summaries",
         sa.Column("child_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("worker_id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=True),
+        sa.Column("restricted", sa.Boolean(), nullable=False),
         sa.Column("child_name", sa.String(length=200), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("stage", sa.String(length=32), nullable=False),
@@ -81,11 +89,12 @@ def upgrade() -> None:
     )
     for name, columns in (
         ("case_id", ["case_id"]),
-        ("stage", ["stage"]),
+        ("stage_order", ["stage", "due_order", "child_name", "child_id"]),
         ("pending_decisions", ["pending_decisions"]),
-        ("circulate", ["circulate"]),
+        ("circulate", ["circulate", "case_id", "child_id"]),
         ("form_hash", ["form_hash"]),
-        ("order", ["due_order", "child_name", "child_id"]),
+        ("team_order", ["team_id", "due_order", "child_name", "child_id", "restricted"]),
+        ("worker_order", ["worker_id", "due_order", "child_name", "child_id", "restricted"]),
     ):
         op.create_index(f"ix_assessment_summaries_{name}", "assessment_summaries", columns)
     _fill()
@@ -144,7 +153,7 @@ def _fill() -> None:
 
 def _or_empty(name: str, value):
     """A case's column as the app would give it: an empty list or dict where none was stored."""
-    if value is not None or name in ("id", "reference"):
+    if value is not None or name in ("id", "reference", "team_id", "restriction"):
         return value
     return {} if name == "household" else []
 
