@@ -273,7 +273,15 @@ class AssessmentSummary(db.Model):
             "child_id",
             "restricted",
         ),
-        Index("ix_assessment_summaries_stage_order", "stage", "due_order", "child_name", "child_id"),
+        Index(
+            "ix_assessment_summaries_stage_order",
+            *("team_id", "stage", "due_order", "child_name", "child_id", "restricted"),
+        ),
+        Index("ix_assessment_summaries_pending", "team_id", "pending_decisions"),
+        Index(  # "Returned to you"
+            "ix_assessment_summaries_worker_stage",
+            *("worker_id", "stage", "due_order", "child_name", "child_id", "restricted"),
+        ),
         Index("ix_assessment_summaries_circulate", "circulate", "case_id", "child_id"),
     )
 
@@ -296,7 +304,7 @@ class AssessmentSummary(db.Model):
     completion_date: Mapped[date | None] = mapped_column(Date)
     # Until approval: the decisions reserved to a manager still to record, and the earliest day of the
     # plan (an action's, a review's) that is not done; once it has passed the list says so.
-    pending_decisions: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    pending_decisions: Mapped[int] = mapped_column(Integer, default=0)
     next_date: Mapped[date | None] = mapped_column(Date)
     # Who wrote it (the workers it was allocated to, whoever sent it): no manager approves their own.
     writers: Mapped[list[str]] = mapped_column(JSON, default=list)

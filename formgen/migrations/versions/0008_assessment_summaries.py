@@ -89,8 +89,9 @@ def upgrade() -> None:
     )
     for name, columns in (
         ("case_id", ["case_id"]),
-        ("stage_order", ["stage", "due_order", "child_name", "child_id"]),
-        ("pending_decisions", ["pending_decisions"]),
+        ("stage_order", ["team_id", "stage", "due_order", "child_name", "child_id", "restricted"]),
+        ("pending", ["team_id", "pending_decisions"]),
+        ("worker_stage", ["worker_id", "stage", "due_order", "child_name", "child_id", "restricted"]),
         ("circulate", ["circulate", "case_id", "child_id"]),
         ("form_hash", ["form_hash"]),
         ("team_order", ["team_id", "due_order", "child_name", "child_id", "restricted"]),
