@@ -256,6 +256,17 @@ def db_upgrade() -> None:
     click.echo(f"Database is up to date ({app.config['SQLALCHEMY_DATABASE_URI'].split(':', 1)[0]}).")
 
 
+@main.command("refresh-lists")
+def refresh_lists() -> None:
+    """Work out again the lists' figures of every assessment whose figures are missing or were worked
+    out with another form (a changed spec, overlay or closure days); the app does it at its first
+    request too."""
+    from formgen.web import summaries
+
+    refreshed = summaries.refresh_stale(_app())
+    click.echo(f"Worked out the lists' figures of {refreshed} case{'' if refreshed == 1 else 's'} again.")
+
+
 @main.command("create-team")
 @click.option("--name", required=True, help="The team's name, as people see it.")
 def create_team(name: str) -> None:

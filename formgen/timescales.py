@@ -13,6 +13,8 @@ the cost grows with the years spanned, never with the days.
 
 from __future__ import annotations
 
+import threading
+from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
@@ -144,6 +146,79 @@ class WorkingCalendar:
                 answer -= 1
             year -= 1
         return _weekday(answer)
+
+
+# The years the working-day index covers: the accepted range, and the year after it, where a worked-out
+# due date may fall.
+INDEX_YEARS = range(EARLIEST.year, LATEST.year + 2)
+
+
+class WorkingDayIndex:
+    """The count of working days from a fixed origin through each calendar day, so that the working
+    days between two days are one subtraction (the lists count "working days left" for every row).
+
+    Built a year at a time as days are asked about, outwards from the first year asked, and kept: each
+    year holds the count before its 1 January and the running count through each of its days. Nothing
+    here depends on the day it is asked on, so one index serves a process for as long as it runs.
+    """
+
+    def __init__(self, calendar: WorkingCalendar) -> None:
+        self.calendar = calendar
+        self._years: dict[int, tuple[int, array]] = {}
+        self._lock = threading.Lock()
+
+    def count_through(self, day: date) -> int:
+        """Working days from the origin up to and including `day`."""
+        year = self._years.get(day.year) or self._load(day.year)
+        before, running = year
+        return before + running[day.timetuple().tm_yday - 1]
+
+    def between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end`; 0 when `end` is not after `start`.
+
+        The same figure as `WorkingCalendar.working_days_between`, for any two days of `INDEX_YEARS`.
+        """
+        if end <= start:
+            return 0
+        return self.count_through(end) - self.count_through(start)
+
+    def _load(self, year: int) -> tuple[int, array]:
+        if year not in INDEX_YEARS:
+            covered = f"{INDEX_YEARS[0]} to {INDEX_YEARS[-1]}"
+            raise ValueError(f"the working-day index covers {covered}, not {year}")
+        with self._lock:  # two threads extending at once would each shift the other's counts
+            years = dict(self._years)
+            if not years:
+                years[year] = (0, self._running(year))
+            while max(years) < year:
+                last = max(years)
+                before, running = years[last]
+                years[last + 1] = (before + running[-1], self._running(last + 1))
+            while min(years) > year:
+                first = min(years)
+                running = self._running(first - 1)
+                years[first - 1] = (years[first][0] - running[-1], running)
+            self._years = years  # replaced whole, so a reader without the lock sees all of it or none
+            return years[year]
+
+    def _running(self, year: int) -> array:
+        """The working days of `year` from its 1 January up to and including each of its days."""
+        closed = _bank_holidays(self.calendar.nation, year) | {
+            day for day in self.calendar.closure_days if day.year == year
+        }
+        day, end, count, running = date(year, 1, 1), date(year, 12, 31), 0, array("i")
+        while day <= end:
+            if day.weekday() < 5 and day not in closed:
+                count += 1
+            running.append(count)
+            day += timedelta(days=1)
+        return running
+
+
+@lru_cache(maxsize=64)  # one per calendar: a nation and its closure days
+def working_day_index(calendar: WorkingCalendar) -> WorkingDayIndex:
+    """The one index of a calendar, shared by every thread of the process."""
+    return WorkingDayIndex(calendar)
 
 
 @dataclass(frozen=True)

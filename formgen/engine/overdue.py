@@ -23,6 +23,12 @@ class Overdue:
 
 def overdue(assessment: Assessment, reviews: Sequence[PlanReview]) -> list[Overdue]:
     """Everything the plan set a date for that has passed undone, soonest first."""
+    return [late for late in outstanding(assessment, reviews) if late.due < assessment.today]
+
+
+def outstanding(assessment: Assessment, reviews: Sequence[PlanReview]) -> list[Overdue]:
+    """Everything the plan set a date for that is not done, whether or not the day has passed, soonest
+    first: the lists keep the first day and compare it with the day they are read on."""
     return sorted([*_actions(assessment), *_reviews(assessment, reviews)], key=lambda late: late.due)
 
 
@@ -37,7 +43,7 @@ def _actions(assessment: Assessment) -> list[Overdue]:
     for index, item in enumerate(assessment.items(known.ACTIONS)):
         day = assessment.item_value(due, item, index) if due else None
         finished = assessment.item_value(done, item, index) if done else None
-        if day is not None and day < assessment.today and finished is not True:
+        if day is not None and finished is not True:
             late.append(Overdue(str(assessment.item_value(what, item, index) or "An action"), day))
     return late
 
@@ -50,6 +56,6 @@ def _reviews(assessment: Assessment, reviews: Sequence[PlanReview]) -> list[Over
     late = []
     for index, item in enumerate(assessment.items(known.REVIEW_DATES)):
         day = assessment.item_value(field, item, index)
-        if day is not None and day < assessment.today and not any(on >= day for on in reviewed):
+        if day is not None and not any(on >= day for on in reviewed):
             late.append(Overdue("Review of the assessment plan", day))
     return late

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,7 @@ def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | No
     init_security(app)  # before CSRF's own check, so even its error page has a nonce and a user
     csrf.init_app(app)
     app.after_request(audit.log_request)
+    _keep_lists_current(app)
     _register_blueprints(app)
     _register_errors(app)
     app.add_url_rule("/healthz", "healthz", healthz)
@@ -58,6 +60,25 @@ def healthz() -> tuple[str, int, dict[str, str]]:
     """That the server answers: a short text, without the database, the session or a template (so a
     load balancer's checks cost nothing, and the benchmarks' baseline is Flask and the server alone)."""
     return "formgen is running\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def _keep_lists_current(app: Flask) -> None:
+    """The lists' summaries were worked out with some form: at the first request, those of another
+    (or none) are worked out again with this one (formgen.web.summaries)."""
+    from formgen.web import summaries
+
+    app.config.setdefault("FORMGEN_REFRESH_LISTS", "now" if app.config.get("TESTING") else "background")
+    summaries.current_hash(app)  # the hash of the files as this app loaded them
+    pending, lock = [True], threading.Lock()
+
+    @app.before_request
+    def refresh_lists() -> None:
+        if pending:
+            with lock:
+                if not pending:
+                    return
+                pending.clear()
+            summaries.refresh_at_start(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -32,7 +32,7 @@ from formgen.engine.review import (
 )
 from formgen.fieldtypes import Parsed, capitalised, display, missing_message
 from formgen.spec.form import FieldInfo
-from formgen.web import pages, revisions
+from formgen.web import pages, revisions, summaries
 from formgen.web.access import decision_refusal, needs, wrote
 from formgen.web.extensions import db
 from formgen.web.links import back_to_tasks, url
@@ -80,6 +80,7 @@ def _take(child: Child, step: Step, sent: MultiDict, **details: Any) -> str | No
             # The household's answers are held from now on: touching the case raises its version, so a
             # household page opened before cannot save over what the manager reviews.
             child.case.updated_at = datetime.now(UTC)
+        summaries.refresh(child.case)
         db.session.commit()
     except StepRefused as refused:
         db.session.rollback()
@@ -385,6 +386,7 @@ def plan_review(reference: str, key: str):
         )
         case.plan_reviews = [*case.plan_reviews, review.model_dump(mode="json", exclude_none=True)]
         try:
+            summaries.refresh(case)  # a review recorded on or after a review date meets it
             db.session.commit()
         except StaleDataError:
             db.session.rollback()

@@ -125,7 +125,7 @@ class Shown:
 
     user: User
     case: Case | None
-    children: list[Child]
+    children: list[Child | Listed]
     action: Action = Action.VIEWED
     detail: str = ""
     # Read when the case was shown: a save's commit expires the case, and the event needs no more of it.
@@ -134,13 +134,21 @@ class Shown:
     case_reference: str | None = None
 
 
-def child_label(child: Child) -> str:
+@dataclass(frozen=True)
+class Listed:
+    """A child a list showed, by id and the name the list showed, without loading their record."""
+
+    id: int
+    name: str
+
+
+def child_label(child: Child | Listed) -> str:
     """A child as the log names them: the name typed then, kept even if the child is removed."""
-    name = child.answers.get(known.CHILD_NAME)
+    name = child.name if isinstance(child, Listed) else child.answers.get(known.CHILD_NAME)
     return (name.strip() if isinstance(name, str) and name.strip() else "Unnamed child")[:NAME_LENGTH]
 
 
-def shown(case: Case | None, children: Iterable[Child]) -> None:
+def shown(case: Case | None, children: Iterable[Child | Listed]) -> None:
     """This request shows `children` (of `case`, or of a list of cases when None)."""
     user = g.user  # whoever the request ends as, this is who saw
     g.audit_shown = Shown(
@@ -165,7 +173,7 @@ def record(
     *,
     user: User | None,
     case: Case | None = None,
-    children: Iterable[Child] = (),
+    children: Iterable[Child | Listed] = (),
     detail: str = "",
 ) -> AccessEvent:
     """Add an event to the session's transaction: it is written when the caller commits."""

@@ -8,20 +8,20 @@ import secrets
 from datetime import UTC, date, datetime
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from sqlalchemy import or_
 from sqlalchemy.orm.exc import StaleDataError
 
 from formgen.capabilities import Capability
 from formgen.display import join_words
 from formgen.engine import Status
 from formgen.engine.distribution import Recipient, Sending, Withholding
-from formgen.engine.overdue import overdue
 from formgen.engine.recipients import household_people, recipient_name, without_child
-from formgen.engine.review import STAGE_LABELS, Restriction, Stage
+from formgen.engine.review import Restriction, Stage
 from formgen.spec import known_fields as known
-from formgen.web import audit, circulation, removals, revisions
-from formgen.web.access import ANYONE, cases_seen_by, edit_refusal, needs, visible_case, wrote
+from formgen.web import audit, removals, revisions, summaries
+from formgen.web.access import ANYONE, cases_seen_by, edit_refusal, needs, visible_case
 from formgen.web.extensions import db
-from formgen.web.models import Case, Child, User
+from formgen.web.models import AssessmentSummary, Case, Child, User
 from formgen.web.pages import assessment_of, child_name, text_box
 from formgen.web.runner import NewRecordPage, locked, sent_version
 from formgen.web.security import require_sign_in
@@ -37,66 +37,128 @@ blueprint.before_request(require_sign_in)  # every page here shows a child's dat
 @blueprint.route("/")
 @needs(*ANYONE)
 def home():
-    """Each role's own view of the assessments it may see, soonest due first, with what needs acting on."""
+    """Each role's own view of the assessments it may see, soonest due first, with what needs acting on:
+    one page of 25 at a time, read from the assessments' summaries (formgen.web.summaries)."""
     if not g.user.capabilities & {Capability.VIEW_ASSESSMENT, Capability.CIRCULATE}:
         return render_template("cases/administration.html")
-    cases = db.session.scalars(db.select(Case).where(cases_seen_by(g.user)).order_by(Case.id)).all()
-    audit.shown(None, [child for case in cases for child in case.children])
-    rows = sorted(
-        (_row(case, child) for case in cases for child in case.children),
-        key=lambda row: (row["due"] is None, row["due"] or date.max, row["name"]),
+    team = g.user.can(Capability.VIEW_TEAM)
+    filters = _filters(team)
+    listing = summaries.listing(g.user, filters, request.args.get("page", 1, type=int) or 1)
+    S = AssessmentSummary
+    returned = to_approve = to_decide = ([], False)
+    if g.user.can(Capability.EDIT_ASSESSMENT):
+        mine = (S.stage == Stage.RETURNED.value) & (S.worker_id == g.user.id)
+        returned = summaries.waiting(g.user, mine)
+    if g.user.can(Capability.APPROVE):
+        to_approve = summaries.waiting(g.user, (S.stage == Stage.SENT.value) & ~summaries.wrote_by(g.user))
+    if g.user.can(Capability.RECORD_MANAGER_DECISION):
+        to_decide = summaries.waiting(g.user, S.pending_decisions > 0)
+    # Business support's list (A3), and their managers': what waits to be sent to the family and
+    # agencies. A practitioner hands over a copy now and then, and sees it on the case.
+    to_circulate = ([], False)
+    if g.user.can(Capability.CIRCULATE) and team:
+        to_circulate = summaries.waiting(g.user, summaries.to_circulate(), by_case=True)
+    shown = [row for rows, _ in (returned, to_approve, to_decide, to_circulate) for row in rows]
+    listed = {row.summary.child_id: audit.Listed(row.summary.child_id, row.name) for row in shown}
+    listed.update(
+        {row.summary.child_id: audit.Listed(row.summary.child_id, row.name) for row in listing.rows}
     )
+    audit.shown(None, list(listed.values()))  # the log names the children the page showed
+    empty_cases = []
+    if g.user.can(Capability.EDIT_ASSESSMENT):
+        # By the allocation's indexes first: only the few cases without children are read whole.
+        mine = Case.worker_id == g.user.id
+        if team and g.user.team_id is not None:
+            mine = or_(mine, Case.team_id == g.user.team_id)
+        childless = db.select(Case.id).where(mine, ~db.exists().where(Child.case_id == Case.id))
+        empty_cases = db.session.scalars(
+            db.select(Case).where(Case.id.in_(childless), cases_seen_by(g.user)).order_by(Case.id)
+        ).all()
     return render_template(
         "cases/home.html",
-        rows=rows,
-        returned=[row for row in rows if row["stage"] is Stage.RETURNED and row["mine"]],
-        to_approve=[row for row in rows if row["stage"] is Stage.SENT and not row["wrote"]],
-        to_decide=[row for row in rows if row["pending"]],
-        team=g.user.can(Capability.VIEW_TEAM),
-        empty_cases=[case for case in cases if not case.children],
-        # Business support's list (A3), and their managers': what waits to be sent to the family and
-        # agencies. A practitioner hands over a copy now and then, and sees it on the case.
-        to_circulate=circulation.ready_to_circulate(cases)
-        if g.user.can(Capability.CIRCULATE) and g.user.can(Capability.VIEW_TEAM)
-        else [],
+        rows=[_row(row) for row in listing.rows],
+        listing=listing,
+        pagination=_pagination(listing, filters),
+        filters=filters,
+        statuses=summaries.STATUSES,
+        workers=_workers() if team else [],
+        returned=[_row(row) for row in returned[0]],
+        to_approve=[_row(row) for row in to_approve[0]],
+        to_decide=[_row(row) for row in to_decide[0]],
+        more={"returned": returned[1], "to_approve": to_approve[1], "to_decide": to_decide[1]},
+        team=team,
+        empty_cases=empty_cases,
+        to_circulate=[
+            {
+                "name": row.name,
+                "reference": row.reference,
+                "href": url_for("circulation.circulation", reference=row.reference),
+                "waiting": row.summary.to_circulate,
+            }
+            for row in to_circulate[0]
+        ],
+        more_to_circulate=to_circulate[1],
     )
 
 
-def _row(case: Case, child: Child) -> dict:
-    """One assessment as the home pages list it."""
-    form = services().form
-    assessment = assessment_of(case, child)
-    timescale = assessment.timescale()  # as at completion once completed, else today
-    review = child.review
-    statuses = [
-        assessment.status(section)
-        for section in assessment.relevant_sections()
-        if form.answered_by(section) is Capability.EDIT_ASSESSMENT
-    ]
-    status = (
-        Status.COMPLETED
-        if all(status is Status.COMPLETED for status in statuses)
-        else Status.NOT_STARTED
-        if all(status is Status.NOT_STARTED for status in statuses)
-        else Status.IN_PROGRESS
+def _filters(team: bool) -> summaries.Filters:
+    status = request.args.get("status") or None
+    worker = request.args.get("worker", type=int) if team else None
+    return summaries.Filters(
+        status=status if status in summaries.STATUSES else None,
+        overdue=request.args.get("overdue") == "yes",
+        worker=worker,
     )
+
+
+def _workers() -> list[User]:
+    """The team's people who hold cases, for the manager's filter by worker."""
+    members = db.session.scalars(db.select(User).where(User.team_id == g.user.team_id).order_by(User.name))
+    return [user for user in members if user.can(Capability.EDIT_ASSESSMENT)]
+
+
+def _pagination(listing: summaries.Listing, filters: summaries.Filters) -> dict | None:
+    """The GOV.UK pagination component's parameters, or None for a list of one page."""
+    if listing.pages <= 1:
+        return None
+
+    def href(page: int) -> str:
+        return url_for("cases.home", page=page, **filters.args()) + "#assessments"
+
+    near = sorted(
+        {1, listing.pages, *range(max(1, listing.page - 1), min(listing.pages, listing.page + 1) + 1)}
+    )
+    items, last = [], 0
+    for number in near:
+        if number - last > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": number, "href": href(number), "current": number == listing.page})
+        last = number
+    parameters: dict = {"items": items, "landmarkLabel": "Pages of assessments"}
+    if listing.page > 1:
+        parameters["previous"] = {"href": href(listing.page - 1)}
+    if listing.page < listing.pages:
+        parameters["next"] = {"href": href(listing.page + 1)}
+    return parameters
+
+
+def _row(row: summaries.Row) -> dict:
+    """One assessment as the home pages list it, from its summary: no assessment is built here."""
     return {
-        "name": assessment.child_name or "Unnamed child",
-        "href": url_for("wizard.task_list", reference=case.reference, key=child.key),
-        "plan": url_for("wizard.document", reference=case.reference, key=child.key, kind="plan"),
-        "reference": case.reference,
-        "worker": case.worker.name,
-        "mine": case.worker_id == g.user.id,
-        "wrote": wrote(case, child, g.user),
-        "due": timescale.due_date if timescale else None,
-        "left": timescale.working_days_left if timescale else None,
-        "overdue": bool(timescale and timescale.overdue and review.stage is not Stage.APPROVED),
-        "late": overdue(assessment, case.reviews_of_plan()) if review.stage is not Stage.APPROVED else [],
-        "pending": len(assessment.pending_decisions()) if review.stage is not Stage.APPROVED else 0,
-        "status": status,
-        "stage": review.stage,
-        "stage_label": STAGE_LABELS[review.stage],
-        "returned": review.returned,
+        "name": row.name,
+        "href": url_for("wizard.task_list", reference=row.reference, key=row.key),
+        "plan": url_for("wizard.document", reference=row.reference, key=row.key, kind="plan"),
+        "reference": row.reference,
+        "worker": row.worker,
+        "mine": row.worker_id == g.user.id,
+        "due": row.due,
+        "left": row.left,
+        "overdue": row.overdue,
+        "late": row.late,
+        "pending": row.pending,
+        "status": row.status,
+        "stage": row.stage,
+        "stage_label": row.stage_label,
     }
 
 
@@ -132,6 +194,7 @@ def new_case():
         db.session.add(case)
         db.session.flush()
         revisions.keep(case, None, revisions.Kind.CREATED, g.user)
+        summaries.refresh(case)
         db.session.commit()
         people = form.info(known.PEOPLE_PAGE)
         target = {"section_id": people.section.id, "page_id": people.page.id}
@@ -232,6 +295,7 @@ def new_child(reference: str):
         current.children.append(child)
         db.session.flush()
         revisions.keep(current, child, revisions.Kind.CREATED, g.user)
+        summaries.refresh(current)
         db.session.commit()
         return url_for("cases.children", reference=reference)
 
@@ -259,6 +323,7 @@ def remove_child(reference: str, key: str):
             _take_off_the_distribution_list(current, child)
             current.children.remove(child)
             try:
+                summaries.refresh(current)  # the child's row goes, the siblings' are worked out again
                 db.session.commit()
             except StaleDataError:
                 db.session.rollback()
@@ -337,6 +402,7 @@ def allocation(reference: str):
         if not errors:
             current.allocate(worker, by=g.user, reason=reason.strip())
             try:
+                summaries.refresh(current)  # who wrote it: the new worker may not approve it
                 db.session.commit()
             except StaleDataError:
                 db.session.rollback()
@@ -407,6 +473,7 @@ def restriction(reference: str):
                 decided = Restriction(by=g.user.as_person(), at=datetime.now(UTC), reason=reason.strip())
                 current.restriction, current.open_to = decided.model_dump(mode="json"), named
             try:
+                summaries.refresh(current)  # the lists narrow by it before they check each case
                 db.session.commit()
             except StaleDataError:
                 db.session.rollback()

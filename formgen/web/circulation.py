@@ -26,7 +26,8 @@ from formgen.engine.casefile import CaseFile
 from formgen.engine.distribution import METHOD_LABELS, CopyFormat, Method, Recipient, Sending
 from formgen.engine.recipients import household_people, recipient_name
 from formgen.engine.review import UK, Stage
-from formgen.web import audit, revisions
+from formgen.spec.form import FormSpec
+from formgen.web import audit, revisions, summaries
 from formgen.web.access import needs, visible_case
 from formgen.web.extensions import db
 from formgen.web.models import Case, Child
@@ -267,6 +268,7 @@ def record_sent(reference: str):
         ]
         children = [entry.child for entry in pack.children if any(copy in chosen for copy in entry.copies)]
         try:
+            summaries.refresh(pack.case)
             db.session.commit()
         except StaleDataError:
             db.session.rollback()
@@ -324,45 +326,32 @@ def _chosen(
 # --- what waits to be circulated (the home pages) -----------------------------------------------
 
 
-def ready_to_circulate(cases: list[Case]) -> list[dict[str, Any]]:
-    """Each assessment of `cases` with copies waiting: a plan not yet sent to every recipient who is to
-    have it, or changed since; an approved outcome not yet sent. Revision numbers come from one query,
-    and the answers are read only where an outcome for the family waits (the I4 exception)."""
-    listed = [case for case in cases if case.distribution]
-    numbers = revisions.numbers(listed) if listed else {}
-    form, today = services().form, date.today()
-    rows = []
-    for case in listed:
-        distribution = [Recipient.model_validate(entry) for entry in case.distribution]
-        circulation = [Sending.model_validate(entry) for entry in case.circulation or []]
-        household = set(household_people(case.household))
-        for child in case.children:
-            waiting = rules.waiting(
-                distribution,
-                circulation,
-                child.key,
-                numbers[(case.id, child.id)],
-                approved=child.stage == Stage.APPROVED.value,
-                household=household,
-            )
-            if any(copy.kind == "outcome" and copy.recipient.person is not None for copy in waiting):
-                refused = {
-                    (copy.kind, copy.recipient.id)
-                    for copy in copies_for(form, case.to_case_file(), child.key, today=today)
-                    if copy.refused
-                }
-                waiting = [copy for copy in waiting if (copy.kind, copy.recipient.id) not in refused]
-            waiting = [copy for copy in waiting if _format_refusal(copy.recipient) is None]
-            if waiting:
-                rows.append(
-                    {
-                        "name": audit.child_label(child),
-                        "reference": case.reference,
-                        "href": url_for("circulation.circulation", reference=case.reference),
-                        "waiting": _waiting_words(waiting),
-                    }
-                )
-    return rows
+def waiting_lines(form: FormSpec, case: Case, child: Child, revision: int, *, today: date) -> list[str]:
+    """What of one child's copies waits to be sent, as the home pages say it ("Plan: 2 not yet sent");
+    empty when nothing does: a plan not yet sent to every recipient who is to have it, or changed since;
+    an approved outcome not yet sent. The answers are read only where an outcome for the family waits
+    (the I4 exception). Kept with the lists' other figures (formgen.web.summaries)."""
+    if not case.distribution:
+        return []
+    distribution = [Recipient.model_validate(entry) for entry in case.distribution]
+    circulation = [Sending.model_validate(entry) for entry in case.circulation or []]
+    waiting = rules.waiting(
+        distribution,
+        circulation,
+        child.key,
+        revision,
+        approved=child.stage == Stage.APPROVED.value,
+        household=set(household_people(case.household)),
+    )
+    if any(copy.kind == "outcome" and copy.recipient.person is not None for copy in waiting):
+        refused = {
+            (copy.kind, copy.recipient.id)
+            for copy in copies_for(form, case.to_case_file(), child.key, today=today)
+            if copy.refused
+        }
+        waiting = [copy for copy in waiting if (copy.kind, copy.recipient.id) not in refused]
+    waiting = [copy for copy in waiting if _format_refusal(copy.recipient) is None]
+    return _waiting_words(waiting) if waiting else []
 
 
 def _waiting_words(waiting: list[rules.CopyState]) -> list[str]:

@@ -9,7 +9,7 @@ from flask import Flask
 
 from formgen.capabilities import ROLE_LABELS, Capability, Role, capabilities_of
 from formgen.engine import CaseFile, answer_problems
-from formgen.web import accounts, create_app, revisions
+from formgen.web import accounts, create_app, revisions, summaries
 from formgen.web.database import upgrade
 from formgen.web.extensions import db
 from formgen.web.models import ROLES, Case, Child, Team, User, normal_email
@@ -120,6 +120,7 @@ def import_case(app: Flask, case: CaseFile, email: str, label: str) -> str:
         db.session.flush()
         for child in (None, *stored.children):
             revisions.keep(stored, child, revisions.Kind.IMPORTED, None)
+        summaries.refresh(stored)
         db.session.commit()
         return case.reference
 
@@ -152,6 +153,7 @@ def set_team(app: Flask, email: str, team: str) -> int:
         ).all()
         for case in cases:
             case.team = user.team
+            summaries.refresh(case)
         db.session.commit()
         return len(cases)
 

@@ -29,7 +29,7 @@ from formgen.engine.distribution import (
     Sending,
     Withholding,
 )
-from formgen.web import audit
+from formgen.web import audit, summaries
 from formgen.web.access import needs, visible_case
 from formgen.web.extensions import db
 from formgen.web.models import Case
@@ -79,6 +79,7 @@ def _store(
     if withheld is not None:
         case.withheld = [entry.model_dump(mode="json", exclude_none=True) for entry in withheld]
     try:
+        summaries.refresh(case)  # what waits to be circulated
         db.session.commit()
     except StaleDataError:
         db.session.rollback()

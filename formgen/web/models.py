@@ -6,15 +6,17 @@ pages posted after a session ended.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -241,6 +243,76 @@ class Child(db.Model):
         return ChildRecord(
             id=self.key, answers=dict(self.answers), review=self.review, decisions=self.decision_records()
         )
+
+
+class AssessmentSummary(db.Model):
+    """What the lists show of one child's assessment, kept beside it so that a list is one query.
+
+    Written by `formgen.web.summaries.refresh` in the same transaction as every change that can move
+    it, with the hash of the form (spec, overlay, calendar) it was worked out with: rows of another
+    hash are worked out again. Figures that move with the calendar ("working days left", "overdue",
+    "plan dates passed") are not stored; they come from the dates here when a list is read.
+    """
+
+    __tablename__ = "assessment_summaries"
+    __table_args__ = (
+        # The lists' walks: a team's or a worker's rows in order, with what decides whether each is seen.
+        Index(
+            "ix_assessment_summaries_team_order",
+            "team_id",
+            "due_order",
+            "child_name",
+            "child_id",
+            "restricted",
+        ),
+        Index(
+            "ix_assessment_summaries_worker_order",
+            "worker_id",
+            "due_order",
+            "child_name",
+            "child_id",
+            "restricted",
+        ),
+        Index(
+            "ix_assessment_summaries_stage_order",
+            *("team_id", "stage", "due_order", "child_name", "child_id", "restricted"),
+        ),
+        Index("ix_assessment_summaries_pending", "team_id", "pending_decisions"),
+        Index(  # "Returned to you"
+            "ix_assessment_summaries_worker_stage",
+            *("worker_id", "stage", "due_order", "child_name", "child_id", "restricted"),
+        ),
+        Index("ix_assessment_summaries_circulate", "circulate", "case_id", "child_id"),
+    )
+
+    child_id: Mapped[int] = mapped_column(
+        ForeignKey("children.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # The case's allocation and whether it is restricted, as of the last refresh, so that a list is
+    # narrowed and counted without reading the cases; each row a list shows is checked on its case too.
+    worker_id: Mapped[int] = mapped_column(Integer)
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    child_name: Mapped[str] = mapped_column(String(200))  # as typed; "" when not given yet
+    status: Mapped[str] = mapped_column(String(16))  # a formgen.engine.Status: the practitioner's side
+    stage: Mapped[str] = mapped_column(String(32))  # a Stage, as on the child
+    referral_date: Mapped[date | None] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    # The lists' order, soonest due first and those with no due date last, as an index can give it.
+    due_order: Mapped[date] = mapped_column(Date)
+    completion_date: Mapped[date | None] = mapped_column(Date)
+    # Until approval: the decisions reserved to a manager still to record, and the earliest day of the
+    # plan (an action's, a review's) that is not done; once it has passed the list says so.
+    pending_decisions: Mapped[int] = mapped_column(Integer, default=0)
+    next_date: Mapped[date | None] = mapped_column(Date)
+    # Who wrote it (the workers it was allocated to, whoever sent it): no manager approves their own.
+    writers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # What waits to be circulated, as the home page says it ("Plan: 2 not yet sent"); empty for none.
+    to_circulate: Mapped[list[str]] = mapped_column(JSON, default=list)
+    circulate: Mapped[bool] = mapped_column(Boolean, default=False)  # whether any copy waits
+    form_hash: Mapped[str] = mapped_column(String(64), index=True)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
 class Revision(db.Model):

@@ -29,7 +29,7 @@ from formgen.engine.removal import HOUSEHOLD
 from formgen.fieldtypes import Parsed
 from formgen.spec.form import FieldInfo
 from formgen.spec.model import Page, Section
-from formgen.web import audit, pages, revisions
+from formgen.web import audit, pages, revisions, summaries
 from formgen.web.access import edit_refusal, require, visible_case
 from formgen.web.conflicts import Conflict, child_conflict, combined, conflict
 from formgen.web.extensions import db
@@ -122,6 +122,7 @@ def save_records(
         db.session.flush()  # gives each record its new version, or finds that another save came first
         for child in saved:
             revisions.keep(subject.case, child, kind, g.user)
+        summaries.refresh(subject.case)
         audit.with_the_save()  # one write transaction: the answers, their revisions and the log's event
         db.session.commit()
     except StaleDataError:

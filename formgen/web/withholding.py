@@ -22,7 +22,7 @@ from formgen.display import join_words
 from formgen.engine.distribution import DISTRIBUTION_LIST, Recipient, Withholding
 from formgen.engine.withholding import replaced, withholding_problem
 from formgen.spec.form import FieldInfo
-from formgen.web import audit, pages
+from formgen.web import audit, pages, summaries
 from formgen.web.access import needs
 from formgen.web.extensions import db
 from formgen.web.links import url
@@ -169,6 +169,7 @@ def _save(case, shown: Withheld, place: Withholding, chosen: list[str]) -> bool:
     entry = place.model_copy(update={"recipients": chosen})
     case.withheld = [kept.model_dump(mode="json") for kept in replaced(shown.withheld, entry)]
     try:
+        summaries.refresh(case)  # a copy withheld may no longer be one to send
         db.session.commit()
     except StaleDataError:
         db.session.rollback()

@@ -1,5 +1,7 @@
 """The migrations on SQLite (tests/web/test_postgresql.py runs the same check on PostgreSQL)."""
 
+from unittest import mock
+
 from alembic import command
 from lxml import html as lxml_html
 
@@ -74,7 +76,8 @@ def check_relationships_move(url: str, tmp_path) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True}, instance_path=tmp_path)
     app.test_client_class = CheckedClient
     create_user(app, EMAIL, "Sam Practitioner", "practitioner", PASSWORD)
-    import_case(app, draft(load_example("sibling-group")), EMAIL, "sibling-group")
+    with mock.patch("formgen.web.summaries.refresh"):  # no summaries before 0008: it works them out
+        import_case(app, draft(load_example("sibling-group")), EMAIL, "sibling-group")
     people = _as_0006_kept_it(app)
     _, _, before = _stored(app)
 
@@ -121,6 +124,7 @@ def check_relationships_move(url: str, tmp_path) -> None:
         "Changed when formgen was upgraded" in entry and "No answer changed." in entry for entry in newest
     )
 
+    command.downgrade(config, "0007")  # the summaries (0008) go, and come again with the upgrade
     command.stamp(config, "0006")  # run it again: nothing more to move
     upgrade(url)
     assert _stored(app) == (household, answers, kept)

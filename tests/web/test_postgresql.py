@@ -263,3 +263,58 @@ def test_two_servers_on_one_postgresql_see_each_others_saves_and_conflicts(
         assert json.loads(exported)["household"]["family_history"] == "Saved on the first server"
         first.close()
         second.close()
+
+
+def test_the_lists_summaries_on_postgresql(postgres_app):
+    """The summaries a save and an approval step keep, the home page's filters (a date compared in the
+    database, the writers' JSON read as text), the manager's list, and the migration that fills them."""
+    from alembic import command
+    from lxml import html as lxml_html
+
+    from formgen.web.database import alembic_config
+    from formgen.web.models import AssessmentSummary
+
+    app = postgres_app
+    create_team(app, "Eastgate Assessment Team")
+    create_user(
+        app, "pat.worker@example.org", "Pat Worker", "practitioner", PASSWORD, team="Eastgate Assessment Team"
+    )
+    create_user(
+        app, "mo.manager@example.org", "Mo Manager", "manager", PASSWORD, team="Eastgate Assessment Team"
+    )
+    import_case(app, draft(load_example("sibling-group")), "pat.worker@example.org", "sibling-group")
+    import_case(app, load_example("pre-birth"), "pat.worker@example.org", "pre-birth")
+    worker, manager = app.test_client(), app.test_client()
+    sign_in(worker, "pat.worker@example.org")
+    sign_in(manager, "mo.manager@example.org")
+
+    def names(client, path="/"):
+        page = lxml_html.fromstring(client.get(path).get_data(as_text=True))
+        return {
+            row.xpath("./td[1]")[0].text_content().strip()
+            for row in page.xpath("//table[@id='assessments']/tbody/tr")
+        }
+
+    assert len(names(manager)) == 4
+    assert names(worker, "/?status=ready") == {"Tilly Dacres", "Kai Dacres", "Poppy Dacres"}
+    assert names(worker, "/?status=approved") == {"Unborn baby of Stacey Lowther"}
+    assert names(worker, "/?overdue=yes") <= names(worker)
+
+    tilly = "/cases/EX-SIB-01/children/child-tilly"
+    token, version = form_token(worker, tilly)
+    assert worker.post(f"{tilly}/send", data={"csrf_token": token, "version": version}).status_code == 302
+    home = lxml_html.fromstring(manager.get("/").get_data(as_text=True))
+    assert "Tilly" in home.get_element_by_id("waiting-for-approval").text_content()
+    assert names(manager, "/?status=sent_for_approval") == {"Tilly Dacres"}
+
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    command.downgrade(alembic_config(url), "0007")
+    upgrade(url)
+    with app.app_context():
+        stages = dict(
+            db.session.execute(db.select(AssessmentSummary.child_name, AssessmentSummary.stage)).all()
+        )
+    assert stages["Tilly Dacres"] == "sent_for_approval" and len(stages) == 4
