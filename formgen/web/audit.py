@@ -236,11 +236,14 @@ def _event(noted: Shown) -> AccessEvent:
     return event
 
 
-def _reload_expired(children: list[Child]) -> None:
+def _reload_expired(children: list[Child | Listed]) -> None:
     """A save's commit expires what the request had loaded, and the event reads each child's id and
-    name: load the expired ones again in one query rather than one each (the names are as saved)."""
+    name: load the expired ones again in one query rather than one each (the names are as saved). A
+    list's children are plain data and never expire."""
     expired = {}
     for child in children:
+        if isinstance(child, Listed):
+            continue
         state = inspect(child)
         if state.expired and state.persistent:
             expired[state.identity[0]] = child

@@ -137,6 +137,7 @@ def test_a_save_is_one_write_transaction_with_its_revision_and_its_access_log_ev
             "INSERT INTO access_events",
             "INSERT INTO accessed_children",
             "INSERT INTO revisions",
+            "UPDATE assessment_summaries SET",  # the lists' figures move with the answers
             "UPDATE cases SET",
         ]
     ]
