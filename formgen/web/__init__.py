@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, render_template
+from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
@@ -73,7 +73,7 @@ def _keep_lists_current(app: Flask) -> None:
 
     @app.before_request
     def refresh_lists() -> None:
-        if pending:
+        if pending and request.endpoint not in ("healthz", "static"):  # these touch no database
             with lock:
                 if not pending:
                     return

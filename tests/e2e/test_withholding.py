@@ -26,7 +26,7 @@ def test_an_action_is_withheld_from_a_recipient_in_the_browser(browser: Browser,
         ),
     ]
     example = draft(load_example("sibling-group")).model_copy(
-        update={"reference": reference, "distribution": recipients}
+        update={"reference": reference, "distribution": recipients, "withheld": []}
     )
     import_case(site.app, example, worker.email, "sibling group")
 
