@@ -177,6 +177,32 @@ def check_example(form: FormSpec, path: Path, *, today: date) -> tuple[CaseFile 
     return case, problems
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
+_TAG = re.compile(r"\{([{%#]).*?[}%#]\}", re.DOTALL)
+_OPENING = re.compile(r"\{[{%#]")
+# Word's revision marks: insertions, deletions and moves of text, of cells, and changes of formatting.
+_CHANGES = {
+    _W + name
+    for name in (
+        "ins", "del", "moveFrom", "moveTo", "moveFromRangeStart", "moveToRangeStart", "rPrChange",
+        "pPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange", "tblGridChange",
+        "numberingChange", "cellIns", "cellDel", "cellMerge", "customXmlInsRangeStart",
+        "customXmlDelRangeStart", "customXmlMoveFromRangeStart", "customXmlMoveToRangeStart",
+    )
+}  # fmt: skip
+_COMMENT_MARKS = {_W + "commentRangeStart", _W + "commentReference"}
+SPLIT_ADVICE = "retype the tag in one go in Word, with Track Changes off, or paste it as plain text"
+TRACKED_ADVICE = "accept or reject every change in Word (Review, Accept All) and turn Track Changes off"
+COMMENT_ADVICE = "delete them in Word (Review, Delete All Comments): they would be in every copy sent"
+_HEADING_NAME = re.compile(r"heading ([1-9])")
+_CURLY_QUOTES = set("‘’“”")
+QUOTES_ADVICE = (
+    "Word replaced its straight quotes with curly ones: retype them with AutoCorrect's "
+    '"straight quotes with smart quotes" off'
+)
+
+
 def check_template(path: Path) -> list[Problem]:
     """What the builder used to guarantee, now that an authority edits its templates in Word: each tag
     in one run (docxtpl's clean-up does not join every split), no tracked change or comment (a tag
@@ -210,27 +236,6 @@ def check_template(path: Path) -> list[Problem]:
         if name == "word/document.xml":
             problems.extend(_heading_order(label, name, paragraphs, _heading_levels(styles)))
     return problems
-
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
-_TAG = re.compile(r"\{([{%#]).*?[}%#]\}", re.DOTALL)
-_OPENING = re.compile(r"\{[{%#]")
-# Word's revision marks: insertions, deletions and moves of text, of cells, and changes of formatting.
-_CHANGES = {
-    _W + name
-    for name in (
-        "ins", "del", "moveFrom", "moveTo", "moveFromRangeStart", "moveToRangeStart", "rPrChange",
-        "pPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange", "tblGridChange",
-        "numberingChange", "cellIns", "cellDel", "cellMerge", "customXmlInsRangeStart",
-        "customXmlDelRangeStart", "customXmlMoveFromRangeStart", "customXmlMoveToRangeStart",
-    )
-}  # fmt: skip
-_COMMENT_MARKS = {_W + "commentRangeStart", _W + "commentReference"}
-SPLIT_ADVICE = "retype the tag in one go in Word, with Track Changes off, or paste it as plain text"
-TRACKED_ADVICE = "accept or reject every change in Word (Review, Accept All) and turn Track Changes off"
-COMMENT_ADVICE = "delete them in Word (Review, Delete All Comments): they would be in every copy sent"
-_HEADING_NAME = re.compile(r"heading ([1-9])")
 
 
 def _part_order(name: str) -> tuple[int, str]:
@@ -287,12 +292,22 @@ def _split_tags(label: str, name: str, paragraphs: list) -> list[Problem]:
             first, last = run_at(match.start()), run_at(match.end() - 1)
             if first != last:
                 excerpt = text[max(0, match.start() - 20) : ends[first]]
+                count = sum(1 for run in runs[first : last + 1] if run)
                 problems.append(
                     Problem(
                         label,
                         None,
                         _paragraph_place(name, paragraphs, paragraph, excerpt),
-                        f"the tag {match.group(0)!r} is split across {last - first + 1} runs: {SPLIT_ADVICE}",
+                        f"the tag {match.group(0)!r} is split across {count} runs: {SPLIT_ADVICE}",
+                    )
+                )
+            if _CURLY_QUOTES & set(match.group(0)):
+                problems.append(
+                    Problem(
+                        label,
+                        None,
+                        _paragraph_place(name, paragraphs, paragraph),
+                        f"the tag {match.group(0)!r} has curly quotes: {QUOTES_ADVICE}",
                     )
                 )
         for match in _OPENING.finditer(text):

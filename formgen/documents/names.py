@@ -18,17 +18,18 @@ from datetime import date
 from formgen.display import join_words
 from formgen.registry import DOCUMENTS
 
-_REFUSED = re.compile(
-    r'[/\\:*?"<>|\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]'
-)
+_REFUSED = re.compile(r'[/\\:*?"<>|]')
+# Control characters, line separators and the direction marks that can show a name reversed.
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _LONGEST_PART = 50  # characters of one person's name: with the rest, well inside 255 bytes of UTF-8
 SEPARATOR = " - "
 
 
 def safe_part(text: str, *, longest: int = _LONGEST_PART) -> str:
-    """One part of a file name: refused characters replaced by "_", runs of spaces made one, no dots or
-    spaces at either end (Windows drops trailing ones; a leading dot hides a file)."""
-    text = _REFUSED.sub("_", unicodedata.normalize("NFC", text))
+    """One part of a file name: refused characters replaced by "_", invisible ones by a space, runs of
+    spaces made one, no dots or spaces at either end (Windows drops trailing ones; a leading dot hides
+    a file)."""
+    text = _INVISIBLE.sub(" ", _REFUSED.sub("_", unicodedata.normalize("NFC", text)))
     text = " ".join(text.split())
     if len(text) > longest:
         text = text[: longest - 1].rstrip() + "…"

@@ -254,3 +254,17 @@ def test_check_checks_an_authoritys_own_templates(project_copy):
 def test_check_passes_a_sound_override_and_renders_it(project_copy):
     own_record(project_copy, "kent-medway")
     assert check_everything(project_copy, today=TODAY) == []
+
+
+def test_curly_quotes_in_a_tag_are_refused(tmp_path):
+    template = shutil.copy(TEMPLATE_DIR / "plan.docx", tmp_path / "plan.docx")
+
+    def change(root):
+        run = run_holding(root, "{% if r.role %}")
+        run.find(W + "t").text = run.find(W + "t").text.replace(
+            "{% if r.role %}", "{% if r.role == “police” %}"
+        )
+
+    rewrite(template, "word/document.xml", change)
+    (problem,) = check_template(template)
+    assert "word/document.xml paragraph " in str(problem) and "has curly quotes" in str(problem)
