@@ -43,15 +43,17 @@ def download_name(
     made_on: date | None = None,
     for_whom: str | None = None,
     extension: str = ".docx",
+    large_print: bool = False,
 ) -> str:
     """'Assessment record - Kai Dacres - 2026-12-01.docx', or for one recipient's copy
-    'Assessment plan - Kai Dacres - for Marcus Dacres.docx'."""
+    'Assessment plan - Kai Dacres - for Marcus Dacres.docx' ('... (large print).docx' in large print:
+    a Word file like the others, which whoever prints it must tell apart)."""
     parts = [DOCUMENTS[kind].short_name, safe_part(child) or "Unnamed child"]
     if for_whom is not None:
         parts.append(f"for {safe_part(for_whom) or 'unnamed recipient'}")
     elif made_on is not None:
         parts.append(made_on.isoformat())
-    return SEPARATOR.join(parts) + extension
+    return SEPARATOR.join(parts) + (" (large print)" if large_print else "") + extension
 
 
 def pack_name(children: Sequence[str], made_on: date, *, what: str = "Plans and outcomes") -> str:

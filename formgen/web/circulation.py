@@ -180,7 +180,13 @@ def _render(pack: Pack, copy: rules.CopyState) -> tuple[bytes, str]:
     )
     made, extension = formats.as_format(content, copy.recipient.format)
     for_whom = recipient_name(copy.recipient, pack.people)
-    return made, download_name(copy.kind, pack.of(copy.child).name, for_whom=for_whom, extension=extension)
+    return made, download_name(
+        copy.kind,
+        pack.of(copy.child).name,
+        for_whom=for_whom,
+        extension=extension,
+        large_print=copy.recipient.format is CopyFormat.LARGE_PRINT,
+    )
 
 
 def _refused(pack: Pack, reason: str):

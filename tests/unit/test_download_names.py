@@ -29,6 +29,9 @@ def test_a_recipients_copy_is_named_for_them():
     assert download_name("outcome", "Kai Dacres", for_whom="PC Dana Whitlock", extension=".pdf") == (
         "Assessment outcome - Kai Dacres - for PC Dana Whitlock.pdf"
     )
+    assert download_name("plan", "Kai Dacres", for_whom="Hana Visitor", large_print=True) == (
+        "Assessment plan - Kai Dacres - for Hana Visitor (large print).docx"
+    )
 
 
 @pytest.mark.parametrize(
