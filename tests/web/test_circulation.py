@@ -42,6 +42,7 @@ NAMES = {
     "tilly-school": "Ravi Sandhu",
     "kai-school": "Claire Ormond",
 }
+LARGE_PRINT = {"kai-school"}  # the recipients who asked for large print
 CHILDREN = {"child-tilly": "Tilly Dacres", "child-kai": "Kai Dacres", "child-poppy": "Poppy Dacres"}
 PLANS = {
     "child-tilly": ["mother", "father", "police", "tilly-school"],
@@ -142,7 +143,9 @@ def test_business_support_produce_the_pack_download_the_zip_and_record_what_was_
     with zipfile.ZipFile(io.BytesIO(pack.data)) as archive:
         # Named for the people: "Assessment plan - Tilly Dacres - for Shannon Colbeck.docx".
         expected = {
-            download_name("plan", CHILDREN[child], for_whom=NAMES[recipient]): (child, recipient)
+            download_name(
+                "plan", CHILDREN[child], for_whom=NAMES[recipient], large_print=recipient in LARGE_PRINT
+            ): (child, recipient)
             for child, recipients in PLANS.items()
             for recipient in recipients
         }
@@ -217,7 +220,7 @@ def test_a_copy_downloads_in_the_recipients_name_or_says_why_it_cannot_be_made(a
     copy = support.get(f"{PAGE}/child-kai/plan/kai-school")
     assert copy.status_code == 200 and copy.mimetype.endswith("wordprocessingml.document")
     assert copy.headers["Content-Disposition"] == (
-        'attachment; filename="Assessment plan - Kai Dacres - for Claire Ormond.docx"'
+        'attachment; filename="Assessment plan - Kai Dacres - for Claire Ormond (large print).docx"'
     )
     assert "Prepared for Claire Ormond on " in all_text_with_headers(copy.data)
     (downloaded,) = logged(app, "downloaded")
