@@ -194,6 +194,7 @@ _CHANGES = {
 _COMMENT_MARKS = {_W + "commentRangeStart", _W + "commentReference"}
 SPLIT_ADVICE = "retype the tag in one go in Word, with Track Changes off, or paste it as plain text"
 TRACKED_ADVICE = "accept or reject every change in Word (Review, Accept All) and turn Track Changes off"
+TRACKING_ADVICE = "Track Changes is on: turn it off in Word (Review, Track Changes)"
 COMMENT_ADVICE = "delete them in Word (Review, Delete All Comments): they would be in every copy sent"
 _HEADING_NAME = re.compile(r"heading ([1-9])")
 _CURLY_QUOTES = set("‘’“”")
@@ -215,6 +216,7 @@ def check_template(path: Path) -> list[Problem]:
             parts = {name: archive.read(name) for name in names if _PARTS.fullmatch(name)}
             styles = archive.read("word/styles.xml") if "word/styles.xml" in names else b""
             comments = archive.read("word/comments.xml") if "word/comments.xml" in names else b""
+            settings = archive.read("word/settings.xml") if "word/settings.xml" in names else b""
     except (OSError, zipfile.BadZipFile) as error:
         return [Problem(label, None, "", f"not a Word document: {error}")]
     problems = []
@@ -224,6 +226,8 @@ def check_template(path: Path) -> list[Problem]:
         problems.append(
             Problem(label, None, "word/comments.xml", f"the template has comments: {COMMENT_ADVICE}")
         )
+    if _tracking_on(settings):
+        problems.append(Problem(label, None, "word/settings.xml", TRACKING_ADVICE))
     for name in sorted(parts, key=_part_order):
         try:
             root = etree.fromstring(parts[name])
@@ -236,6 +240,15 @@ def check_template(path: Path) -> list[Problem]:
         if name == "word/document.xml":
             problems.extend(_heading_order(label, name, paragraphs, _heading_levels(styles)))
     return problems
+
+
+def _tracking_on(settings: bytes) -> bool:
+    """Whether Track Changes is on: every copy made from the template would open with it on, and the
+    next edit to the template would be a tracked change."""
+    if b"trackRevisions" not in settings:
+        return False
+    found = etree.fromstring(settings).find(_W + "trackRevisions")
+    return found is not None and found.get(_W + "val", "true") not in {"false", "0", "off"}
 
 
 def _part_order(name: str) -> tuple[int, str]:

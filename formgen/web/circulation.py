@@ -179,11 +179,15 @@ def _render(pack: Pack, copy: rules.CopyState) -> tuple[bytes, str]:
         version=str(copy.revision),
     )
     made, extension = formats.as_format(content, copy.recipient.format)
-    for_whom = recipient_name(copy.recipient, pack.people)
-    return made, download_name(
+    return made, _name(pack, copy, extension)
+
+
+def _name(pack: Pack, copy: rules.CopyState, extension: str) -> str:
+    """The copy's file name, for the child and the recipient (formgen.documents.names)."""
+    return download_name(
         copy.kind,
         pack.of(copy.child).name,
-        for_whom=for_whom,
+        for_whom=recipient_name(copy.recipient, pack.people),
         extension=extension,
         large_print=copy.recipient.format is CopyFormat.LARGE_PRINT,
     )
@@ -237,11 +241,11 @@ def every_copy(reference: str):
         try:
             made.append(_render(pack, entry))
         except formats.FormatError as error:  # left out, and the zip says so
-            failed.append(f"{entry.key}: {error}")
+            failed.append(f"{_name(pack, entry, '')}: {error}")
     with zipfile.ZipFile(body, "w", zipfile.ZIP_DEFLATED) as archive:
         # Two recipients may share a name (two "Class teacher"s): every entry keeps its own file.
         names = unique(name for _content, name in made)
-        for (content, _name), name in zip(made, names, strict=True):
+        for (content, _given), name in zip(made, names, strict=True):
             archive.writestr(name, content)
         if failed:
             archive.writestr(NOT_INCLUDED, "These copies could not be made:\n" + "\n".join(failed) + "\n")

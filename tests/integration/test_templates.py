@@ -268,3 +268,11 @@ def test_curly_quotes_in_a_tag_are_refused(tmp_path):
     rewrite(template, "word/document.xml", change)
     (problem,) = check_template(template)
     assert "word/document.xml paragraph " in str(problem) and "has curly quotes" in str(problem)
+
+
+def test_a_template_with_track_changes_on_is_refused(tmp_path):
+    template = shutil.copy(TEMPLATE_DIR / "outcome.docx", tmp_path / "outcome.docx")
+    rewrite(template, "word/settings.xml", lambda root: root.insert(0, etree.Element(W + "trackRevisions")))
+    assert [str(problem) for problem in check_template(template)] == [
+        f"{template}: word/settings.xml: Track Changes is on: turn it off in Word (Review, Track Changes)"
+    ]
