@@ -52,3 +52,21 @@ def test_a_plan_step_is_put_in_words_for_the_child_only_when_it_concerns_them(ap
     hint = page.xpath("//*[@id='for_child-hint']")[0].text_content()
     assert "Leave it blank for help for the adults" in hint
     assert page.xpath("//input[@name='when_for_child']")
+
+    # A step put in words for the child needs its "when" in words too, not the plan's review date.
+    response = post_as_a_browser(client, path, {"for_child": "See the nurse", "when_for_child": " "})
+    assert response.status_code == 400
+    links = lxml_html.fromstring(response.get_data(as_text=True)).xpath(
+        "//div[@class='govuk-error-summary']//a"
+    )
+    assert [(a.text_content().strip(), a.get("href")) for a in links] == [
+        ("Enter when it will happen, in words for the child", "#when_for_child")
+    ]
+    response = post_as_a_browser(client, path, {"for_child": "See the nurse", "when_for_child": "In May"})
+    assert response.status_code == 302
+    [nurse] = [
+        step
+        for step in child_answers(app, example_case, "child-kai")["plan_of_action"]
+        if step["id"] == "s-kai-nurse"
+    ]
+    assert (nurse["for_child"], nurse["when_for_child"]) == ("See the nurse", "In May")
