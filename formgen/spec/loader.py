@@ -259,6 +259,8 @@ class _Checker:
             message = f"for_child_of {name!r} is on another page: ask the child's words beside the notes"
         elif target.field.type not in ("text", "long_text") or target.field.for_child_of:
             message = f"for_child_of {name!r} must be the free-text answer these words are for"
+        elif "child" not in (target.field.documents or target.section.documents):
+            message = f"for_child_of {name!r} is not in the child's version: these words would print nowhere"
         elif name in self.form.for_child:
             message = f"{name!r} already has its words for the child in {self.form.for_child[name]!r}"
         else:

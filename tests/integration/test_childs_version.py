@@ -329,6 +329,17 @@ def test_check_refuses_words_for_the_child_asked_on_another_page(specs):
     assert any("`for_child_of: strengths_interests`" in p for p in found)  # and those notes lack theirs
 
 
+def test_check_refuses_words_for_the_child_of_notes_the_childs_version_does_not_print(specs):
+    path = specs / "sections" / "child_views.yaml"
+    edit(path, "for_child_of: strengths_interests", "for_child_of: identity_culture")
+    found = problems(specs)
+    assert any(
+        "for_child_of 'identity_culture' is not in the child's version: these words would print nowhere"
+        in problem
+        for problem in found
+    )
+
+
 def test_check_refuses_a_decision_without_its_reason_for_the_child(specs):
     path = specs / "sections" / "outcome.yaml"
     edit(
