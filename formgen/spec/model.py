@@ -65,6 +65,8 @@ class Choice(_Strict):
     label: Text
     hint: str | None = None
     child_wording: str | None = None
+    # Why a decision of this choice was made, in words for the child: their version prints it (K3).
+    child_reason: str | None = None
 
 
 class Within(_Strict):
@@ -91,6 +93,9 @@ class FormField(_Strict):
     # Who a document that leaves the authority may print it for; none given: the record only (F5, I5).
     audience: list[AudienceName] | None = None
     child_wording: str | None = None
+    # This free-text answer is, in words for the child, what the named field on its page says: the
+    # child's version prints it in that field's place, so the practitioner's notes never reach them (K3).
+    for_child_of: Identifier | None = None
     answered_by: Answerer = Capability.EDIT_ASSESSMENT  # who answers: a practitioner unless the spec says
     confidential: bool = False
     confidential_from: Identifier | None = None
