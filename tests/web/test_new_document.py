@@ -1,5 +1,6 @@
 """Adding a document is a template and one registry entry: with nothing else changed, the command line
-renders it with --all, `formgen check` checks it, and the task list offers it for download."""
+renders it with --all, `formgen check` checks it, and the task list offers it for download. And the
+web app, like the command line, uses its authority's own copy of a template."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from formgen.web import create_app
 from formgen.web.commands import create_user, import_case
 from formgen.web.database import upgrade
 from tests.integration.test_documents import all_text_with_headers
+from tests.integration.test_templates import OWN_TITLE, own_record
 from tests.support import TODAY, draft, load_example
 from tests.web.conftest import EMAIL, PASSWORD, sign_in
 from tests.web.pagecheck import CheckedClient
@@ -63,18 +65,25 @@ def test_check_checks_the_new_documents_template(summary):
     )
 
 
-def test_the_task_list_offers_the_new_document_named_for_the_child(summary, tmp_path, monkeypatch):
+def signed_in(settings, tmp_path, monkeypatch):
+    """The web app on these settings, with the sibling group held by the signed-in practitioner."""
     monkeypatch.setenv("FORMGEN_SECRET_KEY", "test-secret-key")
     url = f"sqlite:///{tmp_path / 'formgen.db'}"
     upgrade(url)
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "FORMGEN_SETTINGS": summary}, instance_path=tmp_path
+        {"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "FORMGEN_SETTINGS": settings},
+        instance_path=tmp_path,
     )
     app.test_client_class = CheckedClient
     create_user(app, EMAIL, "Sam Practitioner", "practitioner", PASSWORD)
     reference = import_case(app, draft(load_example("sibling-group")), EMAIL, "sibling-group")
     client = app.test_client()
     assert sign_in(client).status_code == 302
+    return client, reference
+
+
+def test_the_task_list_offers_the_new_document_named_for_the_child(summary, tmp_path, monkeypatch):
+    client, reference = signed_in(summary, tmp_path, monkeypatch)
     page = tree(client.get(f"/cases/{reference}/children/child-tilly"))
     (link,) = page.xpath("//a[contains(@href, '/documents/summary.docx')]")
     assert "One-page summary" in link.text_content()
@@ -84,3 +93,12 @@ def test_the_task_list_offers_the_new_document_named_for_the_child(summary, tmp_
         'attachment; filename="One-page summary - Tilly Dacres - '
     )
     assert "About Tilly Dacres, case EX-SIB-01." in all_text_with_headers(response.data)
+
+
+def test_the_web_app_uses_its_authoritys_own_template(project_copy, tmp_path, monkeypatch):
+    own_record(project_copy, project_copy.authority)
+    client, reference = signed_in(project_copy, tmp_path, monkeypatch)
+    record = client.get(f"/cases/{reference}/children/child-tilly/documents/record.docx")
+    assert record.status_code == 200 and OWN_TITLE in all_text_with_headers(record.data)
+    plan = client.get(f"/cases/{reference}/children/child-tilly/documents/plan.docx")
+    assert plan.status_code == 200 and OWN_TITLE not in all_text_with_headers(plan.data)
