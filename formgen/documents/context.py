@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from formgen.capabilities import Capability
 from formgen.display import clean_text, fill_placeholders, format_day, item_label, join_words
@@ -22,52 +22,19 @@ from formgen.engine.assessment import Assessment
 from formgen.engine.casefile import CaseFile, ChildRecord
 from formgen.engine.distribution import (
     DISTRIBUTION_LIST,
-    DOCUMENT_AUDIENCES,
     METHOD_LABELS,
     Audience,
     Recipient,
 )
 from formgen.engine.review import STAGE_LABELS, UK, Decision, Stage, approval_date
 from formgen.fieldtypes import capitalised, display, subject
+from formgen.registry import DOCUMENTS, DocumentKind  # DOCUMENTS is imported from here too
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo, FormSpec
 from formgen.spec.model import Section
 
 MARKING = "OFFICIAL-SENSITIVE"
 NOT_ANSWERED = "Not answered"
-
-
-@dataclass(frozen=True)
-class DocumentKind:
-    id: Literal["record", "plan", "outcome", "child"]
-    title: str
-    template: str
-    made_by: frozenset[Capability]  # who may produce it: business support produces plans only (A3)
-    per_recipient: bool = False  # a copy for each recipient of the distribution list
-
-    @property
-    def audiences(self) -> frozenset[Audience]:
-        """Whom it is written for once it leaves the authority; none for the record, which stays."""
-        return DOCUMENT_AUDIENCES[self.id]
-
-    @property
-    def internal(self) -> bool:
-        return not self.audiences
-
-
-READERS = frozenset({Capability.VIEW_ASSESSMENT})
-CIRCULATORS = READERS | {Capability.CIRCULATE}
-DOCUMENTS: dict[str, DocumentKind] = {
-    kind.id: kind
-    for kind in (
-        DocumentKind("record", "Child and family assessment record", "record.docx", READERS),
-        DocumentKind("plan", "Assessment plan", "plan.docx", CIRCULATORS, per_recipient=True),
-        DocumentKind(
-            "outcome", "The outcome of the assessment", "outcome.docx", CIRCULATORS, per_recipient=True
-        ),
-        DocumentKind("child", "Your assessment, in words for you", "child.docx", READERS),
-    )
-}
 
 
 @dataclass(frozen=True)

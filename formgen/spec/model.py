@@ -20,6 +20,7 @@ from formgen import dates
 from formgen.capabilities import Capability
 from formgen.conditions import EMPTY_CONDITION
 from formgen.fieldtypes import TYPE_KEYS, TYPES
+from formgen.registry import DOCUMENTS, Audience
 
 
 def _a_condition(value: object) -> object:
@@ -40,8 +41,8 @@ OptionalCondition = Annotated[str | None, BeforeValidator(_a_condition)]
 Answerer = Annotated[
     Literal["edit_assessment", "approve", "record_manager_decision"], AfterValidator(Capability)
 ]
-DocumentKind = Literal["record", "plan", "outcome", "child"]
-AudienceName = Literal["family", "professionals"]  # formgen.engine.distribution.Audience
+DocumentKind = Literal[tuple(DOCUMENTS)]  # the documents of the one registry
+AudienceName = Literal[tuple(Audience)]
 Scope = Literal["child", "household"]
 Nation = Literal["ENG", "WLS", "SCT", "NIR"]
 

@@ -13,7 +13,7 @@ from flask import redirect as redirect_to
 
 from formgen.capabilities import Capability
 from formgen.documents import DOCUMENTS, documents_for, render_document
-from formgen.documents.assemble import file_name
+from formgen.documents.names import download_name
 from formgen.engine import Status
 from formgen.engine.overdue import overdue
 from formgen.engine.removal import HOUSEHOLD, plan_removal
@@ -297,5 +297,5 @@ def document(reference: str, key: str, kind: str):
         io.BytesIO(content),
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         as_attachment=True,
-        download_name=file_name(case_file, key, kind),
+        download_name=download_name(kind, pages.child_name(subject.case, subject.child), made_on=today),
     )
