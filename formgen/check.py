@@ -37,6 +37,7 @@ def check_everything(settings: Settings, *, today: date) -> list[Problem]:
             # The base spec's problems come back with every overlay: list each once.
             problems.extend([problem for problem in error.problems if problem not in problems])
             continue
+        problems.extend([problem for problem in loaded.advice if problem not in problems])
         if authority == settings.authority:
             form = loaded
     if form is None:

@@ -9,6 +9,7 @@ from datetime import date
 from formgen.capabilities import Capability
 from formgen.conditions import Condition
 from formgen.spec.model import Authority, FormField, Page, Rule, Section
+from formgen.spec.problems import Problem
 
 DECISION = Capability.RECORD_MANAGER_DECISION  # answered on a page of its own, whatever the section
 # Values that are not questions but can be used in conditions (docs/form-specs.md).
@@ -59,6 +60,9 @@ class FormSpec:
     rules: list[CompiledRule] = field(default_factory=list)
     # The household lists whose items have questions answered for each child: their ids, by the list's.
     per_child: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # What `formgen check` refuses but the form still runs with (the documents print a question where
+    # a record label is missing): each with its file and place.
+    advice: list[Problem] = field(default_factory=list)
 
     def info(self, field_id: str, group_id: str | None = None) -> FieldInfo:
         return self.fields[f"{group_id}.{field_id}" if group_id else field_id]
