@@ -1,0 +1,282 @@
+"""The record (K1) as its XML lays it out: headed label-and-answer tables, lists as tables whose header
+row is theirs alone, no row split across a page, nothing empty, and the manager's part at the end."""
+
+from __future__ import annotations
+
+import copy
+import io
+import zipfile
+from datetime import date, datetime
+
+import pytest
+from lxml import etree
+
+from formgen.documents import build_context, render_document
+from formgen.documents.formats import large_print
+from formgen.documents.layout import _CELL_MARGINS, _CHARACTER, BODY_POINTS
+from formgen.engine.casefile import CaseFile
+from formgen.spec import FormSpec
+from tests.support import EXAMPLES, TODAY, load_example
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TILLY = "child-tilly"
+HEADINGS = {"Title": 0, "Heading1": 1, "Heading2": 2, "Heading3": 3}
+
+
+def body(content: bytes) -> etree._Element:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return etree.fromstring(archive.read("word/document.xml")).find(f"{W}body")
+
+
+def text(element: etree._Element) -> str:
+    """An element's text, a line per paragraph, as a reader sees it."""
+    lines = [
+        "".join("\n" if node.tag == f"{W}br" else node.text or "" for node in p.iter(f"{W}t", f"{W}br"))
+        for p in element.iter(f"{W}p")
+    ]
+    return "\n".join(lines)
+
+
+def rows(table: etree._Element) -> list[list[str]]:
+    return [[text(cell) for cell in row.findall(f"{W}tc")] for row in table.findall(f"{W}tr")]
+
+
+def header_rows(table: etree._Element) -> list[int]:
+    return [
+        index
+        for index, row in enumerate(table.findall(f"{W}tr"))
+        if row.find(f"{W}trPr/{W}tblHeader") is not None
+    ]
+
+
+def style(paragraph: etree._Element) -> str:
+    found = paragraph.find(f"{W}pPr/{W}pStyle")
+    return "" if found is None else found.get(f"{W}val")
+
+
+def table_under(root: etree._Element, heading: str) -> etree._Element:
+    """The first table after the heading with this text."""
+    seen = False
+    for element in root:
+        if element.tag == f"{W}p" and style(element) in HEADINGS and text(element) == heading:
+            seen = True
+        elif seen and element.tag == f"{W}tbl":
+            return element
+    raise AssertionError(f"no table under {heading!r}")
+
+
+def every_record(form: FormSpec, store) -> dict[tuple[str, str], bytes]:
+    records = {}
+    for path in EXAMPLES:
+        case = load_example(path.stem)
+        for child in case.children:
+            records[(path.stem, child.id)] = render_document(
+                form, store, case, child.id, "record", today=TODAY
+            )
+    return records
+
+
+@pytest.fixture(scope="module")
+def records(form, store) -> dict[tuple[str, str], bytes]:
+    return every_record(form, store)
+
+
+@pytest.fixture(scope="module")
+def tilly(records) -> etree._Element:
+    return body(records[("sibling-group", TILLY)])
+
+
+def test_a_header_row_is_only_ever_the_first_row_of_a_lists_table(records):
+    for key, content in records.items():
+        root = body(content)
+        previous = None
+        for table in root.iter(f"{W}tbl"):
+            found = header_rows(table)
+            table_rows = rows(table)
+            assert found in ([], [0]), (key, table_rows[0])
+            if found:
+                # One kind of block per table: every row has the header's columns.
+                assert {len(row) for row in table_rows} == {len(table_rows[0])}, (key, table_rows[0])
+        for element in root:
+            # Two tables with nothing between them are one table in Word, under the first's header.
+            assert not (element.tag == f"{W}tbl" and previous == f"{W}tbl"), key
+            previous = element.tag
+
+
+def test_no_row_of_any_table_can_split_across_a_page(records):
+    for key, content in records.items():
+        for table in body(content).iter(f"{W}tbl"):
+            for row in table.findall(f"{W}tr"):
+                assert row.find(f"{W}trPr/{W}cantSplit") is not None, (key, text(row)[:60])
+
+
+def test_the_sections_answers_print_beside_their_labels_without_a_header_row(tilly):
+    table = table_under(tilly, "Case and referral")
+    assert header_rows(table) == []
+    assert ["Referral received", "6 October 2025"] in rows(table)
+    assert all(row[0] != "Question" for row in rows(table))
+
+
+def test_nothing_prints_none_and_no_heading_is_left_empty(records):
+    for key, content in records.items():
+        root = body(content)
+        cells = [text(cell) for cell in root.iter(f"{W}tc")]
+        paragraphs = [text(p) for p in root if p.tag == f"{W}p"]
+        for found in cells + paragraphs:
+            assert found.strip() != "None", key
+            assert "None\n" not in found and not found.endswith(" None"), (key, found)
+        elements = [e for e in root if e.tag == f"{W}tbl" or (e.tag == f"{W}p" and text(e).strip())]
+        for index, element in enumerate(elements):
+            level = HEADINGS.get(style(element)) if element.tag == f"{W}p" else None
+            if not level:
+                continue
+            following = elements[index + 1] if index + 1 < len(elements) else None
+            assert following is not None, (key, text(element))
+            next_level = HEADINGS.get(style(following)) if following.tag == f"{W}p" else None
+            assert next_level is None or next_level > level, (key, text(element), text(following))
+
+
+def test_what_was_asked_and_not_answered_is_said_once_in_its_section(tilly):
+    table = rows(table_under(tilly, "About the child and the assessment"))
+    assert table[-1] == [
+        "Not answered",
+        "Communication needs and how they are met\nCommunication assessment: conclusions and recommendations",
+    ]
+    assert [row[0] for row in table].count("Not answered") == 1
+    assert all(row[1] != "Not answered" for row in table)
+
+
+def test_the_record_names_answers_by_their_record_labels_not_their_questions(form, records):
+    for key, content in records.items():
+        record = text(body(content))
+        for info in form.fields.values():
+            if info.field.record_label and info.field.record_label != info.field.label:
+                assert info.field.label not in record, (key, info.key)
+    tilly = text(body(records[("sibling-group", TILLY)]))
+    assert "What is their phone number?" not in tilly
+    assert "Phone\n07700 900417" in tilly
+    assert "Previous involvement of services" in tilly
+    assert "Household address" in tilly
+
+
+def test_the_front_page_holds_the_child_the_case_the_dates_the_worker_and_the_status(form, records):
+    for (name, child_id), content in records.items():
+        case = load_example(name)
+        context = build_context(form, case, child_id, "record", today=TODAY)
+        summary = dict(rows(table_under(body(content), "Summary")))
+        assert summary["Child"] == context["child"]["name"]
+        assert summary["Case reference"] == case.reference
+        assert summary["Local case number"] == (context["case"]["local_number"] or "None given")
+        assert summary["Local child number"] == (context["child"]["local_number"] or "None given")
+        assert summary["Legal basis"] == context["child"]["legal_basis"]
+        assert summary["Lead practitioner"].startswith(context["worker"]["name"])
+        assert summary["Team"] == context["worker"]["team"]
+        assert summary["Status"] == context["document"]["stage"]
+        assert summary["Referral received"] == context["timescale"]["referral_date"]
+        assert summary["Assessment started"] == context["timescale"]["start_date"]
+        assert summary["Due"].startswith(context["timescale"]["due_date"])
+        assert summary["Authorised"] == (context["approval"]["date"] or "Not yet")
+        assert all(value.strip() for value in summary.values()), (name, child_id)
+    tilly = dict(rows(table_under(body(records[("sibling-group", TILLY)]), "Summary")))
+    assert tilly["Authorised"] == "1 December 2025"
+    assert tilly["Local case number"] == "MOS-CS-208114"
+
+
+def test_the_managers_decisions_are_a_table_of_decision_by_date_and_reason(records):
+    root = body(records[("unaccompanied-asylum-seeker", "child-yasir")])
+    table = rows(table_under(root, "Manager's decisions"))
+    assert table[0] == ["Decision", "By", "Date", "Reason"]
+    assert len(table) > 1 and all(len(row) == 4 for row in table)
+    first = table[1]
+    assert first[1] == "Rebecca Nwosu" and first[2] == "12 January 2026"
+    # The review checklist has its own place: none of it is in the decisions' reasons.
+    assert not any("Met" in row[3].split() or "seen alone" in row[3] for row in table[1:])
+
+
+def test_the_j1_checklist_prints_each_check_met_or_not_with_the_managers_comment(form, store):
+    case: CaseFile = copy.deepcopy(load_example("sibling-group"))
+    answers = case.child(TILLY).answers
+    answers["home_visited_check"] = False
+    answers["home_visited_comment"] = (
+        "The new home is to be visited on 5 December; Tilly's room not yet seen."
+    )
+    root = body(render_document(form, store, case, TILLY, "record", today=TODAY))
+    table = rows(table_under(root, "Manager's review"))
+    assert table[0] == ["Check", "Met", "Manager's comment"]
+    checks = [
+        info.field.record_label
+        for info in form.top_fields(form.section("review"))
+        if info.field.type == "yes_no"  # Tilly is born: every check applies to her
+    ]
+    assert [row[0] for row in table[1:]] == checks
+    visited = next(row for row in table if row[0] == "The child's home was visited and their bedroom seen")
+    assert visited[1:] == ["Not met", answers["home_visited_comment"]]
+    assert all(row[1] == "Met" and row[2] == "" for row in table[1:] if row is not visited)
+    # The checklist is not printed again among the sections, nor its reasoning twice.
+    assert "Manager's review" in [text(p) for p in root if style(p) == "Heading1"]
+    record = text(root)
+    assert record.count(answers["approval_reasoning"]) == 1
+
+
+def test_the_approval_names_its_version_and_the_end_lists_circulation_and_distribution(tilly):
+    approval = dict(rows(table_under(tilly, "Approval")))
+    assert approval["Approved by"] == "Martin Oyelaran, team manager"
+    assert approval["Version approved"] == "Not recorded"
+    circulation = rows(table_under(tilly, "Circulation of the plan and outcome"))
+    assert circulation[0] == ["Date", "Sent to", "Document", "How", "Sent by"]
+    assert ["3 December 2025", "Marcus Dacres", "Outcome letter", "Post", "Joanne Ferris"] in circulation
+    distribution = rows(table_under(tilly, "Distribution list"))
+    assert distribution[0] == ["Name", "Role", "Format", "Sent to", "Status"]
+    assert ["Shannon Colbeck", "Family", "Word", "shannon.colbeck@example.org", "Confirmed"] in distribution
+    assert not any(row[0] == "Pauline Colbeck" for row in distribution)
+    excluded = rows(table_under(tilly, "Must not receive a copy"))
+    assert excluded[1][0] == "Pauline Colbeck" and "in person" in excluded[1][1]
+
+
+def test_the_chronology_is_in_date_order_and_takes_the_sendings_from_the_circulation_log(records):
+    for key, content in records.items():
+        root = body(content)
+        for heading in ("Chronology", "Other significant events"):
+            try:
+                table = rows(table_under(root, heading))
+            except AssertionError:
+                continue
+            days = [_day(row[0]) for row in table[1:] if row[0]]
+            assert days == sorted(days), (key, heading)
+    chronology = rows(table_under(body(records[("sibling-group", TILLY)]), "Chronology"))
+    assert [
+        "3 December 2025",
+        "Outcome letter sent to Shannon Colbeck, Marcus Dacres, PC Dana Whitlock and Ravi Sandhu",
+    ] in chronology
+    assert not any("Written outcome sent" in row[1] for row in chronology)
+
+
+def _day(value: str) -> date:
+    return datetime.strptime(value, "%d %B %Y").date()
+
+
+def test_a_lists_columns_suit_their_content_in_large_print_too(records):
+    content = records[("sibling-group", TILLY)]
+    for copy_content, points in ((content, BODY_POINTS), (large_print(content), BODY_POINTS + 5)):
+        table = table_under(body(copy_content), "Previous addresses")
+        widths = [int(col.get(f"{W}w")) for col in table.find(f"{W}tblGrid").findall(f"{W}gridCol")]
+        header = rows(table)[0]
+        assert header == ["Address", "Country", "From", "To", "Roughly when"]
+        address, country, moved_in = widths[0], widths[1], widths[2]
+        assert address > moved_in > country  # an address wide, a date narrower, a country narrowest
+        assert abs(sum(widths) - 9638) < 10  # the table keeps the page's width
+        for column, width in enumerate(widths):
+            longest = max(len(word) for row in rows(table) for word in row[column].split() or [""])
+            assert width >= longest * _CHARACTER * points / BODY_POINTS + _CELL_MARGINS, (points, column)
+    normal = table_under(body(content), "Previous addresses").find(f"{W}tblGrid")
+    large = table_under(body(large_print(content)), "Previous addresses").find(f"{W}tblGrid")
+    assert int(large[1].get(f"{W}w")) > int(normal[1].get(f"{W}w"))  # larger words, a wider column
+
+
+def test_an_unborn_baby_is_named_mid_sentence_without_a_capital(form, store):
+    case = load_example("pre-birth")
+    child = case.children[0].id
+    for kind in ("plan", "outcome"):
+        document = text(body(render_document(form, store, case, child, kind, today=TODAY)))
+        assert "of Unborn baby" not in document
+        assert "of the unborn baby of Stacey Lowther" in document
