@@ -461,7 +461,7 @@ class _Builder:
                 if self.reader.kind.internal:
                     lists.extend(self.item_details(info))
                 continue
-            text = self.text(info.field.id)
+            text = self.text(info.field.id) or self.logged(info)
             if text:
                 rows.append({"label": clean_text(info.field.document_label), "value": text})
             elif self.reader.kind.internal:
@@ -471,6 +471,21 @@ class _Builder:
         if rows:
             yield {"kind": "answers", "rows": rows}
         yield from lists
+
+    def logged(self, info: FieldInfo) -> str:
+        """An answer the record takes from the circulation log when nobody typed it: the day the
+        written outcome first went to the family (K2)."""
+        if info.field.id != known.OUTCOME_SENT or not self.reader.kind.internal:
+            return ""
+        family = {r.id for r in self.case.distribution if r.audience is Audience.FAMILY}
+        days = [
+            sending.at.astimezone(UK).date()
+            for sending in self.case.circulation
+            if sending.child == self.record.id
+            and sending.document == "outcome"
+            and sending.recipient in family
+        ]
+        return f"{format_day(min(days))} (from the circulation log)" if days else ""
 
     def table(self, group: FieldInfo) -> dict[str, Any]:
         """A list as a table: its columns' labels over one row per item; dated events oldest first."""
