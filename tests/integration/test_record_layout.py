@@ -280,3 +280,21 @@ def test_an_unborn_baby_is_named_mid_sentence_without_a_capital(form, store):
         document = text(body(render_document(form, store, case, child, kind, today=TODAY)))
         assert "of Unborn baby" not in document
         assert "of the unborn baby of Stacey Lowther" in document
+
+
+def test_the_written_outcomes_date_comes_from_the_circulation_log_unless_typed(form, store, tilly):
+    outcome = dict(row for row in rows(table_under(tilly, "Outcome")) if len(row) == 2)
+    assert outcome["Written outcome sent to the family"] == "3 December 2025 (from the circulation log)"
+    case = copy.deepcopy(load_example("sibling-group"))
+    case.child(TILLY).answers["outcome_sent_date"] = "2025-12-04"
+    typed = body(render_document(form, store, case, TILLY, "record", today=TODAY))
+    outcome = dict(row for row in rows(table_under(typed, "Outcome")) if len(row) == 2)
+    assert outcome["Written outcome sent to the family"] == "4 December 2025"
+    # The chronology's sendings are the log's; a typed date adds no event of its own.
+    chronology = rows(table_under(typed, "Chronology"))
+    assert not any(row[0] == "4 December 2025" for row in chronology)
+    case.circulation.clear()
+    case.child(TILLY).answers.pop("outcome_sent_date")
+    unsent = body(render_document(form, store, case, TILLY, "record", today=TODAY))
+    outcome = rows(table_under(unsent, "Outcome"))
+    assert "Written outcome sent to the family" in outcome[-1][1].splitlines()  # asked, not answered
