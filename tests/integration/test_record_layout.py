@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from lxml import etree
@@ -15,6 +15,8 @@ from formgen.documents import build_context, render_document
 from formgen.documents.formats import large_print
 from formgen.documents.layout import _CELL_MARGINS, _CHARACTER, BODY_POINTS
 from formgen.engine.casefile import CaseFile
+from formgen.engine.distribution import Method, Sending
+from formgen.engine.review import Person
 from formgen.spec import FormSpec
 from tests.support import EXAMPLES, TODAY, load_example
 
@@ -65,14 +67,38 @@ def table_under(root: etree._Element, heading: str) -> etree._Element:
     raise AssertionError(f"no table under {heading!r}")
 
 
+def circulated() -> CaseFile:
+    """The sibling group once business support has sent each child's plan and outcome (K2)."""
+    case = copy.deepcopy(load_example("sibling-group"))
+    schools = {"child-tilly": "tilly-school", "child-kai": "kai-school"}
+    days = {
+        "plan": datetime(2025, 10, 14, 15, 30, tzinfo=UTC),
+        "outcome": datetime(2025, 12, 3, 11, tzinfo=UTC),
+    }
+    for document, day in days.items():
+        for child in case.children:
+            for recipient in ("mother", "father", "police", schools.get(child.id)):
+                if recipient is None:
+                    continue
+                method = Method.POST if recipient in ("father", "kai-school") else Method.SECURE_EMAIL
+                sending = Sending(
+                    recipient=recipient,
+                    document=document,
+                    child=child.id,
+                    method=method,
+                    by=Person(name="Bea Support"),
+                    at=day,
+                )
+                case.circulation.append(sending)
+    return case
+
+
 def every_record(form: FormSpec, store) -> dict[tuple[str, str], bytes]:
     records = {}
-    for path in EXAMPLES:
-        case = load_example(path.stem)
+    cases = [(path.stem, load_example(path.stem)) for path in EXAMPLES]
+    for name, case in [*cases, ("sibling-group sent", circulated())]:
         for child in case.children:
-            records[(path.stem, child.id)] = render_document(
-                form, store, case, child.id, "record", today=TODAY
-            )
+            records[(name, child.id)] = render_document(form, store, case, child.id, "record", today=TODAY)
     return records
 
 
@@ -84,6 +110,11 @@ def records(form, store) -> dict[tuple[str, str], bytes]:
 @pytest.fixture(scope="module")
 def tilly(records) -> etree._Element:
     return body(records[("sibling-group", TILLY)])
+
+
+@pytest.fixture(scope="module")
+def sent_tilly(records) -> etree._Element:
+    return body(records[("sibling-group sent", TILLY)])
 
 
 def test_a_header_row_is_only_ever_the_first_row_of_a_lists_table(records):
@@ -161,7 +192,7 @@ def test_the_record_names_answers_by_their_record_labels_not_their_questions(for
 
 def test_the_front_page_holds_the_child_the_case_the_dates_the_worker_and_the_status(form, records):
     for (name, child_id), content in records.items():
-        case = load_example(name)
+        case = circulated() if name == "sibling-group sent" else load_example(name)
         context = build_context(form, case, child_id, "record", today=TODAY)
         summary = dict(rows(table_under(body(content), "Summary")))
         assert summary["Child"] == context["child"]["name"]
@@ -218,13 +249,15 @@ def test_the_j1_checklist_prints_each_check_met_or_not_with_the_managers_comment
     assert record.count(answers["approval_reasoning"]) == 1
 
 
-def test_the_approval_names_its_version_and_the_end_lists_circulation_and_distribution(tilly):
+def test_the_approval_names_its_version_and_the_end_lists_circulation_and_distribution(tilly, sent_tilly):
+    assert "Nothing has been sent yet." in text(tilly)
+    tilly = sent_tilly
     approval = dict(rows(table_under(tilly, "Approval")))
     assert approval["Approved by"] == "Martin Oyelaran, team manager"
     assert approval["Version approved"] == "Not recorded"
     circulation = rows(table_under(tilly, "Circulation of the plan and outcome"))
     assert circulation[0] == ["Date", "Sent to", "Document", "How", "Sent by"]
-    assert ["3 December 2025", "Marcus Dacres", "Outcome letter", "Post", "Joanne Ferris"] in circulation
+    assert ["3 December 2025", "Marcus Dacres", "Outcome letter", "Post", "Bea Support"] in circulation
     distribution = rows(table_under(tilly, "Distribution list"))
     assert distribution[0] == ["Name", "Role", "Format", "Sent to", "Status"]
     assert ["Shannon Colbeck", "Family", "Word", "shannon.colbeck@example.org", "Confirmed"] in distribution
@@ -243,7 +276,7 @@ def test_the_chronology_is_in_date_order_and_takes_the_sendings_from_the_circula
                 continue
             days = [_day(row[0]) for row in table[1:] if row[0]]
             assert days == sorted(days), (key, heading)
-    chronology = rows(table_under(body(records[("sibling-group", TILLY)]), "Chronology"))
+    chronology = rows(table_under(body(records[("sibling-group sent", TILLY)]), "Chronology"))
     assert [
         "3 December 2025",
         "Outcome letter sent to Shannon Colbeck, Marcus Dacres, PC Dana Whitlock and Ravi Sandhu",
@@ -282,10 +315,10 @@ def test_an_unborn_baby_is_named_mid_sentence_without_a_capital(form, store):
         assert "of the unborn baby of Stacey Lowther" in document
 
 
-def test_the_written_outcomes_date_comes_from_the_circulation_log_unless_typed(form, store, tilly):
-    outcome = dict(row for row in rows(table_under(tilly, "Outcome")) if len(row) == 2)
+def test_the_written_outcomes_date_comes_from_the_circulation_log_unless_typed(form, store, sent_tilly):
+    outcome = dict(row for row in rows(table_under(sent_tilly, "Outcome")) if len(row) == 2)
     assert outcome["Written outcome sent to the family"] == "3 December 2025 (from the circulation log)"
-    case = copy.deepcopy(load_example("sibling-group"))
+    case = circulated()
     case.child(TILLY).answers["outcome_sent_date"] = "2025-12-04"
     typed = body(render_document(form, store, case, TILLY, "record", today=TODAY))
     outcome = dict(row for row in rows(table_under(typed, "Outcome")) if len(row) == 2)
