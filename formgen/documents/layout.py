@@ -25,6 +25,8 @@ DOCUMENT = "word/document.xml"
 BODY_POINTS = 11.0
 _CHARACTER = 112
 _CELL_MARGINS = 230
+# A template is the authority's file: no entities resolved, nothing fetched (as formats.py reads it).
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 _LONGEST_SHARE = 60  # characters: past this a column wraps rather than taking more of the page
 _SHORT = 18  # characters: an answer this long or shorter ("18 September 2021") is kept on one line
 
@@ -33,10 +35,10 @@ def fit_columns(content: bytes, points: float = BODY_POINTS) -> bytes:
     """The document with each auto-width table's columns sized to their content, for body text of
     `points` (a large-print copy is fitted again at its size)."""
     source = zipfile.ZipFile(io.BytesIO(content))
-    root = etree.fromstring(source.read(DOCUMENT))
-    changed = False
+    root = etree.fromstring(source.read(DOCUMENT), _PARSER)
+    changed, width = False, _text_width(root)
     for table in root.iter(f"{_W}tbl"):
-        changed |= _fit(table, _text_width(root), points / BODY_POINTS)
+        changed |= _fit(table, width, points / BODY_POINTS)
     if not changed:
         return content
     output = io.BytesIO()
@@ -55,10 +57,10 @@ def _text_width(root: etree._Element) -> int:
     size = section.find(f"{_W}pgSz") if section is not None else None
     margins = section.find(f"{_W}pgMar") if section is not None else None
     try:
-        width = int(size.get(f"{_W}w"))
-        return width - int(margins.get(f"{_W}left")) - int(margins.get(f"{_W}right"))
+        width = int(size.get(f"{_W}w")) - int(margins.get(f"{_W}left")) - int(margins.get(f"{_W}right"))
     except (AttributeError, TypeError, ValueError):
-        return 9638
+        width = 0
+    return width if width > 0 else 9638
 
 
 def _fit(table: etree._Element, text_width: int, scale: float) -> bool:

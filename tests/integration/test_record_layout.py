@@ -331,3 +331,10 @@ def test_the_written_outcomes_date_comes_from_the_circulation_log_unless_typed(f
     unsent = body(render_document(form, store, case, TILLY, "record", today=TODAY))
     outcome = rows(table_under(unsent, "Outcome"))
     assert "Written outcome sent to the family" in outcome[-1][1].splitlines()  # asked, not answered
+
+
+def test_a_table_with_widths_of_its_own_keeps_them(tilly):
+    """Only a table the template leaves to automatic width is fitted: the summary keeps its label column."""
+    summary = table_under(tilly, "Summary")
+    widths = [int(col.get(f"{W}w")) for col in summary.find(f"{W}tblGrid").findall(f"{W}gridCol")]
+    assert widths == [3402, 6236]  # 60 mm and 110 mm, as the template has them
