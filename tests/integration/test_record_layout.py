@@ -17,7 +17,7 @@ from formgen.documents.layout import _CELL_MARGINS, _CHARACTER, BODY_POINTS
 from formgen.engine.casefile import CaseFile
 from formgen.engine.distribution import Method, Sending
 from formgen.engine.review import Person
-from formgen.spec import FormSpec
+from formgen.spec import FormSpec, load_spec
 from tests.support import EXAMPLES, TODAY, load_example
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -338,3 +338,31 @@ def test_a_table_with_widths_of_its_own_keeps_them(tilly):
     summary = table_under(tilly, "Summary")
     widths = [int(col.get(f"{W}w")) for col in summary.find(f"{W}tblGrid").findall(f"{W}gridCol")]
     assert widths == [3402, 6236]  # 60 mm and 110 mm, as the template has them
+
+
+def test_an_overlay_can_change_a_record_label(project_copy, store):
+    path = project_copy.spec_dir / "authorities" / "general.yaml"
+    path.write_text(
+        path.read_text() + "\n  - relabel: {field: police_reference, record_label: Crime reference}\n"
+    )
+    form = load_spec(project_copy.spec_dir, "general")
+    assert form.info("police_reference").field.label == "What is the police reference?"
+    harm = rows(
+        table_under(
+            body(render_document(form, store, load_example("sibling-group"), TILLY, "record", today=TODAY)),
+            "Harm outside the home and referrals",
+        )
+    )
+    assert ["Crime reference", "NBP/25/104477"] in harm
+
+
+def test_a_field_without_a_record_label_prints_its_question_until_it_has_one(project_copy, store):
+    path = project_copy.spec_dir / "sections" / "harm.yaml"
+    path.write_text(path.read_text().replace("        record_label: Police reference\n", "", 1))
+    form = load_spec(project_copy.spec_dir, "general")  # loads: a running service is not stopped by it
+    assert [problem.message for problem in form.advice] == [
+        "a field printed in the record needs a `record_label` (a short statement naming the answer)"
+    ]
+    record = body(render_document(form, store, load_example("sibling-group"), TILLY, "record", today=TODAY))
+    harm = rows(table_under(record, "Harm outside the home and referrals"))
+    assert ["What is the police reference?", "NBP/25/104477"] in harm
