@@ -17,8 +17,8 @@ from formgen.documents.layout import _CELL_MARGINS, _CHARACTER, BODY_POINTS
 from formgen.engine.casefile import CaseFile
 from formgen.engine.distribution import Method, Sending
 from formgen.engine.review import Person
-from formgen.spec import FormSpec, load_spec
-from tests.support import EXAMPLES, TODAY, load_example
+from formgen.spec import FormSpec, available_authorities, load_spec
+from tests.support import EXAMPLES, SPEC_DIR, TODAY, load_example
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TILLY = "child-tilly"
@@ -367,3 +367,10 @@ def test_a_field_without_a_record_label_prints_its_question_until_it_has_one(pro
     record = body(render_document(form, store, load_example("sibling-group"), TILLY, "record", today=TODAY))
     harm = rows(table_under(record, "Harm outside the home and referrals"))
     assert ["What is the police reference?", "NBP/25/104477"] in harm
+
+
+@pytest.mark.parametrize("authority", [None, *available_authorities(SPEC_DIR)])
+def test_every_shipped_field_has_a_record_label(authority):
+    form = load_spec(SPEC_DIR, authority)
+    assert form.advice == []
+    assert all(info.field.record_label for info in form.fields.values())
