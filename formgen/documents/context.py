@@ -678,7 +678,7 @@ class _Builder:
         for recipient in self.case.distribution:
             if recipient.children and self.record.id not in recipient.children:
                 continue
-            name = self.recipient_name(recipient) or clean_text(recipient.id)
+            name = self.member_label(recipient) or self.recipient_name(recipient) or clean_text(recipient.id)
             role = ", ".join(part for part in (recipient.role, recipient.organisation) if part)
             if recipient.excluded_reason is not None:
                 excluded.append({"name": name, "reason": clean_text(recipient.excluded_reason)})
@@ -689,13 +689,24 @@ class _Builder:
             receiving.append(
                 {
                     "name": name,
-                    "role": clean_text(role) or ("Family" if recipient.person else ""),
+                    "role": clean_text(role) or ("Family member" if recipient.person else ""),
                     "format": FORMAT_LABELS[recipient.format],
                     "contact": how,
                     "status": "Confirmed" if recipient.receives(self.record.id) else "Awaiting confirmation",
                 }
             )
         return {"receiving": receiving, "excluded": excluded}
+
+    def member_label(self, recipient: Recipient) -> str:
+        """A household member as the record names them, with who they are to this child:
+        "Shannon Colbeck (Mother)"."""
+        if recipient.person is None:
+            return ""
+        group = self.form.info(known.HOUSEHOLD_MEMBERS)
+        for item in self.assessment.items(known.HOUSEHOLD_MEMBERS):
+            if str(item.get("id")) == recipient.person:
+                return clean_text(self.item_label(group, item))
+        return ""
 
     def approval(self) -> dict[str, str]:
         """The standing approval (J2): who, the authorisation date, the reasoning and the version approved."""

@@ -261,10 +261,16 @@ def test_the_approval_names_its_version_and_the_end_lists_circulation_and_distri
     assert ["3 December 2025", "Marcus Dacres", "Outcome letter", "Post", "Bea Support"] in circulation
     distribution = rows(table_under(tilly, "Distribution list"))
     assert distribution[0] == ["Name", "Role", "Format", "Sent to", "Status"]
-    assert ["Shannon Colbeck", "Family", "Word", "shannon.colbeck@example.org", "Confirmed"] in distribution
-    assert not any(row[0] == "Pauline Colbeck" for row in distribution)
+    assert [
+        "Shannon Colbeck (Mother)",
+        "Family member",
+        "Word",
+        "shannon.colbeck@example.org",
+        "Confirmed",
+    ] in distribution
+    assert not any(row[0].startswith("Pauline Colbeck") for row in distribution)
     excluded = rows(table_under(tilly, "Must not receive a copy"))
-    assert excluded[1][0] == "Pauline Colbeck" and "in person" in excluded[1][1]
+    assert excluded[1][0] == "Pauline Colbeck (Other relative)" and "in person" in excluded[1][1]
 
 
 def test_the_chronology_is_in_date_order_and_takes_the_sendings_from_the_circulation_log(records):
