@@ -117,6 +117,7 @@ def _forms(spec_dir: Path, authorities: list[str]) -> tuple[dict[str, FormSpec],
             # The base spec's problems come back with every overlay: list each once.
             problems.extend([problem for problem in error.problems if problem not in problems])
             continue
+        problems.extend([problem for problem in loaded.advice if problem not in problems])
         if authority is not None:
             forms[authority] = loaded
     return forms, problems

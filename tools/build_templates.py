@@ -29,6 +29,7 @@ OUT_DIR = Path(__file__).resolve().parent.parent / "templates_docx"
 FONT = "Arial"
 HEADING_COLOUR = RGBColor(0x1F, 0x38, 0x64)
 HEADER_SHADING = "D9E2F3"
+LABEL_SHADING = "F2F2F2"  # a label beside its answer: lighter than a header row, which repeats
 PAGE_WIDTH_MM = 210
 PAGE_HEIGHT_MM = 297
 MARGIN_MM = 20
@@ -350,25 +351,42 @@ def repeated_columns_table(doc: DocxDocument) -> Table:
 # Parts shared by the record and the plan ---------------------------------------------------------
 
 
+def answers_table(doc: DocxDocument, loop: str = "row in block.rows", label_mm: float = 62) -> Table:
+    """Labels beside answers, one row each, with no header row: the labels are the headers."""
+    table = new_table(doc, 3, [label_mm, TEXT_WIDTH_MM - label_mm])
+    start_row, body_row, end_row = table.rows
+    for row in table.rows:
+        keep_together(row)
+    fill_cell(start_row.cells[0], [f"{{%tr for {loop} %}}"])
+    fill_cell(body_row.cells[0], [Bold("{{ row.label }}")])
+    shade(body_row.cells[0], LABEL_SHADING)
+    fill_cell(body_row.cells[1], ["{{ row.value }}"])
+    fill_cell(end_row.cells[0], ["{%tr endfor %}"])
+    return table
+
+
 def add_sections(doc: DocxDocument) -> None:
-    """Every section of the form: questions and answers, or a titled table for a repeatable group."""
+    """Every section of the form: its answers beside their labels, then each list as a titled table
+    (and, in the record, each item's other answers under its name)."""
     tag(doc, "{%p for section in sections %}")
     heading(doc, "{{ section.title }}", 1)
     tag(doc, "{%p for block in section.blocks %}")
     tag(doc, '{%p if block.kind == "answers" %}')
-    loop_table(
-        doc,
-        ["Question", "Answer"],
-        "row in block.rows",
-        [["{{ row.label }}"], ["{{ row.value }}"]],
-        [70, TEXT_WIDTH_MM - 70],
-    )
-    tag(doc, "{%p else %}")
-    # Heading 2, not 3: a block sits directly under its section's Heading 1, and skipping a level
+    answers_table(doc)
+    tag(doc, '{%p elif block.kind == "table" %}')
+    # Heading 2, not 3: a list sits directly under its section's Heading 1, and skipping a level
     # breaks the document outline that screen readers navigate by.
     heading(doc, "{{ block.title }}", 2)
-    # A group with no items would print its header row alone, an empty table under the heading.
-    if_else(doc, "block.rows", repeated_columns_table, "None recorded.")
+    # A list with no items would print its header row alone, an empty table under the heading.
+    tag(doc, "{%p if block.rows %}")
+    repeated_columns_table(doc)
+    tag(doc, "{%p else %}")
+    para(doc, "{{ block.empty }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p else %}")
+    # An item's other answers, under its list's Heading 2 (the details follow their list).
+    heading(doc, "{{ block.title }}", 3)
+    answers_table(doc)
     tag(doc, "{%p endif %}")
     # Two tables with nothing between them become one table in Word, under the first one's headers.
     spacer(doc)
@@ -469,21 +487,20 @@ RECORD_SUMMARY: list[KeyValueRow] = [
     ("Date of birth", "{{ child.date_of_birth }}"),
     ("Age", "{{ child.age }}"),
     ("{%tr endif %}",),
-    ("Legal basis", "{{ child.legal_basis }}"),
     ("Case reference", "{{ case.reference }}"),
-    ("{%tr if case.local_number %}",),
-    ("Local case number", "{{ case.local_number }}"),
-    ("{%tr endif %}",),
-    ("{%tr if child.local_number %}",),
-    ("Local child number", "{{ child.local_number }}"),
-    ("{%tr endif %}",),
-    ("Lead practitioner", "{{ worker.name }}", ", ", "{{ worker.role }}"),
+    ("Local case number", "{{ case.local_number or 'Not recorded' }}"),
+    ("Local child number", "{{ child.local_number or 'Not recorded' }}"),
+    ("Legal basis", "{{ child.legal_basis }}"),
+    ("Lead practitioner", "{{ worker.name }}", "{% if worker.role %}, {{ worker.role }}{% endif %}"),
     ("Team", "{{ worker.team }}"),
     ("Status", "{{ document.stage }}"),
-    ("Referral date", "{{ timescale.referral_date }}"),
-    ("Assessment start date", "{{ timescale.start_date }}"),
-    ("Due date", "{{ timescale.due_date }}"),
-    ("How the due date is set", "{{ timescale.due_rule }}"),
+    ("Referral received", "{{ timescale.referral_date }}"),
+    ("Assessment started", "{{ timescale.start_date }}"),
+    (
+        "Due",
+        "{{ timescale.due_date }}",
+        "{% if timescale.due_rule %} ({{ timescale.due_rule }}){% endif %}",
+    ),
     (
         "Working days",
         "{{ timescale.working_days_used }}",
@@ -491,10 +508,8 @@ RECORD_SUMMARY: list[KeyValueRow] = [
         "{{ timescale.working_days_left }}",
         " left",
     ),
-    ("Completion date", "{{ timescale.completion_date }}"),
-    ("{%tr if approval.date %}",),
-    ("Authorised on", "{{ approval.date }}"),
-    ("{%tr endif %}",),
+    ("Completed", "{{ timescale.completion_date or 'Not yet' }}"),
+    ("Authorised", "{{ approval.date or 'Not yet' }}"),
     ("{%tr if document.version %}",),
     ("Made from revision", "{{ document.version }}"),
     ("{%tr endif %}",),
@@ -504,11 +519,15 @@ APPROVAL: list[KeyValueRow] = [
     ("Decision", "{{ approval.decision }}"),
     ("Approved by", "{{ approval.by }}"),
     ("Date", "{{ approval.date }}"),
+    ("Version approved", "{{ approval.version or 'Not recorded' }}"),
     ("Reasoning", "{{ approval.reasoning }}"),
-    ("{%tr if approval.version %}",),
-    ("Revision approved", "{{ approval.version }}"),
-    ("{%tr endif %}",),
 ]
+
+
+def fitted(table: Table) -> Table:
+    """A table whose columns are sized to what they hold once rendered (formgen/documents/layout.py)."""
+    auto_width(table)
+    return table
 
 
 def record_summary(doc: DocxDocument) -> None:
@@ -524,36 +543,54 @@ def record_summary(doc: DocxDocument) -> None:
 
 def record_children(doc: DocxDocument) -> None:
     heading(doc, "Children in the household", 1)
-    loop_table(
-        doc,
-        ["Name", "Date of birth", "Seen"],
-        "c in children",
-        [
-            ["{{ c.name }}", "{% if c.is_subject %} (the child this assessment is about){% endif %}"],
-            ["{{ c.date_of_birth }}"],
-            ["{{ c.seen }}"],
-        ],
-        [90, 45, TEXT_WIDTH_MM - 135],
+    fitted(
+        loop_table(
+            doc,
+            ["Name", "Date of birth", "Seen"],
+            "c in children",
+            [
+                ["{{ c.name }}", "{% if c.is_subject %} (the child this assessment is about){% endif %}"],
+                ["{{ c.date_of_birth }}"],
+                ["{{ c.seen }}"],
+            ],
+            [100, 45, TEXT_WIDTH_MM - 145],
+        )
     )
 
 
 def chronology_table(doc: DocxDocument) -> Table:
-    return loop_table(
-        doc,
-        ["Date", "Event"],
-        "e in chronology",
-        [["{{ e.date }}"], ["{{ e.event }}"]],
-        [40, TEXT_WIDTH_MM - 40],
+    return fitted(
+        loop_table(
+            doc,
+            ["Date", "Event"],
+            "e in chronology",
+            [["{{ e.date }}"], ["{{ e.event }}"]],
+            [40, TEXT_WIDTH_MM - 40],
+        )
     )
 
 
 def decisions_table(doc: DocxDocument) -> Table:
-    return loop_table(
-        doc,
-        ["Decision", "By", "Date", "Reason"],
-        "d in manager_decisions",
-        [["{{ d.decision }}"], ["{{ d.by }}"], ["{{ d.date }}"], ["{{ d.reason }}"]],
-        [50, 35, 30, TEXT_WIDTH_MM - 115],
+    return fitted(
+        loop_table(
+            doc,
+            ["Decision", "By", "Date", "Reason"],
+            "d in manager_decisions",
+            [["{{ d.decision }}"], ["{{ d.by }}"], ["{{ d.date }}"], ["{{ d.reason }}"]],
+            [45, 30, 28, TEXT_WIDTH_MM - 103],
+        )
+    )
+
+
+def checklist_table(doc: DocxDocument) -> Table:
+    return fitted(
+        loop_table(
+            doc,
+            ["Check", "Met", "Manager's comment"],
+            "c in review_checklist",
+            [["{{ c.check }}"], ["{{ c.met }}"], ["{{ c.comment }}"]],
+            [85, 22, TEXT_WIDTH_MM - 107],
+        )
     )
 
 
@@ -562,36 +599,69 @@ def approval_table(doc: DocxDocument) -> Table:
 
 
 def record_history(doc: DocxDocument) -> None:
+    """The case's events in date order, then the manager's part: decisions, review and approval."""
     heading(doc, "Chronology", 1)
     if_else(doc, "chronology", chronology_table, "No events recorded.")
     heading(doc, "Manager's decisions", 1)
     if_else(doc, "manager_decisions", decisions_table, "No decisions recorded.")
+    heading(doc, "Manager's review", 1)
+    if_else(doc, "review_checklist", checklist_table, "The manager has not reviewed the assessment.")
     heading(doc, "Approval", 1)
     if_else(doc, "approval.decision", approval_table, "Not yet approved.")
 
 
 def circulation_table(doc: DocxDocument) -> Table:
-    return loop_table(
-        doc,
-        ["Date", "Sent to", "Document", "Child", "Revision", "How", "Sent by"],
-        "s in circulation",
-        [
-            ["{{ s.date }}"],
-            ["{{ s.recipient }}"],
-            ["{{ s.document }}"],
-            ["{{ s.child }}"],
-            ["{{ s.revision }}"],
-            ["{{ s.method }}"],
-            ["{{ s.by }}"],
-        ],
-        [30, 32, 24, 24, 20, 20, TEXT_WIDTH_MM - 150],
+    return fitted(
+        loop_table(
+            doc,
+            ["Date", "Sent to", "Document", "How", "Sent by"],
+            "s in circulation",
+            [
+                ["{{ s.date }}"],
+                ["{{ s.recipient }}"],
+                ["{{ s.document }}"],
+                ["{{ s.method }}"],
+                ["{{ s.by }}"],
+            ],
+            [30, 36, 36, 28, TEXT_WIDTH_MM - 130],
+        )
+    )
+
+
+def distribution_table(doc: DocxDocument) -> Table:
+    return fitted(
+        loop_table(
+            doc,
+            ["Name", "Role", "Format", "Sent to", "Status"],
+            "r in distribution.receiving",
+            [["{{ r.name }}"], ["{{ r.role }}"], ["{{ r.format }}"], ["{{ r.contact }}"], ["{{ r.status }}"]],
+            [36, 38, 22, 46, TEXT_WIDTH_MM - 142],
+        )
+    )
+
+
+def excluded_table(doc: DocxDocument) -> Table:
+    return fitted(
+        loop_table(
+            doc,
+            ["Name", "Why they must not receive a copy"],
+            "r in distribution.excluded",
+            [["{{ r.name }}"], ["{{ r.reason }}"]],
+            [50, TEXT_WIDTH_MM - 50],
+        )
     )
 
 
 def record_circulation(doc: DocxDocument) -> None:
-    """Each copy of the plan and the outcome sent, from the circulation log."""
+    """Each copy of the plan and the outcome sent, from the circulation log; then who is to get them."""
     heading(doc, "Circulation of the plan and outcome", 1)
     if_else(doc, "circulation", circulation_table, "Nothing has been sent yet.")
+    heading(doc, "Distribution list", 1)
+    if_else(doc, "distribution.receiving", distribution_table, "Nobody is on the list yet.")
+    tag(doc, "{%p if distribution.excluded %}")
+    heading(doc, "Must not receive a copy", 2)
+    excluded_table(doc)
+    tag(doc, "{%p endif %}")
 
 
 def build_record() -> DocxDocument:
@@ -886,7 +956,7 @@ def build_outcome() -> DocxDocument:
     fill_footer(section.first_page_footer, note="{{ recipient.prepared_for }}")
     fill_footer(section.footer, note="{{ recipient.prepared_for }}")
     outcome_letter_head(doc)
-    para(doc, "The outcome of the assessment of ", "{{ child.name }}", style="Title")
+    para(doc, "The outcome of the assessment of ", "{{ child.name_in_sentence }}", style="Title")
     salutation(doc)
     outcome_body(doc)
     outcome_contact(doc)

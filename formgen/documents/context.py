@@ -22,6 +22,7 @@ from formgen.engine.assessment import Assessment
 from formgen.engine.casefile import CaseFile, ChildRecord
 from formgen.engine.distribution import (
     DISTRIBUTION_LIST,
+    FORMAT_LABELS,
     METHOD_LABELS,
     Audience,
     Recipient,
@@ -35,6 +36,7 @@ from formgen.spec.model import Section
 
 MARKING = "OFFICIAL-SENSITIVE"
 NOT_ANSWERED = "Not answered"
+NOTHING_RECORDED = "Nothing recorded."
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ def build_context(
         "sections": builder.sections(),
         "chronology": builder.chronology(),
         "manager_decisions": builder.manager_decisions(),
+        "review_checklist": builder.review_checklist(),
         "approval": builder.approval(),
         "answers": builder.answers(),
         "child_version": builder.child_version(),
@@ -108,7 +111,7 @@ def build_context(
         "recipients": builder.recipients(),
         "letter": letter(
             {
-                "child": child["name"],
+                "child": child["name_in_sentence"],
                 "worker": worker["name"] or "your social worker",
                 "worker_phone": f" on {worker['phone']}" if worker["phone"] else "",
                 "authority": clean_text(form.authority.name),
@@ -117,7 +120,16 @@ def build_context(
         ),
         "outcome": {"withheld_from_reader": builder.outcome_withheld_from_reader()},
         "circulation": builder.circulation(),
+        "distribution": builder.distribution(),
     }
+
+
+def _in_sentence(name: str, *, unborn: bool) -> str:
+    """The child's name as it reads after "our assessment of": an unborn baby is often recorded as
+    "Unborn baby of ...", a description whose capital belongs only at the start of a sentence."""
+    if unborn and name.lower().startswith("unborn "):
+        return f"the {name[0].lower()}{name[1:]}"
+    return name
 
 
 def _decided(info: FieldInfo) -> bool:
@@ -247,6 +259,7 @@ class _Builder:
         age = self.assessment.age
         return {
             "name": clean_text(name),
+            "name_in_sentence": clean_text(_in_sentence(name, unborn=unborn)),
             "first_name": clean_text(name.split()[0]) if name.split() else "",
             "date_of_birth": self.text(known.DATE_OF_BIRTH),
             "age": "" if age is None else str(age),
@@ -342,7 +355,8 @@ class _Builder:
             {
                 "date": format_day(sending.at.astimezone(UK).date()),
                 "recipient": names.get(sending.recipient, "") or "Removed from the list",
-                "document": DOCUMENTS[sending.document].title,
+                "document": DOCUMENTS[sending.document].short_name
+                + ("" if sending.revision is None else f" (revision {sending.revision})"),
                 "child": clean_text(self.assessment.child_name),
                 "revision": "" if sending.revision is None else str(sending.revision),
                 "method": METHOD_LABELS[sending.method],
@@ -378,69 +392,128 @@ class _Builder:
         }
 
     def sections(self) -> list[dict[str, Any]]:
+        """Each section with something to print, as headed blocks; the record prints the manager's
+        review as its checklist at the end (`review_checklist`), not here."""
         printed = []
         for section in self.assessment.relevant_sections():
             if not self.assessment.section_visible(section):
+                continue
+            if self.reader.kind.internal and self.is_review(section):
                 continue
             blocks = list(self.blocks(section))
             if blocks:
                 printed.append({"id": section.id, "title": clean_text(section.title), "blocks": blocks})
         return printed
 
+    def is_review(self, section: Section) -> bool:
+        return self.form.answered_by(section) == Capability.APPROVE
+
     def blocks(self, section: Section) -> Iterator[dict[str, Any]]:
+        """A section's answers as one label-and-answer table, then each of its lists as a titled table
+        (with, in the record, each item's answers that have no column): the answers come first, so no
+        answer is printed under a list's heading it does not belong to. The record shows what was asked
+        and not answered once, as the table's last row; a copy that leaves shows only answers."""
         rows: list[dict[str, str]] = []
+        unanswered: list[str] = []
+        lists: list[dict[str, Any]] = []
         for info in self.assessment.visible_fields(section):
             if not self.in_document(info) or self.withheld(info, None):
                 continue
             if info.field.type == "group":
-                if rows:
-                    yield {"kind": "answers", "rows": rows}
-                    rows = []
                 table = self.table(info)
                 if table["rows"] or self.reader.kind.internal:
-                    yield table
+                    lists.append(table)
                 if self.reader.kind.internal:
-                    details = self.item_details(info)
-                    if details:
-                        yield {"kind": "answers", "rows": details}
+                    lists.extend(self.item_details(info))
                 continue
-            text = self.text(info.field.id)
-            if text or self.reader.kind.internal:
-                rows.append({"label": clean_text(info.field.label), "value": text or NOT_ANSWERED})
+            text = self.text(info.field.id) or self.logged(info)
+            if text:
+                rows.append({"label": clean_text(info.field.document_label), "value": text})
+            elif self.reader.kind.internal:
+                unanswered.append(clean_text(info.field.document_label))
+        if unanswered:
+            rows.append({"label": NOT_ANSWERED, "value": "\n".join(unanswered)})
         if rows:
             yield {"kind": "answers", "rows": rows}
+        yield from lists
+
+    def logged(self, info: FieldInfo) -> str:
+        """An answer the record takes from the circulation log when nobody typed it: the day the
+        written outcome first went to the family (K2)."""
+        if info.field.id != known.OUTCOME_SENT or not self.reader.kind.internal:
+            return ""
+        family = {r.id for r in self.case.distribution if r.audience is Audience.FAMILY}
+        days = [
+            sending.at.astimezone(UK).date()
+            for sending in self.case.circulation
+            if sending.child == self.record.id
+            and sending.document == "outcome"
+            and sending.recipient in family
+        ]
+        return f"{format_day(min(days))} (from the circulation log)" if days else ""
 
     def table(self, group: FieldInfo) -> dict[str, Any]:
+        """A list as a table: its columns' labels over one row per item; dated events oldest first."""
         items = self.items(group.field.id)
+        fields = self.form.item_fields(group.field)
+        dated = next((info for info in fields if info.field.chronology), None)
+        if dated is not None:
+            # A list of events reads in date order whatever order they were added in; undated last.
+            items.sort(key=lambda pair: self._day_key(dated, pair[1], pair[0]))
         columns = [
             info
-            for info in self.form.item_fields(group.field)
+            for info in fields
             if not info.field.hidden
             and (group.field.columns is None or info.field.id in group.field.columns)
             and not self.withheld(info, {})
         ]
         return {
             "kind": "table",
-            "title": clean_text(group.field.label),
-            "headers": [clean_text(info.field.short_label or info.field.label) for info in columns],
+            "title": clean_text(group.field.document_label),
+            "headers": [clean_text(info.field.document_label) for info in columns],
             "rows": [[self.item_text(info, item, index) for info in columns] for index, item in items],
+            "empty": NOTHING_RECORDED,
         }
 
-    def item_details(self, group: FieldInfo) -> list[dict[str, str]]:
-        """The answers of each item that its table has no column for: the record keeps every answer."""
+    def _day_key(self, info: FieldInfo, item: Mapping[str, Any], index: int) -> tuple[bool, date]:
+        day = self.assessment.item_value(info, item, index)
+        return (day is None, day or date.max)
+
+    def item_details(self, group: FieldInfo) -> list[dict[str, Any]]:
+        """The answers of each item that its table has no column for: the record keeps every answer.
+        One such question prints as one table, a row per item; several print under each item's name."""
         columns = group.field.columns
         if columns is None:
             return []
-        rows = []
-        for index, item in self.items(group.field.id):
-            name = self.item_label(group, item)
-            for info in self.form.item_fields(group.field):
-                if info.field.id in columns:
-                    continue
-                text = self.item_text(info, item, index)
-                if text:
-                    rows.append({"label": clean_text(f"{name}: {info.field.label}"), "value": text})
-        return rows
+        extra = [
+            info
+            for info in self.form.item_fields(group.field)
+            if info.field.id not in columns and not info.field.hidden
+        ]
+        items = self.items(group.field.id)
+        answers = [
+            (self.item_label(group, item), [(info, self.item_text(info, item, index)) for info in extra])
+            for index, item in items
+        ]
+        if len(extra) == 1:
+            rows = [
+                {"label": clean_text(name), "value": found[0][1]} for name, found in answers if found[0][1]
+            ]
+            return (
+                [{"kind": "details", "title": clean_text(extra[0].field.document_label), "rows": rows}]
+                if rows
+                else []
+            )
+        details = []
+        for name, found in answers:
+            rows = [
+                {"label": clean_text(info.field.document_label), "value": text}
+                for info, text in found
+                if text
+            ]
+            if rows:
+                details.append({"kind": "details", "title": clean_text(name), "rows": rows})
+        return details
 
     def chronology(self) -> list[dict[str, str]]:
         """Dated events from every answered date the spec marks as an event (K5), oldest first."""
@@ -465,9 +538,29 @@ class _Builder:
         authorised = approval_date(self.record.review)
         if authorised is not None:
             events.append((authorised, "Assessment authorised"))
+        events.extend(self.sendings())
         return [
             {"date": format_day(day), "event": event}
             for day, event in sorted(events, key=lambda pair: pair[0])
+        ]
+
+    def sendings(self) -> list[tuple[date, str]]:
+        """The circulation log's copies of this child's documents as chronology events: one event per
+        document and day, naming everyone it went to (K5). The log knows; nobody types these."""
+        if not self.reader.kind.internal:
+            return []
+        names = {recipient.id: self.recipient_name(recipient) for recipient in self.case.distribution}
+        sent: dict[tuple[date, str], list[str]] = {}
+        for sending in self.case.circulation:
+            if sending.child != self.record.id:
+                continue
+            key = (sending.at.astimezone(UK).date(), sending.document)
+            name = names.get(sending.recipient, "") or "someone since removed from the list"
+            if name not in sent.setdefault(key, []):
+                sent[key].append(name)
+        return [
+            (day, clean_text(f"{DOCUMENTS[document].short_name} sent to {join_words(people)}"))
+            for (day, document), people in sent.items()
         ]
 
     def manager_decisions(self) -> list[dict[str, str]]:
@@ -513,6 +606,73 @@ class _Builder:
             "reason": reason,
         }
 
+    def review_checklist(self) -> list[dict[str, str]]:
+        """J1: the manager's review as a checklist: each check, whether it is met, and the manager's
+        comment (the section's other answers that are asked because of that check). Record only."""
+        if not self.reader.kind.internal:
+            return []
+        checks = []
+        for section in self.assessment.relevant_sections():
+            if not self.is_review(section):
+                continue
+            shown = list(self.assessment.visible_fields(section))
+            for info in shown:
+                if info.field.type != "yes_no":
+                    continue
+                value = self.assessment.value(info.field.id)
+                comments = [
+                    self.text(other.field.id)
+                    for other in shown
+                    if other.show_if is not None and info.field.id in other.show_if.names
+                ]
+                checks.append(
+                    {
+                        "check": clean_text(info.field.document_label),
+                        "met": {True: "Met", False: "Not met"}.get(value, "Not yet checked"),
+                        "comment": "\n".join(text for text in comments if text),
+                    }
+                )
+        return checks
+
+    def distribution(self) -> dict[str, list[dict[str, str]]]:
+        """The case's distribution list as it concerns this child, for the record: who gets copies, in
+        what format, who is waiting to be confirmed, and who must not receive a copy and why (K2, F5)."""
+        if not self.reader.kind.internal:
+            return {"receiving": [], "excluded": []}
+        receiving, excluded = [], []
+        for recipient in self.case.distribution:
+            if recipient.children and self.record.id not in recipient.children:
+                continue
+            name = self.member_label(recipient) or self.recipient_name(recipient) or clean_text(recipient.id)
+            role = ", ".join(part for part in (recipient.role, recipient.organisation) if part)
+            if recipient.excluded_reason is not None:
+                excluded.append({"name": name, "reason": clean_text(recipient.excluded_reason)})
+                continue
+            how = clean_text(recipient.email) or ", ".join(
+                line for line in clean_text(recipient.address).splitlines() if line.strip()
+            )
+            receiving.append(
+                {
+                    "name": name,
+                    "role": clean_text(role) or ("Family member" if recipient.person else ""),
+                    "format": FORMAT_LABELS[recipient.format],
+                    "contact": how,
+                    "status": "Confirmed" if recipient.receives(self.record.id) else "Awaiting confirmation",
+                }
+            )
+        return {"receiving": receiving, "excluded": excluded}
+
+    def member_label(self, recipient: Recipient) -> str:
+        """A household member as the record names them, with who they are to this child:
+        "Shannon Colbeck (Mother)"."""
+        if recipient.person is None:
+            return ""
+        group = self.form.info(known.HOUSEHOLD_MEMBERS)
+        for item in self.assessment.items(known.HOUSEHOLD_MEMBERS):
+            if str(item.get("id")) == recipient.person:
+                return clean_text(self.item_label(group, item))
+        return ""
+
     def approval(self) -> dict[str, str]:
         """The standing approval (J2): who, the authorisation date, the reasoning and the version approved."""
         review = self.record.review
@@ -522,7 +682,7 @@ class _Builder:
             "by": clean_text(approval.by.name) if approval else "",
             "date": format_day(approval_date(review)),
             "reasoning": self.text(known.APPROVAL_REASONING) if approval else "",
-            "version": approval.version or "" if approval else "",
+            "version": f"Revision {approval.version}" if approval and approval.version else "",
         }
 
     def answers(self) -> dict[str, str]:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from formgen.documents.layout import BODY_POINTS, fit_columns
 from formgen.engine.distribution import CopyFormat
 
 WORD_EXTENSION = ".docx"
@@ -76,7 +77,8 @@ def large_print(content: bytes) -> bytes:
             if _is_text_part(entry.filename):
                 data = _enlarge(data)
             target.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED)
-    return output.getvalue()
+    # Larger words need wider columns: the lists' tables are fitted again at the larger size.
+    return fit_columns(output.getvalue(), points=BODY_POINTS + LARGE_PRINT_INCREASE / 2)
 
 
 def _is_text_part(name: str) -> bool:

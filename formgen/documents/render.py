@@ -18,6 +18,7 @@ import jinja2
 from docxtpl import DocxTemplate
 
 from formgen.display import clean_text
+from formgen.documents.layout import fit_columns
 
 
 class TemplateError(Exception):
@@ -84,7 +85,7 @@ class TemplateStore:
             raise TemplateError(f"{path}: cannot render: {error}") from error
         output = io.BytesIO()
         template.save(output)
-        return output.getvalue()
+        return fit_columns(output.getvalue())
 
 
 def _around(error: jinja2.TemplateError) -> str:

@@ -56,7 +56,7 @@ def changes(
 
 
 def _question(info: FieldInfo) -> str:
-    return info.field.short_label or info.field.label
+    return info.field.document_label if info.group else info.field.label
 
 
 def _text(assessment: Assessment, info: FieldInfo) -> str:

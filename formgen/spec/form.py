@@ -9,6 +9,7 @@ from datetime import date
 from formgen.capabilities import Capability
 from formgen.conditions import Condition
 from formgen.spec.model import Authority, FormField, Page, Rule, Section
+from formgen.spec.problems import Problem
 
 DECISION = Capability.RECORD_MANAGER_DECISION  # answered on a page of its own, whatever the section
 # Values that are not questions but can be used in conditions (docs/form-specs.md).
@@ -62,6 +63,9 @@ class FormSpec:
     # Free-text questions whose answer the child's version prints in words for the child: the id of
     # the field holding those words (its `for_child_of`), by the question's.
     for_child: dict[str, str] = field(default_factory=dict)
+    # What `formgen check` refuses but the form still runs with (the documents print a question where
+    # a record label is missing): each with its file and place.
+    advice: list[Problem] = field(default_factory=list)
 
     def info(self, field_id: str, group_id: str | None = None) -> FieldInfo:
         return self.fields[f"{group_id}.{field_id}" if group_id else field_id]

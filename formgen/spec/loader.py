@@ -172,6 +172,7 @@ class _Checker:
         self.check_cycles()
         self.check_known()
         self.check_who_answers()
+        self.check_record_labels()
         if self.problems:
             raise SpecError(self.problems)
 
@@ -465,6 +466,27 @@ class _Checker:
             if len(others) > 1:
                 message = f"its questions are answered_by {' and '.join(others)}: a section has one answerer"
                 self.problems.append(Problem(self.section_origin(section).file, None, "", message))
+
+    def check_record_labels(self) -> None:
+        """Every answer the record prints is named by a statement, not its question (K1). A field
+        without one still loads, so a running service is never stopped by it, but `formgen check`
+        refuses it."""
+        for info in self.form.fields.values():
+            documents = (
+                info.field.documents
+                or (info.group.documents if info.group else None)
+                or info.section.documents
+            )
+            if info.field.hidden or info.field.record_label or "record" not in documents:
+                continue
+            message = (
+                "a field printed in the record needs a `record_label` (a short statement naming the answer)"
+            )
+            document = self.files.get(info.origin.file)
+            if document is None:
+                self.form.advice.append(Problem(info.origin.file, None, info.key, message))
+            else:
+                self.form.advice.append(document.problem((*info.origin.path, "label"), message))
 
     def check_known(self) -> None:
         """Every field the code reads by name has the type and scope it expects (known_fields)."""

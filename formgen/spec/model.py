@@ -80,7 +80,10 @@ class FormField(_Strict):
     id: Identifier
     type: FieldTypeName
     label: Text
-    short_label: str | None = None  # a column heading in documents' tables, where a question is too long
+    # The statement that names the answer in documents and summaries ("Lead practitioner's phone"),
+    # and heads its column when the field is a list item's: one label for every place an answer is
+    # printed without its question. Without one the question is printed, and `formgen check` says so.
+    record_label: Annotated[str, StringConstraints(min_length=1, max_length=80)] | None = None
     hint: str | None = None
     name: str | None = None
     error: str | None = None
@@ -116,6 +119,11 @@ class FormField(_Strict):
     min_items: int | None = Field(default=None, ge=0)
     # An item's question answered for each child of the household (their relationship to each), not once.
     per_child: bool = False
+
+    @property
+    def document_label(self) -> str:
+        """How documents name the answer: its record label, or (until it has one) its question."""
+        return self.record_label or self.label
 
     @model_validator(mode="after")
     def _keys_fit_the_type(self) -> FormField:

@@ -16,6 +16,7 @@ from formgen.spec.reading import YamlFile
 class Relabel(_Strict):
     field: str
     label: Text | None = None
+    record_label: Text | None = None
     child_wording: Text | None = None
 
 
@@ -122,6 +123,7 @@ class OverlayApplier:
     def _relabel(self, change: Relabel, path: list[str | int]) -> None:
         field = self._field(change.field)
         field.label = change.label or field.label
+        field.record_label = change.record_label or field.record_label
         field.child_wording = change.child_wording or field.child_wording
 
     def _rehint(self, change: Rehint, path: list[str | int]) -> None:

@@ -356,12 +356,12 @@ def _recorded_answers(
                 text = display(
                     other.field, assessment.item_value(other, entry, index), assessment.people(other)
                 )
-                rows.append({"key": other.field.short_label or other.field.label, "value": text})
+                rows.append({"key": other.field.document_label, "value": text})
         return rows
     for other in pages.page_fields(assessment.form, info.page, Capability.EDIT_ASSESSMENT):
         if other.field.type != "group" and assessment.is_visible(other):
             text = display(other.field, assessment.value(other.field.id), assessment.people(other))
-            rows.append({"key": other.field.short_label or other.field.label, "value": text})
+            rows.append({"key": other.field.label, "value": text})
     return rows
 
 

@@ -85,7 +85,7 @@ def revision(reference: str, key: str, number: int):
             "section": section,
             "rows": [
                 {
-                    "key": info.field.short_label or info.field.label,
+                    "key": info.field.label,
                     "lines": pages.answer_lines(assessment, info),
                 }
                 for _, info in pages.questions_shown(assessment, section, form.answered_by(section))

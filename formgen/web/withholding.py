@@ -178,7 +178,7 @@ def _save(case, shown: Withheld, place: Withholding, chosen: list[str]) -> bool:
 
 
 def _question(info: FieldInfo) -> str:
-    return info.field.short_label or info.field.label
+    return info.field.document_label if info.group else info.field.label
 
 
 def _what(assessment, info: FieldInfo, item_id: str | None) -> list[dict[str, Any]]:

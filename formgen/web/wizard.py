@@ -264,7 +264,7 @@ def _answer_row(
     names = withheld.names(info) if items is None else []
     return {
         "change": change if changeable else None,
-        "key": info.field.short_label or info.field.label,
+        "key": (info.field.document_label if info.group else info.field.label),
         "lines": lines,
         "entries": items,
         "withheld": names,

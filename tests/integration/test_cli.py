@@ -125,7 +125,7 @@ def test_check_lists_who_each_external_documents_fields_print_for(project_copy):
     path = project_copy.spec_dir / "authorities" / "general.yaml"
     path.write_text(
         path.read_text() + "\n  - add_field:\n      page: aims\n      field:\n        id: local_note\n"
-        "        type: long_text\n        label: Anything else?\n"
+        "        type: long_text\n        label: Anything else?\n        record_label: Other notes\n"
     )
     result = run("check", env=environment(project_copy))
     assert result.exit_code == 0, result.output
@@ -133,6 +133,25 @@ def test_check_lists_who_each_external_documents_fields_print_for(project_copy):
     assert "assessment_aims: family, professionals" in result.output
     assert "agencies_consulted: professionals" in result.output
     assert "local_note: nobody outside (the record only)" in result.output
+
+
+def test_check_refuses_a_field_the_record_prints_under_its_question(project_copy):
+    """K1: the record names each answer by a statement; a field without one is named by file and line.
+    The form still loads (the service keeps running), printing the question until it gets one."""
+    path = project_copy.spec_dir / "sections" / "harm.yaml"
+    text = path.read_text()
+    assert "        record_label: Police reference\n" in text
+    path.write_text(text.replace("        record_label: Police reference\n", "", 1))
+    result = run("check", env=environment(project_copy))
+    assert result.exit_code == 1
+    line = next(
+        number
+        for number, content in enumerate(path.read_text().splitlines(), start=1)
+        if "label: What is the police reference?" in content
+    )
+    assert f"sections/harm.yaml:{line}:" in result.output
+    assert "needs a `record_label`" in result.output
+    assert result.output.count("needs a `record_label`") == 1  # once, not once per overlay
 
 
 def test_check_fails_on_a_broken_copy_naming_file_and_place(project_copy):

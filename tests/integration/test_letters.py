@@ -137,7 +137,8 @@ def test_a_plan_addressed_to_nobody_has_no_address_and_no_greeting(form, store):
 
 
 def test_the_record_lists_each_copy_sent_or_says_nothing_has_been_sent(form, store):
-    case = load_example("sibling-group")
+    case = copy.deepcopy(load_example("sibling-group"))
+    case.circulation.clear()
     record = all_text_with_headers(render_document(form, store, case, KAI, "record", today=TODAY))
     assert "Circulation of the plan and outcome" in record
     assert "Nothing has been sent yet." in record
@@ -162,10 +163,16 @@ def test_the_record_lists_each_copy_sent_or_says_nothing_has_been_sent(form, sto
     assert [cell.text for cell in table.rows[1].cells] == [
         "15 October 2025",
         "PC Dana Whitlock",
-        "Assessment plan",
-        "Kai Dacres",
-        "7",
+        "Assessment plan (revision 7)",
         "Secure email",
         "Priya Natt",
     ]
     assert "Nothing has been sent yet." not in all_text(content)
+    # The sending is an event in the chronology too, from the log, not from a typed date (K5).
+    chronology = next(
+        table
+        for table in Document(io.BytesIO(content)).tables
+        if [cell.text for cell in table.rows[0].cells] == ["Date", "Event"]
+    )
+    events = [[cell.text for cell in row.cells] for row in chronology.rows]
+    assert ["15 October 2025", "Assessment plan sent to PC Dana Whitlock"] in events
