@@ -8,13 +8,15 @@ import io
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, g, render_template, request, send_file
+from flask import Blueprint, abort, g, render_template, request, send_file, url_for
 from flask import redirect as redirect_to
 
 from formgen.capabilities import Capability
 from formgen.documents import DOCUMENTS, documents_for, render_document
 from formgen.documents.assemble import file_name
+from formgen.documents.formats import FormatError, as_format
 from formgen.engine import Status
+from formgen.engine.distribution import CopyFormat
 from formgen.engine.overdue import overdue
 from formgen.engine.removal import HOUSEHOLD, plan_removal
 from formgen.engine.review import STAGE_LABELS
@@ -277,9 +279,12 @@ def _answer_row(
 # --- documents -----------------------------------------------------------------------------------
 
 
-@blueprint.route("/children/<key>/documents/<kind>.docx")
+@blueprint.route("/children/<key>/documents/<kind>.docx", defaults={"extension": "docx"})
+@blueprint.route("/children/<key>/documents/<kind>.pdf", defaults={"extension": "pdf"})
 @needs(Capability.VIEW_ASSESSMENT, Capability.CIRCULATE)
-def document(reference: str, key: str, kind: str):
+def document(reference: str, key: str, kind: str, extension: str):
+    """One of a child's documents, as Word or as PDF; when the PDF cannot be made, a page that says
+    why and offers the Word copy (never a Word file in the PDF's place)."""
     subject = load_subject(reference, key)
     loaded = services()
     case_file = subject.case.to_case_file()
@@ -287,12 +292,30 @@ def document(reference: str, key: str, kind: str):
         abort(404)
     if not g.user.capabilities & DOCUMENTS[kind].made_by:
         abort(403)
-    audit.about(audit.Action.DOWNLOADED, DOCUMENTS[kind].title)
     version = revisions.number(subject.case, subject.child)
     today = date.today()
     content = render_document(
         loaded.form, loaded.templates, case_file, key, kind, today=today, version=version
     )
+    name = file_name(case_file, key, kind)
+    mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    if extension == "pdf":
+        try:
+            content, suffix = as_format(content, CopyFormat.PDF)
+        except FormatError as error:
+            page = render_template(
+                "wizard/no_pdf.html",
+                subject=subject,
+                title=DOCUMENTS[kind].title,
+                reason=str(error),
+                word_href=url_for(
+                    "wizard.document", reference=reference, key=key, kind=kind, extension="docx"
+                ),
+            )
+            return page, 409  # as a copy that cannot be made: the page is the answer
+        name, mimetype = name.removesuffix(".docx") + suffix, "application/pdf"
+    audit.about(audit.Action.DOWNLOADED, f"{DOCUMENTS[kind].title} ({extension.upper()})")
+    return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)
     return send_file(
         io.BytesIO(content),
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
