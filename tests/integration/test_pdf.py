@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from formgen.cli import main
 from formgen.documents import render_document, write_documents
-from formgen.documents.converter import ConversionFailed, Converter, FormatUnavailable, converter
+from formgen.documents.converter import ConversionFailed, Converter, FormatUnavailable
 from formgen.settings import PROJECT_ROOT
 from tests.integration.test_documents import all_text
 from tests.support import EXAMPLES, EXAMPLES_DIR, TODAY, load_example
@@ -34,14 +34,6 @@ _HYPHENS = re.compile("[-\u2010\u2011]")  # pdftotext may drop a hyphen LibreOff
 
 def words(text: str) -> set[str]:
     return set(_WORD.findall(_HYPHENS.sub("", text)))
-
-
-@pytest.fixture(scope="session")
-def running() -> Converter:
-    """This process's converter, the one the web app and `formgen render` use: started once."""
-    process_converter = converter()
-    process_converter.start()
-    return process_converter
 
 
 @pytest.fixture(scope="module")
