@@ -18,6 +18,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import http.client
+import logging
 import os
 import shutil
 import signal
@@ -35,7 +36,9 @@ from formgen.settings import unoserver_program
 CONVERSION_TIMEOUT_SECONDS = 120.0
 START_TIMEOUT_SECONDS = 60.0  # unoserver itself waits 7 s before it answers
 _WATCHDOG = Path(__file__).with_name("watchdog.py")
-_LOG_TAIL = 300  # characters of the converter's log quoted when it will not start
+_LOG_TAIL = 2000  # characters of the converter's log kept in formgen's when it will not start
+_STARTS = 2  # a start may lose its ports to another process between choosing and binding them
+_log = logging.getLogger(__name__)
 
 
 class FormatError(Exception):
@@ -48,6 +51,10 @@ class FormatUnavailable(FormatError):
 
 class ConversionFailed(FormatError):
     """The converter ran but made no document."""
+
+
+class _StoppedAtStart(FormatUnavailable):
+    """The converter exited before it answered."""
 
 
 class _TimedTransport(xmlrpc.client.Transport):
@@ -122,11 +129,14 @@ class _Server:
         deadline = time.monotonic() + start_timeout
         while time.monotonic() < deadline:
             if not self.alive():
-                detail = self.log.read_text("utf-8", "replace").strip()[-_LOG_TAIL:]
-                self.stop()
-                raise FormatUnavailable(
-                    "The PDF converter stopped as it started" + (f": {detail}" if detail else "")
+                # The details are for whoever runs the server, in its log; the person asking is told
+                # plainly.
+                _log.warning(
+                    "unoserver stopped as it started: %s",
+                    self.log.read_text("utf-8", "replace").strip()[-_LOG_TAIL:],
                 )
+                self.stop()
+                raise _StoppedAtStart("The PDF converter stopped as it started")
             if self.answers():
                 return
             time.sleep(0.2)  # not listening yet
@@ -200,8 +210,14 @@ class Converter:
             missing = _not_installed(self.program)
             if missing is not None:
                 raise FormatUnavailable(missing)
-            self._server = _Server(self.program, self.start_timeout)
+            self._server = self._start()
         return self._server
+
+    def _start(self) -> _Server:
+        for _ in range(_STARTS - 1):
+            with contextlib.suppress(_StoppedAtStart):  # its ports taken, perhaps: once more on others
+                return _Server(self.program, self.start_timeout)
+        return _Server(self.program, self.start_timeout)
 
     def _convert(self, server: _Server, content: bytes) -> bytes:
         try:

@@ -279,12 +279,22 @@ def _answer_row(
 # --- documents -----------------------------------------------------------------------------------
 
 
-@blueprint.route("/children/<key>/documents/<kind>.docx", defaults={"extension": "docx"})
-@blueprint.route("/children/<key>/documents/<kind>.pdf", defaults={"extension": "pdf"})
+@blueprint.route("/children/<key>/documents/<kind>.docx")
 @needs(Capability.VIEW_ASSESSMENT, Capability.CIRCULATE)
-def document(reference: str, key: str, kind: str, extension: str):
-    """One of a child's documents, as Word or as PDF; when the PDF cannot be made, a page that says
-    why and offers the Word copy (never a Word file in the PDF's place)."""
+def document(reference: str, key: str, kind: str):
+    """One of a child's documents, in Word."""
+    return _document(reference, key, kind, as_pdf=False)
+
+
+@blueprint.route("/children/<key>/documents/<kind>.pdf")
+@needs(Capability.VIEW_ASSESSMENT, Capability.CIRCULATE)
+def document_pdf(reference: str, key: str, kind: str):
+    """One of a child's documents as PDF; when the PDF cannot be made, a page that says why and offers
+    the Word copy (never a Word file in the PDF's place)."""
+    return _document(reference, key, kind, as_pdf=True)
+
+
+def _document(reference: str, key: str, kind: str, *, as_pdf: bool):
     subject = load_subject(reference, key)
     loaded = services()
     case_file = subject.case.to_case_file()
@@ -299,7 +309,7 @@ def document(reference: str, key: str, kind: str, extension: str):
     )
     name = file_name(case_file, key, kind)
     mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    if extension == "pdf":
+    if as_pdf:
         try:
             content, suffix = as_format(content, CopyFormat.PDF)
         except FormatError as error:
@@ -308,17 +318,9 @@ def document(reference: str, key: str, kind: str, extension: str):
                 subject=subject,
                 title=DOCUMENTS[kind].title,
                 reason=str(error),
-                word_href=url_for(
-                    "wizard.document", reference=reference, key=key, kind=kind, extension="docx"
-                ),
+                word_href=url_for("wizard.document", reference=reference, key=key, kind=kind),
             )
             return page, 409  # as a copy that cannot be made: the page is the answer
         name, mimetype = name.removesuffix(".docx") + suffix, "application/pdf"
-    audit.about(audit.Action.DOWNLOADED, f"{DOCUMENTS[kind].title} ({extension.upper()})")
+    audit.about(audit.Action.DOWNLOADED, DOCUMENTS[kind].title)  # the endpoint says which format
     return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)
-    return send_file(
-        io.BytesIO(content),
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        as_attachment=True,
-        download_name=file_name(case_file, key, kind),
-    )
