@@ -233,7 +233,7 @@ def one_copy(reference: str, key: str, document: str, recipient: str):
     try:
         content, name = _render(pack, found, CopyFormat.WORD if as_word else None)
     except formats.FormatError as error:  # the converter failed: say so, never send another format
-        return _refused(pack, f"The PDF could not be made: {error}.", _href(pack, found, format=WORD))
+        return _refused(pack, f"The PDF could not be made. {error}.", _href(pack, found, format=WORD))
     instead = " (as Word, in place of the PDF)" if as_word else ""
     audit.about(audit.Action.DOWNLOADED, f"{DOCUMENTS[document].title} for {recipient}{instead}")
     return send_file(

@@ -100,7 +100,7 @@ def test_business_support_are_told_which_pdf_copies_cannot_be_made_and_offered_w
     else:  # found out on asking: the page that answers says so
         refused = support.get(tree(page).xpath("//tr[@id='copy-child-kai-plan-police']//a/@href")[0])
         assert refused.status_code == 409 and refused.mimetype == "text/html"
-        assert "The PDF could not be made: The PDF converter stopped as it started" in text(refused)
+        assert "The PDF could not be made. The PDF converter stopped as it started." in text(refused)
         (link,) = tree(refused).xpath("//a[@id='word-instead']/@href")
     word = support.get(link)
     assert word.status_code == 200 and word.mimetype == WORD
