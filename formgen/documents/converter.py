@@ -33,8 +33,9 @@ from pathlib import Path
 
 from formgen.settings import unoserver_program
 
-CONVERSION_TIMEOUT_SECONDS = 120.0
-START_TIMEOUT_SECONDS = 60.0  # unoserver itself waits 7 s before it answers
+# Well inside gunicorn's 60 s for a request (formgen/web/server.py); a 17-page record takes about 1 s.
+CONVERSION_TIMEOUT_SECONDS = 45.0
+START_TIMEOUT_SECONDS = 30.0  # unoserver itself waits 7 s before it answers; it answers in 5 to 8 s
 _WATCHDOG = Path(__file__).with_name("watchdog.py")
 _LOG_TAIL = 2000  # characters of the converter's log kept in formgen's when it will not start
 _STARTS = 2  # a start may lose its ports to another process between choosing and binding them
