@@ -36,7 +36,7 @@ from formgen.settings import unoserver_program
 # Well inside gunicorn's 60 s for a request (formgen/web/server.py); a 17-page record takes about 1 s.
 CONVERSION_TIMEOUT_SECONDS = 45.0
 START_TIMEOUT_SECONDS = 30.0  # unoserver itself waits 7 s before it answers; it answers in 5 to 8 s
-_WATCHDOG = Path(__file__).with_name("watchdog.py")
+WATCHDOG = Path(__file__).with_name("watchdog.py")
 _LOG_TAIL = 2000  # characters of the converter's log kept in formgen's when it will not start
 _STARTS = 2  # a start may lose its ports to another process between choosing and binding them
 _log = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ class _Server:
             with self.log.open("wb") as log:
                 # A fixed program and arguments, no shell (bandit's B603 warning does not apply).
                 self.process = subprocess.Popen(  # nosec B603
-                    [sys.executable, "-I", str(_WATCHDOG), *command],
+                    [sys.executable, "-I", str(WATCHDOG), *command],
                     stdin=reader,
                     stdout=log,
                     stderr=subprocess.STDOUT,

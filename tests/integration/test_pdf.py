@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from formgen.cli import main
 from formgen.documents import render_document, write_documents
-from formgen.documents.converter import ConversionFailed, Converter, FormatUnavailable
+from formgen.documents.converter import WATCHDOG, ConversionFailed, Converter, FormatUnavailable
 from formgen.settings import PROJECT_ROOT
 from tests.integration.test_documents import all_text
 from tests.support import EXAMPLES, EXAMPLES_DIR, TODAY, load_example
@@ -204,3 +204,31 @@ def group_alive(group: int) -> bool:
         if int(fields[2]) == group and fields[0] != "Z":
             return True
     return False
+
+
+def test_the_watchdog_ends_the_converter_when_the_process_that_started_it_is_gone():
+    """A gunicorn worker killed for taking too long leaves no converter behind: its end of the pipe
+    closes, and the watchdog ends everything in its group."""
+    reader, writer = os.pipe()
+    watchdog = subprocess.Popen(
+        [sys.executable, "-I", str(WATCHDOG), "sleep", "60"], stdin=reader, start_new_session=True
+    )
+    os.close(reader)
+    time.sleep(0.5)
+    assert watchdog.poll() is None and group_alive(watchdog.pid)  # the "converter" runs
+    os.close(writer)  # as when the process holding it ends, however it ends
+    watchdog.wait(timeout=10)
+    assert not group_alive(watchdog.pid)
+
+
+def test_the_watchdog_ends_when_the_converter_does():
+    reader, writer = os.pipe()
+    try:
+        watchdog = subprocess.Popen(
+            [sys.executable, "-I", str(WATCHDOG), "sh", "-c", "exit 3"], stdin=reader, start_new_session=True
+        )
+        os.close(reader)
+        watchdog.wait(timeout=10)  # so formgen sees a converter that died, and starts another
+    finally:
+        os.close(writer)
+    assert not group_alive(watchdog.pid)
