@@ -16,11 +16,10 @@ import argparse
 import os
 import statistics
 import tempfile
-import time
 from pathlib import Path
 
 from flask import Flask
-from lxml import html
+from measure import PASSWORD, get_ms, signed_in
 
 from formgen.engine import load_case
 from formgen.settings import PROJECT_ROOT
@@ -31,7 +30,6 @@ from formgen.web.extensions import db
 from formgen.web.models import AccessEvent
 
 EMAIL = "sam.practitioner@example.org"
-PASSWORD = "a long and fictional passphrase"
 PAGES = {
     "task list": "/cases/EX-SIB-01/children/child-tilly",
     "case page": "/cases/EX-SIB-01",
@@ -54,23 +52,6 @@ def make_app(folder: Path, events: int, *, logged: bool) -> Flask:
     return app
 
 
-def signed_in(app: Flask):
-    client = app.test_client()
-    page = html.fromstring(client.get("/sign-in").get_data(as_text=True))
-    token = page.xpath("//input[@name='csrf_token']/@value")[0]
-    response = client.post("/sign-in", data={"csrf_token": token, "email": EMAIL, "password": PASSWORD})
-    assert response.status_code == 302, response.status_code
-    return client
-
-
-def get_ms(client, path: str) -> float:
-    start = time.perf_counter()
-    response = client.get(path)
-    elapsed = (time.perf_counter() - start) * 1000
-    assert response.status_code == 200, response.status_code
-    return elapsed
-
-
 def logged_events(app: Flask) -> int:
     with app.app_context():
         return db.session.scalar(db.select(db.func.count()).select_from(AccessEvent))
@@ -84,7 +65,7 @@ def main() -> None:
     os.environ.setdefault("FORMGEN_SECRET_KEY", "a secret key for the benchmark only")
     logged = make_app(Path(tempfile.mkdtemp(prefix="formgen-bench-")), arguments.events, logged=True)
     baseline = make_app(Path(tempfile.mkdtemp(prefix="formgen-bench-")), arguments.events, logged=False)
-    clients = {"logged": signed_in(logged), "baseline": signed_in(baseline)}
+    clients = {"logged": signed_in(logged, EMAIL), "baseline": signed_in(baseline, EMAIL)}
     before = {"logged": logged_events(logged), "baseline": logged_events(baseline)}
 
     for name, path in PAGES.items():

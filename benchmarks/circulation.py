@@ -61,7 +61,7 @@ def main() -> None:
 
     settings = Settings.from_environment()
     form = load_spec(settings.spec_dir, settings.authority)
-    store = TemplateStore(settings.template_dir)
+    store = TemplateStore(settings.template_dir, settings.authority)
     example = load_case(settings.examples_dir / "sibling-group.json")
     today = date.today()
     raw = store.raw(DOCUMENTS["plan"].template)

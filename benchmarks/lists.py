@@ -36,6 +36,8 @@ from lxml import html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from measure import PASSWORD, get_ms, signed_in
+
 from formgen.capabilities import Role
 from formgen.engine import load_case
 from formgen.settings import PROJECT_ROOT
@@ -45,7 +47,6 @@ from formgen.web.database import upgrade
 from formgen.web.extensions import db
 from formgen.web.models import AssessmentSummary, Case, Child, Revision, User
 
-PASSWORD = "a long and fictional passphrase"
 TEAM = "Benchmark Assessment Team"
 PRACTITIONER = "worker.0@example.org"
 MANAGER = "manager@example.org"
@@ -169,23 +170,6 @@ def seed(app: Flask, size: int) -> float:
             summaries.compute(form, case, case.children[0], 2)
             timings.append((time.perf_counter() - start) * 1000)
     return statistics.median(timings)
-
-
-def signed_in(app: Flask, email: str):
-    client = app.test_client()
-    page = html.fromstring(client.get("/sign-in").get_data(as_text=True))
-    token = page.xpath("//input[@name='csrf_token']/@value")[0]
-    response = client.post("/sign-in", data={"csrf_token": token, "email": email, "password": PASSWORD})
-    assert response.status_code == 302, response.status_code
-    return client
-
-
-def get_ms(client, path: str) -> float:
-    start = time.perf_counter()
-    response = client.get(path)
-    elapsed = (time.perf_counter() - start) * 1000
-    assert response.status_code == 200, (path, response.status_code)
-    return elapsed
 
 
 def p95(values: list[float]) -> float:

@@ -1,7 +1,7 @@
 """What the web benchmarks share: a database with practitioners and their draft cases, the figures
 they print, and the form values a page carries.
 
-Not a benchmark itself: wizard.py and load.py import it (they run from the repository's root as
+Not a benchmark itself: the web benchmarks import it (they run from the repository's root as
 `.venv/bin/python benchmarks/NAME.py`, which puts this folder on the path).
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import statistics
+import time
 from pathlib import Path
 
 from formgen.engine import load_case
@@ -75,3 +76,21 @@ def summary(values: list[float]) -> dict[str, float]:
         "p95": percentile(values, 0.95),
         "p99": percentile(values, 0.99),
     }
+
+
+def signed_in(app, email: str):
+    """A Flask test client of `app`, signed in as `email` (whose password is PASSWORD)."""
+    client = app.test_client()
+    token = hidden_fields(client.get("/sign-in").get_data(as_text=True))["csrf_token"]
+    response = client.post("/sign-in", data={"csrf_token": token, "email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.status_code
+    return client
+
+
+def get_ms(client, path: str) -> float:
+    """How long one GET of `path` takes through a test client, in milliseconds; it must succeed."""
+    start = time.perf_counter()
+    response = client.get(path)
+    elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, (path, response.status_code)
+    return elapsed

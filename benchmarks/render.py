@@ -52,7 +52,7 @@ def main() -> None:
     settings = Settings.from_environment()
     form = load_spec(settings.spec_dir, settings.authority)
     case = load_case(settings.examples_dir / f"{arguments.example}.json")
-    store = TemplateStore(settings.template_dir)
+    store = TemplateStore(settings.template_dir, settings.authority)
     child_id = case.children[0].id
     today = date.today()
 
@@ -60,7 +60,7 @@ def main() -> None:
     print(f"{'document':<10}{'formgen':>10}{'bare':>10}{'ratio':>8}")
     for kind in documents_for(form, case, child_id, today=today):
         context = build_context(form, case, child_id, kind, today=today)
-        path = settings.template_dir / DOCUMENTS[kind].template
+        path = store.path(DOCUMENTS[kind].template)
         ours = median_ms(
             lambda kind=kind: render_document(form, store, case, child_id, kind, today=today), arguments.runs
         )

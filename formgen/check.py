@@ -9,39 +9,37 @@ from datetime import date
 from pathlib import Path
 
 from docx import Document
+from lxml import etree
 
 from formgen.capabilities import Capability
 from formgen.documents import DOCUMENTS, TemplateError, TemplateStore, documents_for, render_document
+from formgen.documents.render import AUTHORITIES, override_dir
 from formgen.engine import Assessment
 from formgen.engine.casefile import CaseFile, answer_problems, load_case
 from formgen.engine.review import Stage
+from formgen.registry import DocumentKind
 from formgen.settings import Settings
 from formgen.spec import FormSpec, Problem, SpecError, available_authorities, load_spec
 
-_TRACKED = re.compile(r"<w:(ins|del)\b.*?</w:\1>", re.DOTALL)
-_TAG_MARKS = ("{", "}", "%")
-TRACKED_ADVICE = "accept or reject every change in Word"
-_XML_TEXT = re.compile(r"<[^>]+>")
 _BLOCK_START = re.compile(r"\{%-?p\s+(if|for)\b")
 _BLOCK_END = re.compile(r"\{%-?p\s+end(if|for)\b")
 BEFORE_APPROVAL = frozenset(Capability) - {Capability.APPROVE}
 
 
 def check_everything(settings: Settings, *, today: date) -> list[Problem]:
-    problems: list[Problem] = []
-    form = None
-    for authority in [None, *available_authorities(settings.spec_dir)]:
-        try:
-            loaded = load_spec(settings.spec_dir, authority)
-        except SpecError as error:
-            # The base spec's problems come back with every overlay: list each once.
-            problems.extend([problem for problem in error.problems if problem not in problems])
-            continue
-        if authority == settings.authority:
-            form = loaded
+    authorities = available_authorities(settings.spec_dir)
+    forms, problems = _forms(settings.spec_dir, authorities)
+    form = forms.get(settings.authority)
+    if form is None and not problems:
+        problems.append(Problem(f"authorities/{settings.authority}.yaml", None, "", "no such authority"))
+    overrides, override_problems = authority_templates(settings.template_dir, authorities)
+    problems.extend(override_problems)
+    for path in [settings.template_dir / kind.template for kind in DOCUMENTS.values()]:
+        problems.extend(check_template(path))
+    for paths in overrides.values():
+        for path in paths:
+            problems.extend(check_template(path))
     if form is None:
-        if not problems:
-            problems.append(Problem(f"authorities/{settings.authority}.yaml", None, "", "no such authority"))
         return problems
     cases = []
     for path in sorted(settings.examples_dir.glob("*.json")):
@@ -49,11 +47,79 @@ def check_everything(settings: Settings, *, today: date) -> list[Problem]:
         problems.extend(case_problems)
         if case is not None and not case_problems:
             cases.append(case)
-    store = TemplateStore(settings.template_dir)
-    for kind in DOCUMENTS.values():
-        problems.extend(check_template(settings.template_dir / kind.template))
+    store = TemplateStore(settings.template_dir, settings.authority)
     problems.extend(check_rendering(form, store, cases, today=today))
+    # Another authority's own templates, rendered with its form and the examples that fit it.
+    for authority, paths in overrides.items():
+        if authority == settings.authority or authority not in forms:
+            continue
+        fitting = [case for case in cases if not answer_problems(forms[authority], case, "")]
+        own = {path.name for path in paths}
+        problems.extend(
+            check_rendering(
+                forms[authority],
+                TemplateStore(settings.template_dir, authority),
+                fitting,
+                today=today,
+                kinds=[kind for kind in DOCUMENTS.values() if kind.template in own],
+            )
+        )
     return problems
+
+
+def authority_templates(
+    directory: Path, authorities: list[str]
+) -> tuple[dict[str, list[Path]], list[Problem]]:
+    """Each authority's own templates (templates_docx/authorities/<id>/), and what there is not one: a
+    folder for no authority, or a file that is no document's template, would be silently ignored."""
+    found: dict[str, list[Path]] = {}
+    problems = []
+    templates = {kind.template for kind in DOCUMENTS.values()}
+    for folder in sorted((directory / AUTHORITIES).glob("*")):
+        if not folder.is_dir():
+            continue
+        if folder.name not in authorities or override_dir(directory, folder.name) is None:
+            problems.append(
+                Problem(
+                    str(folder),
+                    None,
+                    "",
+                    f"no authority {folder.name!r}: name the folder as an overlay in form_specs/authorities/ "
+                    f"({', '.join(authorities) or 'none yet'})",
+                )
+            )
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(("~$", ".")):
+                continue  # Word's lock file while a template is open, and hidden files
+            if path.name not in templates:
+                problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        "",
+                        f"not a template formgen uses: name it as one of {', '.join(sorted(templates))}",
+                    )
+                )
+                continue
+            found.setdefault(folder.name, []).append(path)
+    return found, problems
+
+
+def _forms(spec_dir: Path, authorities: list[str]) -> tuple[dict[str, FormSpec], list[Problem]]:
+    """Every authority's form that loads, and the problems of those that do not."""
+    problems: list[Problem] = []
+    forms = {}
+    for authority in [None, *authorities]:
+        try:
+            loaded = load_spec(spec_dir, authority)
+        except SpecError as error:
+            # The base spec's problems come back with every overlay: list each once.
+            problems.extend([problem for problem in error.problems if problem not in problems])
+            continue
+        if authority is not None:
+            forms[authority] = loaded
+    return forms, problems
 
 
 def external_fields(form: FormSpec) -> list[str]:
@@ -111,42 +177,277 @@ def check_example(form: FormSpec, path: Path, *, today: date) -> tuple[CaseFile 
     return case, problems
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
+_TAG = re.compile(r"\{([{%#]).*?[}%#]\}", re.DOTALL)
+_OPENING = re.compile(r"\{[{%#]")
+# Word's revision marks: insertions, deletions and moves of text, of cells, and changes of formatting.
+_CHANGES = {
+    _W + name
+    for name in (
+        "ins", "del", "moveFrom", "moveTo", "moveFromRangeStart", "moveToRangeStart", "rPrChange",
+        "pPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange", "tblGridChange",
+        "numberingChange", "cellIns", "cellDel", "cellMerge", "customXmlInsRangeStart",
+        "customXmlDelRangeStart", "customXmlMoveFromRangeStart", "customXmlMoveToRangeStart",
+    )
+}  # fmt: skip
+_COMMENT_MARKS = {_W + "commentRangeStart", _W + "commentReference"}
+SPLIT_ADVICE = "retype the tag in one go in Word, with Track Changes off, or paste it as plain text"
+TRACKED_ADVICE = "accept or reject every change in Word (Review, Accept All) and turn Track Changes off"
+TRACKING_ADVICE = "Track Changes is on: turn it off in Word (Review, Track Changes)"
+COMMENT_ADVICE = "delete them in Word (Review, Delete All Comments): they would be in every copy sent"
+_HEADING_NAME = re.compile(r"heading ([1-9])")
+_CURLY_QUOTES = set("‘’“”")
+QUOTES_ADVICE = (
+    "Word replaced its straight quotes with curly ones: retype them with AutoCorrect's "
+    '"straight quotes with smart quotes" off'
+)
+
+
 def check_template(path: Path) -> list[Problem]:
-    """A tag partly inside a tracked change makes docxtpl drop the rest of the document without a word."""
+    """What the builder used to guarantee, now that an authority edits its templates in Word: each tag
+    in one run (docxtpl's clean-up does not join every split), no tracked change or comment (a tag
+    partly inside a change makes docxtpl drop the rest of the document without a word; a comment would
+    be in every copy sent), and headings in order (a reader's screen reader navigates by them)."""
     label = str(path)
     try:
         with zipfile.ZipFile(path) as archive:
-            parts = [
-                name
-                for name in archive.namelist()
-                if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", name)
-            ]
-            texts = {name: archive.read(name).decode("utf-8") for name in parts}
+            names = archive.namelist()
+            parts = {name: archive.read(name) for name in names if _PARTS.fullmatch(name)}
+            styles = archive.read("word/styles.xml") if "word/styles.xml" in names else b""
+            comments = archive.read("word/comments.xml") if "word/comments.xml" in names else b""
+            settings = archive.read("word/settings.xml") if "word/settings.xml" in names else b""
     except (OSError, zipfile.BadZipFile) as error:
         return [Problem(label, None, "", f"not a Word document: {error}")]
     problems = []
-    for name, xml in texts.items():
-        for match in _TRACKED.finditer(xml):
-            text = _XML_TEXT.sub("", match.group(0))
-            if any(mark in text for mark in _TAG_MARKS):
+    # Comments are named where the text marks them; one the text does not mark is named by its part.
+    marked = any(b"w:commentReference" in data or b"w:commentRangeStart" in data for data in parts.values())
+    if b"<w:comment " in comments and not marked:
+        problems.append(
+            Problem(label, None, "word/comments.xml", f"the template has comments: {COMMENT_ADVICE}")
+        )
+    if _tracking_on(settings):
+        problems.append(Problem(label, None, "word/settings.xml", TRACKING_ADVICE))
+    for name in sorted(parts, key=_part_order):
+        try:
+            root = etree.fromstring(parts[name])
+        except etree.XMLSyntaxError as error:
+            problems.append(Problem(label, None, name, f"not valid XML: {error}"))
+            continue
+        paragraphs = list(root.iter(_W + "p"))
+        problems.extend(_split_tags(label, name, paragraphs))
+        problems.extend(_tracked_changes(label, name, root, paragraphs))
+        if name == "word/document.xml":
+            problems.extend(_heading_order(label, name, paragraphs, _heading_levels(styles)))
+    return problems
+
+
+def _tracking_on(settings: bytes) -> bool:
+    """Whether Track Changes is on: every copy made from the template would open with it on, and the
+    next edit to the template would be a tracked change."""
+    if b"trackRevisions" not in settings:
+        return False
+    found = etree.fromstring(settings).find(_W + "trackRevisions")
+    return found is not None and found.get(_W + "val", "true") not in {"false", "0", "off"}
+
+
+def _part_order(name: str) -> tuple[int, str]:
+    return (0 if name == "word/document.xml" else 1, name)
+
+
+def _paragraph_place(name: str, paragraphs: list, paragraph, excerpt: str | None = None) -> str:
+    """'word/document.xml paragraph 42 ("Child's name {{ chi")': the paragraphs counted from 1 in the
+    part's order, tables' paragraphs included, with the text that finds it in Word."""
+    text = _paragraph_text(paragraph) if excerpt is None else excerpt
+    text = " ".join(text.split())
+    shown = f' ("{text[:60]}{"..." if len(text) > 60 else ""}")' if text else ""
+    return f"{name} paragraph {paragraphs.index(paragraph) + 1}{shown}"
+
+
+def _own_runs(paragraph) -> list:
+    """The runs of this paragraph, not of a text box's paragraphs inside it."""
+    return [run for run in paragraph.iter(_W + "r") if _nearest_paragraph(run) is paragraph]
+
+
+def _nearest_paragraph(element):
+    parent = element.getparent()
+    while parent is not None and parent.tag != _W + "p":
+        parent = parent.getparent()
+    return parent
+
+
+def _run_text(run) -> str:
+    return "".join(text.text or "" for text in run.findall(_W + "t"))
+
+
+def _paragraph_text(paragraph) -> str:
+    return "".join(_run_text(run) for run in _own_runs(paragraph))
+
+
+def _split_tags(label: str, name: str, paragraphs: list) -> list[Problem]:
+    problems = []
+    for paragraph in paragraphs:
+        runs = [_run_text(run) for run in _own_runs(paragraph)]
+        text = "".join(runs)
+        if "{" not in text:
+            continue
+        ends, total = [], 0  # where each run's text ends in the paragraph's
+        for run in runs:
+            total += len(run)
+            ends.append(total)
+
+        def run_at(offset: int, ends: list[int] = ends) -> int:
+            return next(index for index, end in enumerate(ends) if offset < end)
+
+        covered = set()
+        for match in _TAG.finditer(text):
+            covered.update(range(match.start(), match.end()))
+            first, last = run_at(match.start()), run_at(match.end() - 1)
+            if first != last:
+                excerpt = text[max(0, match.start() - 20) : ends[first]]
+                count = sum(1 for run in runs[first : last + 1] if run)
                 problems.append(
                     Problem(
                         label,
                         None,
-                        name,
-                        f"a tag is inside a tracked change ({text[:60]!r}): {TRACKED_ADVICE}",
+                        _paragraph_place(name, paragraphs, paragraph, excerpt),
+                        f"the tag {match.group(0)!r} is split across {count} runs: {SPLIT_ADVICE}",
                     )
                 )
+            if _CURLY_QUOTES & set(match.group(0)):
+                problems.append(
+                    Problem(
+                        label,
+                        None,
+                        _paragraph_place(name, paragraphs, paragraph),
+                        f"the tag {match.group(0)!r} has curly quotes: {QUOTES_ADVICE}",
+                    )
+                )
+        for match in _OPENING.finditer(text):
+            if match.start() not in covered:
+                problems.append(
+                    Problem(
+                        label,
+                        None,
+                        _paragraph_place(name, paragraphs, paragraph),
+                        "a tag is not closed within its paragraph: type it whole, on one line",
+                    )
+                )
+                break
+    return problems
+
+
+def _tracked_changes(label: str, name: str, root, paragraphs: list) -> list[Problem]:
+    """One problem for each paragraph holding a revision mark (or for the part, for one outside any)."""
+    problems, seen = [], set()
+    for element in root.iter():
+        if element.tag in _CHANGES:
+            where = _nearest_paragraph(element)
+            if where is None:  # a table row's or cell's change: named by the row's first paragraph
+                row = next((above for above in element.iterancestors(_W + "tr")), None)
+                where = next(row.iter(_W + "p"), None) if row is not None else None
+            key = id(where)
+            if key in seen:
+                continue
+            seen.add(key)
+            kind = etree.QName(element).localname
+            author = element.get(_W + "author")
+            change = f"a tracked change ({kind}{f' by {author}' if author else ''})"
+            place = _paragraph_place(name, paragraphs, where) if where is not None else name
+            problems.append(Problem(label, None, place, f"{change}: {TRACKED_ADVICE}"))
+        elif element.tag in _COMMENT_MARKS and ("comment", id(_nearest_paragraph(element))) not in seen:
+            where = _nearest_paragraph(element)
+            seen.add(("comment", id(where)))
+            place = _paragraph_place(name, paragraphs, where) if where is not None else name
+            problems.append(Problem(label, None, place, f"a comment: {COMMENT_ADVICE}"))
+    return problems
+
+
+def _heading_levels(styles: bytes) -> dict[str, int]:
+    """Each paragraph style's heading level, by style id: Title 0, Heading 1 to 9; a style based on one
+    (an authority's "Section heading" based on Heading 1) has its level; the outline level of a style
+    that sets one counts too."""
+    if not styles:
+        return {}
+    root = etree.fromstring(styles)
+    own: dict[str, int | None] = {}
+    based: dict[str, str] = {}
+    for style in root.iter(_W + "style"):
+        if style.get(_W + "type") != "paragraph":
+            continue
+        style_id = style.get(_W + "styleId") or ""
+        name_element = style.find(_W + "name")
+        name = (name_element.get(_W + "val") if name_element is not None else "").strip().lower()
+        outline = style.find(f"{_W}pPr/{_W}outlineLvl")
+        heading = _HEADING_NAME.fullmatch(name)
+        if name == "title":
+            own[style_id] = 0
+        elif heading:
+            own[style_id] = int(heading.group(1))
+        elif outline is not None and (outline.get(_W + "val") or "").isdigit():
+            # Outline level 9 is body text; 0 to 8 are Heading 1 to 9.
+            own[style_id] = int(outline.get(_W + "val")) + 1 if int(outline.get(_W + "val")) < 9 else None
+        else:
+            own[style_id] = None
+        parent = style.find(_W + "basedOn")
+        if parent is not None:
+            based[style_id] = parent.get(_W + "val") or ""
+    levels = {}
+    for style_id in own:
+        current, hops = style_id, 0
+        while current in own and own[current] is None and current in based and hops < 20:
+            current, hops = based[current], hops + 1
+        if own.get(current) is not None:
+            levels[style_id] = own[current]
+    return levels
+
+
+def _heading_order(label: str, name: str, paragraphs: list, levels: dict[str, int]) -> list[Problem]:
+    """The first heading is the Title or a Heading 1, and no heading is more than one level below the
+    one before it (no Heading 3 straight after a Heading 1)."""
+    problems, previous = [], None
+    for paragraph in paragraphs:
+        style = paragraph.find(f"{_W}pPr/{_W}pStyle")
+        level = levels.get(style.get(_W + "val") or "") if style is not None else None
+        if level is None:
+            continue
+        shown = "Title" if level == 0 else f"Heading {level}"
+        if previous is None and level > 1:
+            problems.append(
+                Problem(
+                    label,
+                    None,
+                    _paragraph_place(name, paragraphs, paragraph),
+                    f"the first heading is a {shown}: start with the Title or a Heading 1",
+                )
+            )
+        elif previous is not None and level > previous + 1:
+            before = "Title" if previous == 0 else f"Heading {previous}"
+            problems.append(
+                Problem(
+                    label,
+                    None,
+                    _paragraph_place(name, paragraphs, paragraph),
+                    f"a {shown} straight after a {before}: use a Heading {previous + 1}",
+                )
+            )
+        previous = level
     return problems
 
 
 def check_rendering(
-    form: FormSpec, store: TemplateStore, cases: list[CaseFile], *, today: date
+    form: FormSpec,
+    store: TemplateStore,
+    cases: list[CaseFile],
+    *,
+    today: date,
+    kinds: list[DocumentKind] | None = None,
 ) -> list[Problem]:
-    """Render every document of every example; each must keep the template's closing paragraph."""
+    """Render every document (or `kinds`) of every example; each must keep the template's closing
+    paragraph."""
     problems = []
-    for kind in DOCUMENTS.values():
-        path = store.directory / kind.template
+    for kind in DOCUMENTS.values() if kinds is None else kinds:
+        path = store.path(kind.template)
         try:
             closing = _closing_text(Document(path))
         except Exception as error:  # python-docx raises several kinds for a file that is not a document

@@ -152,7 +152,7 @@ class FieldType:
 
 
 class _Texts(FieldType):
-    keys = frozenset({"max_length"})
+    keys = frozenset({"max_length", "for_child_of"})
 
     def constraint(self, field: FormField, value: Any, checks: Checks) -> str | None:
         if field.max_length is not None and len(value) > field.max_length:

@@ -694,6 +694,11 @@ def child_opening(doc: DocxDocument) -> None:
     para(doc, "About the help for ", "{{ child.first_name }}", style="Title")
     para(doc, "We wrote this for you. It says what we did and why.")
     generated_line(doc, "We wrote it on ")
+    # Before the manager approves, what it says may still change: the child is told so in words,
+    # besides the DRAFT in the header and footer that every page carries.
+    tag(doc, "{%p if document.draft %}")
+    para(doc, Bold("This is a draft. It is not finished yet, so some of it may change."))
+    tag(doc, "{%p endif %}")
 
 
 def child_why(doc: DocxDocument) -> None:
@@ -713,7 +718,7 @@ def child_what_happened(doc: DocxDocument) -> None:
 
 
 def child_items(doc: DocxDocument) -> None:
-    para(doc, "Here is what you told us.")
+    # Each answer's heading is the spec's child wording, never "What you told us" again.
     tag(doc, "{%p for item in child_version.said %}")
     para(doc, Bold("{{ item.heading }}"))
     para(doc, "{{ item.text }}")
@@ -723,13 +728,15 @@ def child_items(doc: DocxDocument) -> None:
 
 def child_what_you_said(doc: DocxDocument) -> None:
     heading(doc, "What you told us", 1)
-    # ["items"], not .items: on a dict, .items is the dict's method and the loop would fail.
     if_else(doc, "child_version.said", child_items, "You can ask your worker what we wrote down.")
 
 
 def child_decision_list(doc: DocxDocument) -> None:
     tag(doc, "{%p for decision in child_version.decisions %}")
-    para(doc, "{{ decision }}", style="List Bullet")
+    para(doc, Bold("{{ decision.decision }}"), style="List Bullet")
+    tag(doc, "{%p if decision.reason %}")
+    para(doc, "{{ decision.reason }}", style="List Continue")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
 
@@ -742,12 +749,14 @@ def child_decisions(doc: DocxDocument) -> None:
 
 
 def next_steps_table(doc: DocxDocument) -> Table:
+    # Who helps is said in the step's own words for the child: the plan's "provided by" is the
+    # practitioner's (an agency's name, a job title), so it is not printed here.
     return loop_table(
         doc,
-        ["What will happen", "Who will do it", "When"],
+        ["What will happen", "When"],
         "step in child_version.next_steps",
-        [["{{ step.what }}"], ["{{ step.who }}"], ["{{ step.when }}"]],
-        [80, 50, TEXT_WIDTH_MM - 130],
+        [["{{ step.what }}"], ["{{ step.when }}"]],
+        [110, TEXT_WIDTH_MM - 110],
     )
 
 
@@ -758,8 +767,23 @@ def child_next_steps(doc: DocxDocument) -> None:
 
 def child_contacts(doc: DocxDocument) -> None:
     heading(doc, "Who you can talk to", 1)
-    para(doc, "Your worker is ", "{{ worker.name }}", ". You can phone them on ", "{{ worker.phone }}", ".")
-    para(doc, "Or you can phone ", "{{ authority.name }}", " on ", "{{ authority.phone }}", ".")
+    # A number nobody gave is left out, not printed as "phone them on ."
+    tag(doc, "{%p if worker.name %}")
+    para(
+        doc,
+        "Your worker is ",
+        "{{ worker.name }}",
+        ".",
+        "{% if worker.phone %}",
+        " You can phone them on ",
+        "{{ worker.phone }}",
+        ".",
+        "{% endif %}",
+    )
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if authority.phone %}")
+    para(doc, "You can phone ", "{{ authority.name }}", " on ", "{{ authority.phone }}", ".")
+    tag(doc, "{%p endif %}")
     para(doc, "You can also talk to a grown-up you trust, like a teacher.")
 
 
@@ -771,8 +795,8 @@ def child_closing(doc: DocxDocument) -> None:
 
 def build_child() -> DocxDocument:
     doc = new_document(CHILD_SIZES)
-    add_header(doc.sections[0])
-    add_footer(doc.sections[0], note="This is private. Please keep it safe.")
+    add_header(doc.sections[0], draft=True)
+    add_footer(doc.sections[0], note="This is private. Please keep it safe.", draft=True)
     child_opening(doc)
     child_why(doc)
     child_what_happened(doc)

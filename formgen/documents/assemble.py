@@ -26,7 +26,7 @@ class NoSuchDocument(ValueError):
     """A document that this child does not get (the child's version of an unborn baby)."""
 
 
-NOT_APPROVED = "The outcome is written once the assessment is approved"
+NOT_APPROVED = "The {document} is written once the assessment is approved"
 
 
 def documents_for(form: FormSpec, case: CaseFile, child_id: str, *, today: date) -> list[str]:
@@ -35,9 +35,9 @@ def documents_for(form: FormSpec, case: CaseFile, child_id: str, *, today: date)
     unborn = case.assessment(form, child_id, today=today).value(known.UNBORN) is True
     approved = case.child(child_id).review.stage is Stage.APPROVED
     return [
-        kind
-        for kind in DOCUMENTS
-        if not (kind == "child" and unborn) and not (kind == "outcome" and not approved)
+        kind.id
+        for kind in DOCUMENTS.values()
+        if not (unborn and not kind.for_unborn) and not (kind.after_approval and not approved)
     ]
 
 
@@ -78,11 +78,15 @@ def refusal(
         if recipient.confirmed is None:
             return "Not yet confirmed by the practitioner or a manager"
     if kind not in documents_for(form, case, child_id, today=today):
-        return NOT_APPROVED
+        return NOT_APPROVED.format(document=_named(kind))
     withheld = assessment.value(known.OUTCOME_WITHHELD) is True
     if kind == "outcome" and withheld and recipient.audience is Audience.FAMILY:
         return "The outcome is being withheld from the child and family (I4)"
     return None
+
+
+def _named(kind: str) -> str:
+    return DOCUMENTS[kind].short_name.lower()
 
 
 def render_document(
@@ -98,10 +102,12 @@ def render_document(
 ) -> bytes:
     """One document about one child; a plan or outcome for `recipient`, or addressed to nobody."""
     if kind not in documents_for(form, case, child_id, today=today):
+        if kind not in DOCUMENTS:
+            raise NoSuchDocument(f"there is no document {kind!r}")
         raise NoSuchDocument(
-            NOT_APPROVED
-            if kind == "outcome"
-            else f"child {child_id!r} is not yet born, so there is no child's version"
+            NOT_APPROVED.format(document=_named(kind))
+            if DOCUMENTS[kind].after_approval
+            else f"child {child_id!r} is not yet born, so there is no {_named(kind)}"
         )
     refused = recipient and refusal(form, case, child_id, kind, recipient, today=today)
     if refused:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from formgen.capabilities import Capability
 from formgen.display import clean_text, fill_placeholders, format_day, item_label, join_words
@@ -22,52 +22,19 @@ from formgen.engine.assessment import Assessment
 from formgen.engine.casefile import CaseFile, ChildRecord
 from formgen.engine.distribution import (
     DISTRIBUTION_LIST,
-    DOCUMENT_AUDIENCES,
     METHOD_LABELS,
     Audience,
     Recipient,
 )
 from formgen.engine.review import STAGE_LABELS, UK, Decision, Stage, approval_date
 from formgen.fieldtypes import capitalised, display, subject
+from formgen.registry import DOCUMENTS, DocumentKind  # DOCUMENTS is imported from here too
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo, FormSpec
 from formgen.spec.model import Section
 
 MARKING = "OFFICIAL-SENSITIVE"
 NOT_ANSWERED = "Not answered"
-
-
-@dataclass(frozen=True)
-class DocumentKind:
-    id: Literal["record", "plan", "outcome", "child"]
-    title: str
-    template: str
-    made_by: frozenset[Capability]  # who may produce it: business support produces plans only (A3)
-    per_recipient: bool = False  # a copy for each recipient of the distribution list
-
-    @property
-    def audiences(self) -> frozenset[Audience]:
-        """Whom it is written for once it leaves the authority; none for the record, which stays."""
-        return DOCUMENT_AUDIENCES[self.id]
-
-    @property
-    def internal(self) -> bool:
-        return not self.audiences
-
-
-READERS = frozenset({Capability.VIEW_ASSESSMENT})
-CIRCULATORS = READERS | {Capability.CIRCULATE}
-DOCUMENTS: dict[str, DocumentKind] = {
-    kind.id: kind
-    for kind in (
-        DocumentKind("record", "Child and family assessment record", "record.docx", READERS),
-        DocumentKind("plan", "Assessment plan", "plan.docx", CIRCULATORS, per_recipient=True),
-        DocumentKind(
-            "outcome", "The outcome of the assessment", "outcome.docx", CIRCULATORS, per_recipient=True
-        ),
-        DocumentKind("child", "Your assessment, in words for you", "child.docx", READERS),
-    )
-}
 
 
 @dataclass(frozen=True)
@@ -568,7 +535,8 @@ class _Builder:
         }
 
     def child_version(self) -> dict[str, Any]:
-        """K3: the child's answers and the decisions, in the plain words the spec gives for the child."""
+        """K3: only words written for the child: the spec's for its questions and choices, and the
+        practitioner's where they wrote to the child; never the practitioner's own notes."""
         return {
             "met_on": join_words(self.visit_dates()),
             "said": self.child_items(),
@@ -590,44 +558,61 @@ class _Builder:
         return [format_day(day) for day in sorted(day for day in dates if day is not None)]
 
     def child_items(self) -> list[dict[str, str]]:
-        special = {known.OUTCOMES, known.OUTCOME_FOR_CHILD}
         items = []
         for section in self.assessment.relevant_sections():
             for info in self.assessment.visible_fields(section):
-                if "child" not in (info.field.documents or section.documents) or info.field.id in special:
-                    continue
-                if info.field.type == "group" or self.withheld(info, None):
+                if (
+                    "child" not in (info.field.documents or section.documents)
+                    or info.field.id in known.CHILD_VERSION_OWN
+                    or info.field.type == "group"
+                ):
                     continue
                 text = self.child_text(info)
                 if text:
-                    items.append(
-                        {"heading": clean_text(info.field.child_wording or info.field.label), "text": text}
-                    )
+                    items.append({"heading": clean_text(info.field.child_wording or ""), "text": text})
         return items
 
     def child_text(self, info: FieldInfo) -> str:
-        """Choices in their child wording where the spec gives one; other answers as written."""
+        """An answer in words for the child: a choice in its child wording; free text only as the
+        practitioner put it for the child (its `for_child_of` field), never their notes. What is
+        withheld from this reader is withheld in the child's words too."""
         if self.withheld(info, None):
             return ""
+        if info.field.type in ("text", "long_text"):
+            words = self.form.child_words(info)
+            return "" if words is None else self.shown(words, self.assessment.value(words.field.id))
         return self.shown(info, self.assessment.value(info.field.id), child=True)
 
-    def child_decisions(self) -> list[str]:
+    def child_decisions(self) -> list[dict[str, str]]:
+        """Each decision in the child's words, with why it was made: the spec's reason for that choice."""
         info = self.form.fields.get(known.OUTCOMES)
-        if info is None:
+        if info is None or self.withheld(info, None):
             return []
-        text = self.child_text(info)
-        return text.split("\n") if text else []
+        chosen = self.assessment.value(known.OUTCOMES) or []
+        return [
+            {
+                "decision": clean_text(choice.child_wording or ""),
+                "reason": clean_text(choice.child_reason or ""),
+            }
+            for choice in info.field.choices or []
+            if choice.value in chosen and choice.child_wording
+        ]
 
     def next_steps(self) -> list[dict[str, str]]:
+        """The plan's steps that concern the child: those the practitioner put in words for the child
+        (help for the adults has none; who helps is said in those words), with when they happen in
+        words. A step withheld from anyone
+        is left out: the child's version is the child's to show, often read with a parent."""
         if known.PLAN_OF_ACTION not in self.form.fields:
             return []
         group = self.form.info(known.PLAN_OF_ACTION)
         fields = {info.field.id: info for info in self.form.item_fields(group.field)}
-        columns = {"what": known.PLAN_WHAT, "who": known.PLAN_WHO, "when": known.PLAN_WHEN}
-        return [
+        columns = {"what": known.PLAN_WHAT, "when": known.PLAN_WHEN}
+        steps = [
             {
                 key: self.item_text(fields[id_], item, index) if id_ in fields else ""
                 for key, id_ in columns.items()
             }
             for index, item in self.items(known.PLAN_OF_ACTION)
         ]
+        return [step for step in steps if step["what"]]

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import io
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -32,18 +33,39 @@ def jinja_environment() -> jinja2.Environment:
     return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True, finalize=_finalize)
 
 
-class TemplateStore:
-    """Reads each template's bytes once; every render opens its own DocxTemplate from them."""
+AUTHORITIES = "authorities"  # templates_docx/authorities/<authority id>/<template>: an authority's own
+_AUTHORITY_ID = re.compile(r"[A-Za-z0-9_-]+")
 
-    def __init__(self, directory: Path) -> None:
+
+def override_dir(directory: Path, authority: str) -> Path | None:
+    """Where an authority's own templates are; None for a name that is not one folder's."""
+    return directory / AUTHORITIES / authority if _AUTHORITY_ID.fullmatch(authority) else None
+
+
+class TemplateStore:
+    """Reads each template's bytes once; every render opens its own DocxTemplate from them.
+
+    With an authority, its own copy of a template (in `authorities/<authority>/`) is used where it has
+    one, and the shared one otherwise.
+    """
+
+    def __init__(self, directory: Path, authority: str | None = None) -> None:
         self.directory = directory
+        self.authority = authority
         self._raw: dict[str, bytes] = {}
         self._lock = threading.Lock()
+
+    def path(self, name: str) -> Path:
+        """The file a template's name stands for: the authority's copy if it has one."""
+        own = override_dir(self.directory, self.authority) if self.authority else None
+        if own is not None and (own / name).is_file():
+            return own / name
+        return self.directory / name
 
     def raw(self, name: str) -> bytes:
         with self._lock:
             if name not in self._raw:
-                path = self.directory / name
+                path = self.path(name)
                 try:
                     self._raw[name] = path.read_bytes()
                 except OSError as error:
@@ -52,7 +74,7 @@ class TemplateStore:
 
     def render(self, name: str, context: dict[str, Any]) -> bytes:
         """The rendered document's bytes."""
-        path, raw = self.directory / name, self.raw(name)
+        path, raw = self.path(name), self.raw(name)
         try:
             template = DocxTemplate(io.BytesIO(raw))
             template.render(context, jinja_env=jinja_environment(), autoescape=True)

@@ -16,8 +16,7 @@ from enum import StrEnum
 
 from formgen.engine.distribution import Method, Recipient, Sending
 from formgen.engine.review import Person
-
-KINDS = ("plan", "outcome")  # the documents that are circulated, a copy for each recipient
+from formgen.registry import circulated
 
 
 class State(StrEnum):
@@ -82,7 +81,7 @@ def states(
             child, kind, recipient, refused, revision, last_sending(circulation, child, kind, recipient.id)
         )
         for recipient, kind, refused in copies
-        if kind in KINDS
+        if kind in circulated()
     ]
 
 
@@ -122,7 +121,7 @@ def waiting(
         gone = recipient.person is not None and recipient.person not in household
         if gone or not recipient.receives(child):
             continue
-        for kind in KINDS if approved else KINDS[:1]:
+        for kind in circulated(approved=approved):
             last = last_sending(circulation, child, kind, recipient.id)
             if last is None or not sent_since(last, revision):
                 found.append(CopyState(child, kind, recipient, None, revision, last))

@@ -19,32 +19,16 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from formgen.engine.review import Person
+from formgen.registry import Audience, circulated  # Audience is imported from here too
 
 RecipientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 Line = Annotated[str, StringConstraints(max_length=300)]
 Block = Annotated[str, StringConstraints(max_length=2_000)]
 
 
-class Audience(StrEnum):
-    """Who a field may be printed for in a document that leaves the authority (the spec's `audience`)."""
-
-    FAMILY = "family"
-    PROFESSIONALS = "professionals"
-
-
 AUDIENCE_LABELS: dict[Audience, str] = {
     Audience.FAMILY: "The child and family",
     Audience.PROFESSIONALS: "Professionals and agencies",
-}
-
-
-# Whom each document is written for once it leaves the authority; the record stays within it (no
-# audience), so nothing is withheld from it. formgen.documents.context prints by this table.
-DOCUMENT_AUDIENCES: dict[str, frozenset[Audience]] = {
-    "record": frozenset(),
-    "plan": frozenset(Audience),
-    "outcome": frozenset(Audience),
-    "child": frozenset({Audience.FAMILY}),
 }
 
 
@@ -135,7 +119,7 @@ class Sending(_Data):
     """One copy of a document sent to one recipient."""
 
     recipient: RecipientId
-    document: Annotated[str, StringConstraints(pattern=r"^(plan|outcome)$")]
+    document: Annotated[str, StringConstraints(pattern=f"^({'|'.join(circulated())})$")]
     child: RecipientId
     revision: int | None = None  # the assessment's revision the copy was made from
     method: Method

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from formgen.engine.distribution import (
     DISTRIBUTION_LIST,
-    DOCUMENT_AUDIENCES,
     Audience,
     Recipient,
     Withholding,
 )
+from formgen.registry import audiences_of
 from formgen.spec.form import FieldInfo, FormSpec
 
 if TYPE_CHECKING:  # the case file checks its withholdings with this module
@@ -33,10 +33,7 @@ def reaches_outside(info: FieldInfo) -> bool:
     """Whether a question's answer may be printed in a document that leaves the authority: one of its
     documents does, for an audience the question names (none named: the record only)."""
     audiences = {Audience(audience) for audience in info.field.audience or ()}
-    return any(
-        audiences & DOCUMENT_AUDIENCES.get(kind, frozenset())
-        for kind in info.field.documents or info.section.documents
-    )
+    return any(audiences & audiences_of(kind) for kind in info.field.documents or info.section.documents)
 
 
 def withholding_problem(form: FormSpec, case: CaseFile, withholding: Withholding) -> str | None:

@@ -59,9 +59,17 @@ class FormSpec:
     rules: list[CompiledRule] = field(default_factory=list)
     # The household lists whose items have questions answered for each child: their ids, by the list's.
     per_child: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Free-text questions whose answer the child's version prints in words for the child: the id of
+    # the field holding those words (its `for_child_of`), by the question's.
+    for_child: dict[str, str] = field(default_factory=dict)
 
     def info(self, field_id: str, group_id: str | None = None) -> FieldInfo:
         return self.fields[f"{group_id}.{field_id}" if group_id else field_id]
+
+    def child_words(self, info: FieldInfo) -> FieldInfo | None:
+        """The field that holds this answer in words for the child, if the form has one (K3)."""
+        companion = self.fields.get(self.for_child.get(info.key, ""))
+        return None if companion is None or companion.field.hidden else companion
 
     def section(self, section_id: str) -> Section:
         for section in self.sections:

@@ -51,10 +51,14 @@ ACTION_DONE = "action_done"
 REVIEW_DATES = "review_dates"
 REVIEW_DATE = "review_point_date"
 
-# The plan of action's items, as "what happens next" in the child's version.
-PLAN_WHAT = "service"
-PLAN_WHO = "by_whom"
-PLAN_WHEN = "review_date"
+# The plan of action's items, as "what happens next" in the child's version: only the steps the
+# practitioner has put in words for the child (who helps included), and when, in the child's words.
+PLAN_WHAT = "for_child"
+PLAN_WHEN = "when_for_child"
+
+# What the child's version prints in places of its own ("What we decided"), not among the answers:
+# the outcome's choices with their reasons, and the explanation the practitioner writes to the child.
+CHILD_VERSION_OWN = (OUTCOMES, OUTCOME_FOR_CHILD)
 
 _TIMESCALE = "the timescale"
 _RECORD = "the record"
@@ -91,8 +95,7 @@ KNOWN: dict[str, Known] = {
     REVIEW_DATES: Known("group", "household", read_by=_OVERDUE),
     f"{REVIEW_DATES}.{REVIEW_DATE}": Known("date", "household", read_by=_OVERDUE),
     f"{PLAN_OF_ACTION}.{PLAN_WHAT}": Known("text", "child", read_by=_CHILD),
-    f"{PLAN_OF_ACTION}.{PLAN_WHO}": Known("text", "child", read_by=_CHILD),
-    f"{PLAN_OF_ACTION}.{PLAN_WHEN}": Known("date", "child", read_by=_CHILD),
+    f"{PLAN_OF_ACTION}.{PLAN_WHEN}": Known("text", "child", read_by=_CHILD),
     APPROVAL_REASONING: Known("long_text", "child", read_by=_RECORD),
 }
 

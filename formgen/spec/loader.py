@@ -166,6 +166,8 @@ class _Checker:
         self.index()
         for info in self.form.fields.values():
             self.check_field(info)
+        for info in self.form.fields.values():
+            self.check_child_version(info)
         self.compile_conditions()
         self.check_cycles()
         self.check_known()
@@ -222,9 +224,8 @@ class _Checker:
         field = info.field
         if (field.required or field.required_if) and not (field.name or field.error):
             self.fail(info.origin, "a required field needs `name` (or `error`) for its error message")
-        documents = field.documents or info.section.documents
-        if "child" in documents and field.type != "group" and not field.child_wording:
-            self.fail(info.origin, "a field in the child's version needs `child_wording`")
+        if field.for_child_of is not None:
+            self.check_for_child_of(info)
         if field.choices is not None:
             values = {choice.value for choice in field.choices}
             for value in field.exclusive:
@@ -245,6 +246,55 @@ class _Checker:
             self.check_placeholders(info, field.chronology, names, "chronology")
         if field.per_child:
             self.check_per_child(info)
+
+    def check_for_child_of(self, info: FieldInfo) -> None:
+        """Words for the child are asked beside the notes they put simply: on the notes' own page."""
+        name = info.field.for_child_of or ""
+        target = self.form.fields.get(name)
+        if info.group is not None:
+            message = "for_child_of applies to a question, not to a field of a list's item"
+        elif target is None or target.group is not None:
+            message = f"for_child_of {name!r} is not a question of the form"
+        elif target.page is not info.page:
+            message = f"for_child_of {name!r} is on another page: ask the child's words beside the notes"
+        elif target.field.type not in ("text", "long_text") or target.field.for_child_of:
+            message = f"for_child_of {name!r} must be the free-text answer these words are for"
+        elif "child" not in (target.field.documents or target.section.documents):
+            message = f"for_child_of {name!r} is not in the child's version: these words would print nowhere"
+        elif name in self.form.for_child:
+            message = f"{name!r} already has its words for the child in {self.form.for_child[name]!r}"
+        else:
+            self.form.for_child[name] = info.key
+            return
+        self.fail(info.origin, message, "for_child_of")
+
+    def check_child_version(self, info: FieldInfo) -> None:
+        """K3: everything the child's version prints is in words for the child. An answer's heading is
+        its `child_wording`; a choice prints its own; free text prints only through the field that holds
+        it in words for the child (`for_child_of`), so a practitioner's notes can never print there."""
+        field = info.field
+        if (
+            field.hidden
+            or field.type == "group"
+            or "child" not in (field.documents or info.section.documents)
+        ):
+            return
+        if not field.child_wording:
+            self.fail(info.origin, "a field in the child's version needs `child_wording`")
+        for index, choice in enumerate(field.choices or []):
+            if not choice.child_wording:
+                message = f"choice {choice.value!r} needs `child_wording`: the child's version prints it"
+                self.fail(info.origin, message, "choices", index)
+            if info.key == known_fields.OUTCOMES and not choice.child_reason:
+                message = f"choice {choice.value!r} needs `child_reason`: the child's version says why"
+                self.fail(info.origin, message, "choices", index)
+        own = info.key in known_fields.CHILD_VERSION_OWN  # asked in the child's words already
+        if field.type in ("text", "long_text") and not own and self.form.child_words(info) is None:
+            self.fail(
+                info.origin,
+                "a free-text answer in the child's version needs its words for the child: add a field "
+                f"on its page with `for_child_of: {field.id}` (the notes themselves never print there)",
+            )
 
     def check_per_child(self, info: FieldInfo) -> None:
         """`per_child` asks an item's question for each child: only a household list's items have several."""

@@ -20,6 +20,7 @@ from formgen import dates
 from formgen.capabilities import Capability
 from formgen.conditions import EMPTY_CONDITION
 from formgen.fieldtypes import TYPE_KEYS, TYPES
+from formgen.registry import DOCUMENTS, Audience
 
 
 def _a_condition(value: object) -> object:
@@ -40,8 +41,8 @@ OptionalCondition = Annotated[str | None, BeforeValidator(_a_condition)]
 Answerer = Annotated[
     Literal["edit_assessment", "approve", "record_manager_decision"], AfterValidator(Capability)
 ]
-DocumentKind = Literal["record", "plan", "outcome", "child"]
-AudienceName = Literal["family", "professionals"]  # formgen.engine.distribution.Audience
+DocumentKind = Literal[tuple(DOCUMENTS)]  # the documents of the one registry
+AudienceName = Literal[tuple(Audience)]
 Scope = Literal["child", "household"]
 Nation = Literal["ENG", "WLS", "SCT", "NIR"]
 
@@ -64,6 +65,8 @@ class Choice(_Strict):
     label: Text
     hint: str | None = None
     child_wording: str | None = None
+    # Why a decision of this choice was made, in words for the child: their version prints it (K3).
+    child_reason: str | None = None
 
 
 class Within(_Strict):
@@ -90,6 +93,9 @@ class FormField(_Strict):
     # Who a document that leaves the authority may print it for; none given: the record only (F5, I5).
     audience: list[AudienceName] | None = None
     child_wording: str | None = None
+    # This free-text answer is, in words for the child, what the named field on its page says: the
+    # child's version prints it in that field's place, so the practitioner's notes never reach them (K3).
+    for_child_of: Identifier | None = None
     answered_by: Answerer = Capability.EDIT_ASSESSMENT  # who answers: a practitioner unless the spec says
     confidential: bool = False
     confidential_from: Identifier | None = None

@@ -34,7 +34,9 @@ def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | No
     app.config.update(overrides or {})
     settings: Settings = app.config["FORMGEN_SETTINGS"]
     app.extensions["formgen"] = Services(
-        settings, load_spec(settings.spec_dir, settings.authority), TemplateStore(settings.template_dir)
+        settings,
+        load_spec(settings.spec_dir, settings.authority),
+        TemplateStore(settings.template_dir, settings.authority),
     )
     app.jinja_loader = ChoiceLoader(
         [app.jinja_loader, PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})]

@@ -9,7 +9,6 @@ sending is in the access log, naming the children whose documents they were.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -20,12 +19,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from formgen.capabilities import Capability
 from formgen.display import format_day
-from formgen.documents import DOCUMENTS, copies_for, file_name, formats, render_document
+from formgen.documents import DOCUMENTS, copies_for, formats, render_document
+from formgen.documents.names import download_name, pack_name, unique
 from formgen.engine import circulation as rules
 from formgen.engine.casefile import CaseFile
 from formgen.engine.distribution import METHOD_LABELS, CopyFormat, Method, Recipient, Sending
 from formgen.engine.recipients import household_people, recipient_name
 from formgen.engine.review import UK, Stage
+from formgen.registry import circulated
 from formgen.spec.form import FormSpec
 from formgen.web import audit, revisions, summaries
 from formgen.web.access import needs, visible_case
@@ -38,12 +39,10 @@ from formgen.web.services import services
 blueprint = Blueprint("circulation", __name__, url_prefix="/cases/<reference>/circulation")
 blueprint.before_request(require_sign_in)  # every page here is about a child
 
-KIND_LABELS = {"plan": "Assessment plan", "outcome": "Outcome"}
 MIMETYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
-_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 NOT_INCLUDED = "NOT-INCLUDED.txt"  # in a zip that left out a copy the converter could not make
 WORD = "word"  # ?format=word: a PDF recipient's copy as Word, for when the PDF cannot be made
 
@@ -143,7 +142,7 @@ def _row(pack: Pack, copy: rules.CopyState, typed: dict[str, Any]) -> dict[str, 
     return {
         "key": copy.key,
         "recipient": recipient_name(copy.recipient, pack.people),
-        "document": KIND_LABELS[copy.kind],
+        "document": DOCUMENTS[copy.kind].short_name,
         "state": state.value,
         "sent": sent,
         "refused": copy.refused,
@@ -151,14 +150,6 @@ def _row(pack: Pack, copy: rules.CopyState, typed: dict[str, Any]) -> dict[str, 
         "href": _href(pack, copy) if copy.refused is None else None,
         "word_href": _href(pack, copy, format=WORD) if copy.key in pack.word_instead else None,
     }
-
-
-def _described(pack: Pack, copy: rules.CopyState) -> str:
-    """ "Assessment plan of Kai Dacres for PC Dana Whitlock", as a person reads it."""
-    return (
-        f"{KIND_LABELS[copy.kind]} of {pack.of(copy.child).name} "
-        f"for {recipient_name(copy.recipient, pack.people)}"
-    )
 
 
 def _href(pack: Pack, copy: rules.CopyState, **arguments: str) -> str:
@@ -197,8 +188,18 @@ def _render(pack: Pack, copy: rules.CopyState, copy_format: CopyFormat | None = 
         version=str(copy.revision),
     )
     made, extension = formats.as_format(content, copy_format or copy.recipient.format)
-    name = file_name(pack.case_file, copy.child, copy.kind, copy.recipient.id).removesuffix(".docx")
-    return made, name + extension
+    return made, _name(pack, copy, extension)
+
+
+def _name(pack: Pack, copy: rules.CopyState, extension: str) -> str:
+    """The copy's file name, for the child and the recipient (formgen.documents.names)."""
+    return download_name(
+        copy.kind,
+        pack.of(copy.child).name,
+        for_whom=recipient_name(copy.recipient, pack.people),
+        extension=extension,
+        large_print=copy.recipient.format is CopyFormat.LARGE_PRINT,
+    )
 
 
 def _refused(pack: Pack, reason: str, word_href: str | None = None):
@@ -253,34 +254,36 @@ def every_copy(reference: str):
     if not copies:
         return _refused(pack, "No copy can be made yet: the reasons are beside each one.")
     audit.shown(pack.case, [entry.child for entry in pack.children if any(c in copies for c in entry.copies)])
-    body, made = io.BytesIO(), 0
+    body, made = io.BytesIO(), []
+    # Copies refused only for want of a PDF converter are listed with those it failed to make.
     failed = [
-        f"{_described(pack, copy)}: {copy.refused}"
+        f"{_name(pack, copy, '')}: {copy.refused}"
         for copy in (pack.find(key) for key in sorted(pack.word_instead))
         if copy is not None
     ]
+    for entry in copies:
+        try:
+            made.append(_render(pack, entry))
+        except formats.FormatError as error:  # left out, and the zip says so
+            failed.append(f"{_name(pack, entry, '')}: {error}")
     with zipfile.ZipFile(body, "w", zipfile.ZIP_DEFLATED) as archive:
-        for entry in copies:
-            try:
-                content, name = _render(pack, entry)
-            except formats.FormatError as error:  # left out, and the zip says so
-                failed.append(f"{_described(pack, entry)}: {error}")
-                continue
+        # Two recipients may share a name (two "Class teacher"s): every entry keeps its own file.
+        names = unique(name for _content, name in made)
+        for (content, _given), name in zip(made, names, strict=True):
             archive.writestr(name, content)
-            made += 1
         if failed:
             archive.writestr(
                 NOT_INCLUDED,
                 "These PDF copies could not be made. Each one's Word copy can be downloaded from the "
                 "case's circulation page:\n" + "\n".join(failed) + "\n",
             )
-    audit.about(audit.Action.DOWNLOADED, f"{made} copies")
+    audit.about(audit.Action.DOWNLOADED, f"{len(made)} copies")
     body.seek(0)
     return send_file(
         body,
         mimetype="application/zip",
         as_attachment=True,
-        download_name=f"{_UNSAFE.sub('_', pack.case.reference)}-copies.zip",
+        download_name=pack_name([entry.name for entry in pack.children], date.today()),
     )
 
 
@@ -393,10 +396,10 @@ def waiting_lines(form: FormSpec, case: Case, child: Child, revision: int, *, to
 def _waiting_words(waiting: list[rules.CopyState]) -> list[str]:
     """ "Plan: 2 not yet sent, 1 changed since sent" and the same of the outcome."""
     lines = []
-    for kind in rules.KINDS:
+    for kind in circulated():
         new = sum(1 for copy in waiting if copy.kind == kind and copy.last is None)
         changed = sum(1 for copy in waiting if copy.kind == kind and copy.last is not None)
         parts = [f"{new} not yet sent"] * bool(new) + [f"{changed} changed since sent"] * bool(changed)
         if parts:
-            lines.append(f"{KIND_LABELS[kind]}: {', '.join(parts)}")
+            lines.append(f"{DOCUMENTS[kind].short_name}: {', '.join(parts)}")
     return lines

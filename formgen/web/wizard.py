@@ -13,8 +13,8 @@ from flask import redirect as redirect_to
 
 from formgen.capabilities import Capability
 from formgen.documents import DOCUMENTS, documents_for, render_document
-from formgen.documents.assemble import file_name
 from formgen.documents.formats import FormatError, as_format
+from formgen.documents.names import download_name
 from formgen.engine import Status
 from formgen.engine.distribution import CopyFormat
 from formgen.engine.overdue import overdue
@@ -307,11 +307,11 @@ def _document(reference: str, key: str, kind: str, *, as_pdf: bool):
     content = render_document(
         loaded.form, loaded.templates, case_file, key, kind, today=today, version=version
     )
-    name = file_name(case_file, key, kind)
     mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    extension = ".docx"
     if as_pdf:
         try:
-            content, suffix = as_format(content, CopyFormat.PDF)
+            content, extension = as_format(content, CopyFormat.PDF)
         except FormatError as error:
             page = render_template(
                 "wizard/no_pdf.html",
@@ -321,6 +321,9 @@ def _document(reference: str, key: str, kind: str, *, as_pdf: bool):
                 word_href=url_for("wizard.document", reference=reference, key=key, kind=kind),
             )
             return page, 409  # as a copy that cannot be made: the page is the answer
-        name, mimetype = name.removesuffix(".docx") + suffix, "application/pdf"
+        mimetype = "application/pdf"
     audit.about(audit.Action.DOWNLOADED, DOCUMENTS[kind].title)  # the endpoint says which format
+    name = download_name(
+        kind, pages.child_name(subject.case, subject.child), made_on=today, extension=extension
+    )
     return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)

@@ -403,6 +403,7 @@ def record_the_childs_views(page: Page) -> None:
         "The child's views, wishes and feelings",
         {
             "What are the child's views, wishes and feelings?": "He feels safest at his aunt's flat.",
+            "How would you tell the child what they told you?": "You feel safest at your aunt's flat.",
             "How were the child's views gathered?": Tick("Another way"),
             "What other way were the child's views gathered?": "Walking to the park together",
         },
@@ -436,6 +437,7 @@ def record_the_childs_views(page: Page) -> None:
         "Strengths, identity and resilience",
         {
             "What are the child's strengths and interests?": "Drawing and football.",
+            "How would you tell the child what they are good at and enjoy?": "You are good at drawing.",
             "What matters to the child about their identity and culture?": "Speaking Portuguese with family.",
             "What helps the child cope and recover when things are hard?": "His aunt and his drawing.",
         },

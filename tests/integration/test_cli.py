@@ -171,7 +171,8 @@ def test_check_refuses_a_template_with_a_tag_inside_a_tracked_change(project_cop
     rewritten.replace(template)
     result = CliRunner().invoke(main, ["check"], env=environment(project_copy))
     assert result.exit_code == 1
-    assert f"{template}: word/document.xml: a tag is inside a tracked change" in result.output
+    assert f"{template}: word/document.xml paragraph " in result.output
+    assert "a tracked change (ins by A): accept or reject every change in Word" in result.output
 
 
 def test_render_all_writes_the_record_and_childs_version_and_each_recipients_plan_and_outcome(tmp_path):

@@ -9,9 +9,6 @@ import sys
 
 import pytest
 
-from formgen.cli import DOCUMENT_KINDS
-from formgen.documents import DOCUMENTS
-
 HEAVY = ["formgen.documents", "formgen.web", "formgen.engine", "formgen.check", "docx", "docxtpl", "flask"]
 HEAVY += ["sqlalchemy", "jinja2", "alembic", "gunicorn"]
 
@@ -43,7 +40,3 @@ def test_the_command_imports_no_document_or_web_module(arguments):
 
 def test_the_help_imports_not_even_the_spec():
     assert not {"formgen.spec", "pydantic", "yaml", "holidays"} & imported_by("--help")
-
-
-def test_the_documents_the_command_line_offers_are_the_documents():
-    assert tuple(DOCUMENTS) == DOCUMENT_KINDS

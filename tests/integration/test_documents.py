@@ -267,7 +267,8 @@ def test_b2_an_unborn_baby_gets_a_record_a_plan_and_an_outcome_but_no_childs_ver
 def with_hostile_text(case: CaseFile) -> CaseFile:
     hostile = copy.deepcopy(case)
     child = hostile.children[0]
-    child.answers["child_views_text"] = HOSTILE
+    child.answers["child_views_text"] = HOSTILE  # the record's
+    child.answers["child_views_for_child"] = HOSTILE  # the child's version's, in place of the notes
     child.answers["outcome_for_child"] = HOSTILE
     hostile.household["family_history"] = HOSTILE
     hostile.household["assessment_aims"] = HOSTILE

@@ -10,7 +10,7 @@ import zipfile
 import docx
 import pytest
 
-from formgen.documents import file_name
+from formgen.documents.names import download_name
 from formgen.engine.casefile import parse_case
 from formgen.engine.distribution import Sending
 from formgen.web import revisions
@@ -42,6 +42,8 @@ NAMES = {
     "tilly-school": "Ravi Sandhu",
     "kai-school": "Claire Ormond",
 }
+LARGE_PRINT = {"kai-school"}  # the recipients who asked for large print
+CHILDREN = {"child-tilly": "Tilly Dacres", "child-kai": "Kai Dacres", "child-poppy": "Poppy Dacres"}
 PLANS = {
     "child-tilly": ["mother", "father", "police", "tilly-school"],
     "child-kai": ["mother", "father", "police", "kai-school"],
@@ -126,15 +128,24 @@ def test_business_support_produce_the_pack_download_the_zip_and_record_what_was_
     assert row(page, "child-tilly", "plan", "mother") == "Shannon Colbeck Assessment plan Ready Download"
     assert "Must not receive a copy: Ms Colbeck asked" in row(page, "child-tilly", "plan", "grandmother")
     outcome = row(page, "child-kai", "outcome", "police")
-    assert "The outcome is written once the assessment is approved" in outcome and "Download" not in outcome
+    assert (
+        "The assessment outcome is written once the assessment is approved" in outcome
+        and "Download" not in outcome
+    )
     assert not tree(page).xpath("//tr[@id='copy-child-poppy-plan-tilly-school']")  # Tilly's school only
 
     pack = support.get(f"{PAGE}/copies.zip")
     assert pack.status_code == 200 and pack.mimetype == "application/zip"
-    case_file = load_example("sibling-group")
+    assert (
+        "Plans and outcomes - Tilly Dacres, Kai Dacres and Poppy Dacres - "
+        in pack.headers["Content-Disposition"]
+    )
     with zipfile.ZipFile(io.BytesIO(pack.data)) as archive:
+        # Named for the people: "Assessment plan - Tilly Dacres - for Shannon Colbeck.docx".
         expected = {
-            file_name(case_file, child, "plan", recipient): (child, recipient)
+            download_name(
+                "plan", CHILDREN[child], for_whom=NAMES[recipient], large_print=recipient in LARGE_PRINT
+            ): (child, recipient)
             for child, recipients in PLANS.items()
             for recipient in recipients
         }
@@ -146,8 +157,8 @@ def test_business_support_produce_the_pack_download_the_zip_and_record_what_was_
             texts[name] = all_text_with_headers(content)
             assert f"Prepared for {NAMES[recipient]} on " in texts[name], name
     # Each file is its recipient's own copy: the school's name is kept from the father (F5).
-    assert "Ravi Sandhu" in texts["EX-SIB-01-child-tilly-plan-mother.docx"]
-    assert "Ravi Sandhu" not in texts["EX-SIB-01-child-tilly-plan-father.docx"]
+    assert "Ravi Sandhu" in texts["Assessment plan - Tilly Dacres - for Shannon Colbeck.docx"]
+    assert "Ravi Sandhu" not in texts["Assessment plan - Tilly Dacres - for Marcus Dacres.docx"]
     (zipped,) = logged(app, "downloaded")
     assert zipped[0].startswith("Circulation: every copy (zip): 11 copies (")
     assert sorted(zipped[1]) == ["Kai Dacres", "Poppy Dacres", "Tilly Dacres"]
@@ -208,7 +219,9 @@ def test_a_copy_downloads_in_the_recipients_name_or_says_why_it_cannot_be_made(a
     support = team[SUPPORT]
     copy = support.get(f"{PAGE}/child-kai/plan/kai-school")
     assert copy.status_code == 200 and copy.mimetype.endswith("wordprocessingml.document")
-    assert "EX-SIB-01-child-kai-plan-kai-school.docx" in copy.headers["Content-Disposition"]
+    assert copy.headers["Content-Disposition"] == (
+        'attachment; filename="Assessment plan - Kai Dacres - for Claire Ormond (large print).docx"'
+    )
     assert "Prepared for Claire Ormond on " in all_text_with_headers(copy.data)
     (downloaded,) = logged(app, "downloaded")
     assert downloaded[0].startswith("Circulation: one recipient’s copy: Assessment plan for kai-school")
@@ -223,7 +236,10 @@ def test_a_copy_downloads_in_the_recipients_name_or_says_why_it_cannot_be_made(a
         db.session.commit()
     pdf = support.get(f"{PAGE}/child-kai/plan/police")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
-    assert "EX-SIB-01-child-kai-plan-police.pdf" in pdf.headers["Content-Disposition"]
+    assert (
+        'filename="Assessment plan - Kai Dacres - for PC Dana Whitlock.pdf"'
+        in pdf.headers["Content-Disposition"]
+    )
 
     refused = support.get(f"{PAGE}/child-kai/plan/grandmother")
     assert refused.status_code == 409 and "Must not receive a copy" in text(refused)
@@ -286,10 +302,12 @@ def test_an_approved_outcome_waits_to_be_sent_except_where_it_is_withheld(app):
     case = case.model_copy(update={"children": [withheld, *case.children[1:]]})
     support = people(app, case)[SUPPORT]
     page = support.get(PAGE)
-    assert row(page, "child-kai", "outcome", "police") == "PC Dana Whitlock Outcome Ready Download"
+    assert row(page, "child-kai", "outcome", "police") == "PC Dana Whitlock Assessment outcome Ready Download"
     # I4: while Tilly's outcome is withheld from the family, it goes only to the professionals.
     assert "withheld from the child and family (I4)" in row(page, "child-tilly", "outcome", "mother")
-    assert row(page, "child-tilly", "outcome", "police") == "PC Dana Whitlock Outcome Ready Download"
+    assert (
+        row(page, "child-tilly", "outcome", "police") == "PC Dana Whitlock Assessment outcome Ready Download"
+    )
     outcome = support.get(f"{PAGE}/child-tilly/outcome/police")
     assert outcome.status_code == 200 and "Prepared for PC Dana Whitlock" in all_text_with_headers(
         outcome.data
@@ -300,9 +318,9 @@ def test_an_approved_outcome_waits_to_be_sent_except_where_it_is_withheld(app):
         for cell in tree(support.get("/")).xpath("//table[@id='ready-to-circulate']//td[3]")
     ]
     assert waiting == [
-        ["Assessment plan: 4 not yet sent", "Outcome: 2 not yet sent"],
-        ["Assessment plan: 4 not yet sent", "Outcome: 4 not yet sent"],
-        ["Assessment plan: 3 not yet sent", "Outcome: 3 not yet sent"],
+        ["Assessment plan: 4 not yet sent", "Assessment outcome: 2 not yet sent"],
+        ["Assessment plan: 4 not yet sent", "Assessment outcome: 4 not yet sent"],
+        ["Assessment plan: 3 not yet sent", "Assessment outcome: 3 not yet sent"],
     ]
 
 

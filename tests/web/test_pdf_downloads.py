@@ -117,4 +117,4 @@ def test_business_support_are_told_which_pdf_copies_cannot_be_made_and_offered_w
     assert len([name for name in names if name.endswith(".docx")]) == 8  # every copy but the police's
     assert "These PDF copies could not be made" in note and "Word copy can be downloaded" in note
     for child in ("Tilly Dacres", "Kai Dacres", "Poppy Dacres"):
-        assert f"Assessment plan of {child} for PC Dana Whitlock" in note
+        assert f"Assessment plan - {child} - for PC Dana Whitlock: " in note  # named for people

@@ -1,0 +1,83 @@
+"""The names of the documents people download: for the person and the document, as someone saving,
+attaching or finding a copy reads them ("Assessment plan - Kai Dacres - for Marcus Dacres.docx").
+
+The command line keeps its names of ids (formgen.documents.assemble.file_name), which sort and script
+well. Names hold whatever a spec author or practitioner typed, so every part is made safe for any
+file system: the characters Windows and Unix refuse, control characters and the direction marks that
+could show a name other than it is are replaced; letters of every language (Welsh, Arabic) are kept,
+and the web app sends them as RFC 5987 (Flask's `download_name`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from formgen.display import join_words
+from formgen.registry import DOCUMENTS
+
+_REFUSED = re.compile(r'[/\\:*?"<>|]')
+# Control characters, line separators and the direction marks that can show a name reversed.
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_LONGEST_PART = 50  # characters of one person's name: with the rest, well inside 255 bytes of UTF-8
+SEPARATOR = " - "
+
+
+def safe_part(text: str, *, longest: int = _LONGEST_PART) -> str:
+    """One part of a file name: refused characters replaced by "_", invisible ones by a space, runs of
+    spaces made one, no dots or spaces at either end (Windows drops trailing ones; a leading dot hides
+    a file)."""
+    text = _INVISIBLE.sub(" ", _REFUSED.sub("_", unicodedata.normalize("NFC", text)))
+    text = " ".join(text.split())
+    if len(text) > longest:
+        text = text[: longest - 1].rstrip() + "…"
+    return text.strip(" .")
+
+
+def download_name(
+    kind: str,
+    child: str,
+    *,
+    made_on: date | None = None,
+    for_whom: str | None = None,
+    extension: str = ".docx",
+    large_print: bool = False,
+) -> str:
+    """'Assessment record - Kai Dacres - 2026-12-01.docx', or for one recipient's copy
+    'Assessment plan - Kai Dacres - for Marcus Dacres.docx' ('... (large print).docx' in large print:
+    a Word file like the others, which whoever prints it must tell apart)."""
+    parts = [DOCUMENTS[kind].short_name, safe_part(child) or "Unnamed child"]
+    if for_whom is not None:
+        parts.append(f"for {safe_part(for_whom) or 'unnamed recipient'}")
+    elif made_on is not None:
+        parts.append(made_on.isoformat())
+    return SEPARATOR.join(parts) + (" (large print)" if large_print else "") + extension
+
+
+def pack_name(children: Sequence[str], made_on: date, *, what: str = "Plans and outcomes") -> str:
+    """The zip of a case's copies: 'Plans and outcomes - Kai Dacres and Tilly Dacres - 2026-12-01.zip'
+    (or 'Kai Dacres and 3 others' for a larger family)."""
+    names = [safe_part(child) or "Unnamed child" for child in children]
+    who = join_words(names)
+    if len(who) > 2 * _LONGEST_PART and len(names) > 1:
+        who = f"{names[0]} and {len(names) - 1} others"
+    return SEPARATOR.join([what, who or "no children", made_on.isoformat()]) + ".zip"
+
+
+def unique(names: Iterable[str]) -> list[str]:
+    """The names in order, a later one that repeats an earlier (ignoring case, as Windows and macOS do
+    when the zip is unpacked) given " (2)", " (3)" before its extension."""
+    taken: set[str] = set()
+    found = []
+    for name in names:
+        stem, dot, extension = name.rpartition(".")
+        stem, dot = (stem, dot) if dot else (name, "")
+        candidate, count = name, 1
+        while candidate.casefold() in taken:
+            count += 1
+            candidate = f"{stem} ({count}){dot}{extension if dot else ''}"
+        taken.add(candidate.casefold())
+        found.append(candidate)
+    return found
