@@ -88,6 +88,13 @@ def check(settings: Settings) -> None:
     help="Only this recipient's plans and outcomes (by id in the case file's distribution list).",
 )
 @click.option("--out-dir", required=True, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--format",
+    "copy_format",
+    type=click.Choice(["word", "pdf", "large_print"]),
+    help="Every document in this format (by default each recipient's copy in the format they asked "
+    "for, the others in Word). PDF needs the converter that scripts/setup.sh installs.",
+)
 @click.pass_obj
 def render(
     settings: Settings,
@@ -97,6 +104,7 @@ def render(
     child_ids: tuple[str, ...],
     recipient_ids: tuple[str, ...],
     out_dir: Path,
+    copy_format: str | None,
 ) -> None:
     """Write the documents of a case file into OUT_DIR and print their paths.
 
@@ -110,6 +118,7 @@ def render(
     from formgen.documents import NoSuchDocument, TemplateError, TemplateStore, write_documents
     from formgen.documents.formats import FormatError
     from formgen.engine.casefile import answer_problems, load_case
+    from formgen.engine.distribution import CopyFormat
     from formgen.spec import SpecError, load_spec
 
     try:
@@ -127,6 +136,7 @@ def render(
             kinds=kinds or None,
             child_ids=child_ids or None,
             recipient_ids=recipient_ids or None,
+            copy_format=CopyFormat(copy_format) if copy_format else None,
         )
     except SpecError as error:
         _fail([str(problem) for problem in error.problems])

@@ -27,3 +27,10 @@ class Settings:
             examples_dir=Path(environ.get("FORMGEN_EXAMPLES_DIR", PROJECT_ROOT / "examples")),
             authority=environ.get("FORMGEN_AUTHORITY", DEFAULT_AUTHORITY),
         )
+
+
+def unoserver_program(environ: dict[str, str] | None = None) -> Path:
+    """FORMGEN_UNOSERVER: the `unoserver` that makes PDF copies, in the virtualenv scripts/setup.sh
+    makes from Debian's Python (the only one that can `import uno`); by default the checkout's."""
+    environ = dict(os.environ) if environ is None else environ
+    return Path(environ.get("FORMGEN_UNOSERVER", PROJECT_ROOT / ".venv-uno" / "bin" / "unoserver"))

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set formgen up from a fresh clone on Debian: the Debian packages it needs, its Python packages in .venv
-# at the versions in constraints.txt, and the compiled stylesheet. Safe to run again.
+# at the versions in constraints.txt, the PDF converter in .venv-uno, and the compiled stylesheet.
+# Safe to run again.
 # `scripts/setup.sh dev` adds the test tools and Debian's chromium for the browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,9 +19,24 @@ if ! command -v "$python" >/dev/null 2>&1 || ! "$python" -c 'import venv, ensure
     apt_install python3 python3-venv python3-pip
     python=python3
 fi
-if ! command -v soffice >/dev/null 2>&1; then
-    # PDF copies of the plan and the outcome are made by LibreOffice (formgen/documents/formats.py).
-    apt_install libreoffice-writer-nogui
+# PDF copies are made by one long-lived LibreOffice per process, through unoserver
+# (formgen/documents/converter.py). unoserver must run under a Python that can `import uno`: Debian's
+# own, with python3-uno; the documents' fonts: Liberation for Arial's metrics, Noto for other scripts.
+pdf_packages=()
+command -v soffice >/dev/null 2>&1 || pdf_packages+=(libreoffice-writer-nogui)
+/usr/bin/python3 -c 'import uno' 2>/dev/null || pdf_packages+=(python3-uno)
+/usr/bin/python3 -c 'import venv, ensurepip' 2>/dev/null || pdf_packages+=(python3-venv)
+for package in fonts-liberation fonts-noto-core; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || pdf_packages+=("$package")
+done
+if [ ${#pdf_packages[@]} -gt 0 ]; then
+    apt_install "${pdf_packages[@]}"
+fi
+if [ ! -x .venv-uno/bin/python ]; then
+    /usr/bin/python3 -m venv --system-site-packages .venv-uno
+fi
+if ! .venv-uno/bin/python -c 'import importlib.metadata as m; assert m.version("unoserver") == "3.7"' 2>/dev/null; then
+    .venv-uno/bin/python -m pip install --quiet --disable-pip-version-check unoserver==3.7
 fi
 if [ "${1:-}" = "dev" ] && ! command -v pdftotext >/dev/null 2>&1; then
     # The tests read the text of a PDF copy.

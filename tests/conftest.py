@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from formgen.documents import TemplateStore
+from formgen.documents.converter import Converter, converter
 from formgen.engine import CaseFile
 from formgen.settings import PROJECT_ROOT, Settings
 from formgen.spec import FormSpec, load_spec
@@ -35,3 +36,12 @@ def project_copy(tmp_path: Path) -> Settings:
     for name in ("form_specs", "templates_docx", "examples"):
         shutil.copytree(PROJECT_ROOT / name, tmp_path / name)
     return Settings(tmp_path / "form_specs", tmp_path / "templates_docx", tmp_path / "examples", "general")
+
+
+@pytest.fixture(scope="session")
+def running() -> Converter:
+    """This process's PDF converter, the one the web app and `formgen render` use: started once for the
+    whole run (a start costs about 7 s)."""
+    process_converter = converter()
+    process_converter.start()
+    return process_converter

@@ -14,7 +14,7 @@ from formgen.documents.context import DOCUMENTS, build_context
 from formgen.documents.formats import as_format
 from formgen.documents.render import TemplateStore
 from formgen.engine.casefile import CaseFile
-from formgen.engine.distribution import Audience, Recipient
+from formgen.engine.distribution import Audience, CopyFormat, Recipient
 from formgen.engine.review import Stage
 from formgen.spec import known_fields as known
 from formgen.spec.form import FormSpec
@@ -132,11 +132,14 @@ def write_documents(
     kinds: Iterable[str] | None = None,
     child_ids: Iterable[str] | None = None,
     recipient_ids: Iterable[str] | None = None,
+    copy_format: CopyFormat | None = None,
 ) -> list[Path]:
     """Render and write the chosen documents; return their paths in the order written.
 
     A plan or outcome is written once for each recipient of the distribution list whose copy can be
     made (or addressed to nobody, for a case without a list); `recipient_ids` writes only theirs.
+    Each recipient's copy is in the format they asked for, the other documents in Word, unless
+    `copy_format` says one format for every document.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     chosen_children = list(child_ids) if child_ids is not None else [child.id for child in case.children]
@@ -153,7 +156,9 @@ def write_documents(
             if not DOCUMENTS[kind].per_recipient or not case.distribution:
                 if chosen_recipients is None:  # one copy, addressed to nobody where it is a plan or outcome
                     document = render_document(form, store, case, child_id, kind, today=today)
-                    written.append(write_atomically(out_dir / file_name(case, child_id, kind), document))
+                    made, extension = as_format(document, copy_format or CopyFormat.WORD)
+                    name = file_name(case, child_id, kind).removesuffix(".docx") + extension
+                    written.append(write_atomically(out_dir / name, made))
                 continue
             for copy in copies_for(form, case, child_id, today=today):
                 if copy.kind != kind or (
@@ -166,7 +171,7 @@ def write_documents(
                 document = render_document(
                     form, store, case, child_id, kind, today=today, recipient=copy.recipient
                 )
-                made, extension = as_format(document, copy.recipient.format)  # large print, PDF
+                made, extension = as_format(document, copy_format or copy.recipient.format)
                 name = file_name(case, child_id, kind, copy.recipient.id).removesuffix(".docx") + extension
                 written.append(write_atomically(out_dir / name, made))
     if chosen_recipients is not None and not written:

@@ -3,30 +3,38 @@
 - Word: the document as rendered.
 - Large print (RNIB clear print): every size in the document raised to at least 16 pt, headings kept
   larger than the text, by rewriting the sizes in the document's XML (styles, defaults and any size set
-  on a run, in the body, headers, footers and lists). Page size, margins and table widths stay as they
-  are, so tables still fit an A4 page: their text wraps instead.
-- PDF: converted by LibreOffice, headless, each conversion with a profile of its own (two conversions
-  sharing one profile fail) and a time limit. Without LibreOffice the copy cannot be made: that is an
-  error to show, never a Word file sent in its place.
+  on a run, in the body, headers, footers and lists). Page size and margins stay as they are; the
+  tables' columns are fitted again to the larger text, so they still fit an A4 page.
+- PDF: converted by this process's long-lived LibreOffice (formgen.documents.converter). Without it
+  the copy cannot be made: that is an error to show, never a Word file sent in its place.
 """
 
 from __future__ import annotations
 
-import atexit
 import io
-import os
-import queue
-import shutil
-import signal
-import subprocess  # nosec B404 - only to run LibreOffice, below
-import tempfile
 import zipfile
-from pathlib import Path
 
 from lxml import etree
 
+from formgen.documents.converter import (
+    ConversionFailed,
+    FormatError,
+    FormatUnavailable,
+    pdf_unavailable,
+    to_pdf,
+)
 from formgen.documents.layout import BODY_POINTS, fit_columns
 from formgen.engine.distribution import CopyFormat
+
+__all__ = [
+    "ConversionFailed",
+    "FormatError",
+    "FormatUnavailable",
+    "as_format",
+    "large_print",
+    "pdf_unavailable",
+    "to_pdf",
+]
 
 WORD_EXTENSION = ".docx"
 PDF_EXTENSION = ".pdf"
@@ -34,24 +42,11 @@ PDF_EXTENSION = ".pdf"
 # Sizes in Word's XML are in half points.
 LARGE_PRINT_MINIMUM = 32  # 16 pt: the smallest size in a large print copy
 LARGE_PRINT_INCREASE = 10  # 5 pt more on every size, so headings stay larger than the text
-CONVERSION_TIMEOUT_SECONDS = 120
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _SIZES = (f"{{{_W}}}sz", f"{{{_W}}}szCs")
 # The parts of a document that hold text or its formatting; media, relationships and settings do not.
 _TEXT_PARTS = ("document", "styles", "stylesWithEffects", "numbering", "footnotes", "endnotes", "comments")
-
-
-class FormatError(Exception):
-    """A copy that cannot be made in the format asked for; the message says why, for the person asking."""
-
-
-class FormatUnavailable(FormatError):
-    """This server cannot make the format at all (PDF without LibreOffice)."""
-
-
-class ConversionFailed(FormatError):
-    """The converter ran but made no document."""
 
 
 def as_format(content: bytes, copy_format: CopyFormat) -> tuple[bytes, str]:
@@ -149,91 +144,3 @@ def _insert_size(properties: etree._Element, size: etree._Element) -> None:
         if child.tag in _BEFORE_SIZE:
             index = position + 1
     properties.insert(index, size)
-
-
-# PDF ---------------------------------------------------------------------------------------------
-
-
-def soffice() -> str | None:
-    """The LibreOffice program, if this server has it."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def to_pdf(content: bytes) -> bytes:
-    program = soffice()
-    if program is None:
-        raise FormatUnavailable("PDF needs LibreOffice, which is not installed on this server")
-    profile = _profiles.take()
-    try:
-        with tempfile.TemporaryDirectory(prefix="formgen-pdf-") as work:
-            source = Path(work) / "document.docx"
-            source.write_bytes(content)
-            _convert(program, profile, source)
-            result = source.with_suffix(PDF_EXTENSION)
-            if not result.is_file() or result.stat().st_size == 0:
-                raise ConversionFailed("LibreOffice could not turn the document into a PDF")
-            return result.read_bytes()
-    finally:
-        _profiles.give_back(profile)
-
-
-def _convert(program: str, profile: Path, source: Path) -> None:
-    command = [
-        program,
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        str(source.parent),
-        str(source),
-    ]
-    # A session of its own, so a conversion that hangs is stopped with every process it started.
-    # A fixed program and arguments, no shell (bandit's B603 warning does not apply).
-    process = subprocess.Popen(  # nosec B603
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        _, errors = process.communicate(timeout=CONVERSION_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        raise ConversionFailed(
-            f"LibreOffice took more than {CONVERSION_TIMEOUT_SECONDS} seconds to make the PDF"
-        ) from None
-    if process.returncode != 0:
-        detail = errors.decode("utf-8", "replace").strip()[:200]
-        raise ConversionFailed(f"LibreOffice could not turn the document into a PDF ({detail})")
-
-
-class _Profiles:
-    """LibreOffice profiles, one per conversion running at a time, kept for the next conversion:
-    making a new profile costs a second or more, and two conversions sharing one fail."""
-
-    def __init__(self) -> None:
-        self._free: queue.LifoQueue[Path] = queue.LifoQueue()
-        self._all: list[Path] = []
-        atexit.register(self._remove_all)
-
-    def take(self) -> Path:
-        try:
-            return self._free.get_nowait()
-        except queue.Empty:
-            profile = Path(tempfile.mkdtemp(prefix="formgen-soffice-profile-"))
-            self._all.append(profile)
-            return profile
-
-    def give_back(self, profile: Path) -> None:
-        self._free.put(profile)
-
-    def _remove_all(self) -> None:
-        for profile in self._all:
-            shutil.rmtree(profile, ignore_errors=True)
-
-
-_profiles = _Profiles()

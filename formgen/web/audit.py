@@ -96,6 +96,7 @@ PAGES: dict[str, str] = {
     "wizard.remove_item": "Remove an entry from a list",
     "wizard.check_answers": "Check answers",
     "wizard.document": "Document",
+    "wizard.document_pdf": "Document as PDF",
     "withholding.withhold": "Who must not see this",
     "history.history": "History",
     "history.revision": "The assessment as a revision left it",

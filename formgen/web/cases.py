@@ -148,6 +148,7 @@ def _row(row: summaries.Row) -> dict:
         "name": row.name,
         "href": url_for("wizard.task_list", reference=row.reference, key=row.key),
         "plan": url_for("wizard.document", reference=row.reference, key=row.key, kind="plan"),
+        "plan_pdf": url_for("wizard.document_pdf", reference=row.reference, key=row.key, kind="plan"),
         "reference": row.reference,
         "worker": row.worker,
         "mine": row.worker_id == g.user.id,

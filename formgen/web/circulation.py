@@ -44,6 +44,7 @@ MIMETYPES = {
     "pdf": "application/pdf",
 }
 NOT_INCLUDED = "NOT-INCLUDED.txt"  # in a zip that left out a copy the converter could not make
+WORD = "word"  # ?format=word: a PDF recipient's copy as Word, for when the PDF cannot be made
 
 
 @dataclass
@@ -64,6 +65,7 @@ class Pack:
     case_file: CaseFile
     children: list[ChildCopies]
     people: dict[str, str]  # household members' names, by item id
+    word_instead: set[str]  # copies refused only because this server cannot make their PDF now
 
     def find(self, key: str) -> rules.CopyState | None:
         return next((copy for entry in self.children for copy in entry.copies if copy.key == key), None)
@@ -79,16 +81,18 @@ class Pack:
 def pack_of(case: Case) -> Pack:
     form, today = services().form, date.today()
     case_file = case.to_case_file()
-    children = []
+    children, word_instead = [], set()
     for child in case.children:
         revision = int(revisions.number(case, child))
-        copies = [
-            (copy.recipient, copy.kind, copy.refused or _format_refusal(copy.recipient))
-            for copy in copies_for(form, case_file, child.key, today=today)
-        ]
+        copies = []
+        for copy in copies_for(form, case_file, child.key, today=today):
+            no_pdf = None if copy.refused else _format_refusal(copy.recipient)
+            if no_pdf:
+                word_instead.add(f"{child.key}/{copy.kind}/{copy.recipient.id}")
+            copies.append((copy.recipient, copy.kind, copy.refused or no_pdf))
         states = rules.states(copies, child.key, case_file.circulation, revision)
         children.append(ChildCopies(child, child_name(case, child), revision, states))
-    return Pack(case, case_file, children, household_people(case.household))
+    return Pack(case, case_file, children, household_people(case.household), word_instead)
 
 
 # --- the page ------------------------------------------------------------------------------------
@@ -143,16 +147,20 @@ def _row(pack: Pack, copy: rules.CopyState, typed: dict[str, Any]) -> dict[str, 
         "sent": sent,
         "refused": copy.refused,
         "checked": copy.key in typed.get("copies", ()),
-        "href": url_for(
-            "circulation.one_copy",
-            reference=pack.case.reference,
-            key=copy.child,
-            document=copy.kind,
-            recipient=copy.recipient.id,
-        )
-        if copy.refused is None
-        else None,
+        "href": _href(pack, copy) if copy.refused is None else None,
+        "word_href": _href(pack, copy, format=WORD) if copy.key in pack.word_instead else None,
     }
+
+
+def _href(pack: Pack, copy: rules.CopyState, **arguments: str) -> str:
+    return url_for(
+        "circulation.one_copy",
+        reference=pack.case.reference,
+        key=copy.child,
+        document=copy.kind,
+        recipient=copy.recipient.id,
+        **arguments,
+    )
 
 
 # --- downloads -----------------------------------------------------------------------------------
@@ -160,13 +168,14 @@ def _row(pack: Pack, copy: rules.CopyState, typed: dict[str, Any]) -> dict[str, 
 
 def _format_refusal(recipient: Recipient) -> str | None:
     """Why this server cannot make a copy in the recipient's format, or None."""
-    if recipient.format is CopyFormat.PDF and formats.soffice() is None:
-        return "PDF needs LibreOffice, which is not installed on this server: change their format to Word"
+    reason = formats.pdf_unavailable() if recipient.format is CopyFormat.PDF else None
+    if reason:
+        return f"{reason}. The Word copy can be downloaded instead, or their format changed to Word"
     return None
 
 
-def _render(pack: Pack, copy: rules.CopyState) -> tuple[bytes, str]:
-    """One copy's bytes and its file name."""
+def _render(pack: Pack, copy: rules.CopyState, copy_format: CopyFormat | None = None) -> tuple[bytes, str]:
+    """One copy's bytes and its file name, in the recipient's format or in `copy_format`."""
     loaded = services()
     content = render_document(
         loaded.form,
@@ -178,7 +187,7 @@ def _render(pack: Pack, copy: rules.CopyState) -> tuple[bytes, str]:
         recipient=copy.recipient,
         version=str(copy.revision),
     )
-    made, extension = formats.as_format(content, copy.recipient.format)
+    made, extension = formats.as_format(content, copy_format or copy.recipient.format)
     return made, _name(pack, copy, extension)
 
 
@@ -193,11 +202,12 @@ def _name(pack: Pack, copy: rules.CopyState, extension: str) -> str:
     )
 
 
-def _refused(pack: Pack, reason: str):
+def _refused(pack: Pack, reason: str, word_href: str | None = None):
     page = render_template(
         "circulation/refused.html",
         case=pack.case,
         reason=reason,
+        word_href=word_href,
         back=url_for("circulation.circulation", reference=pack.case.reference),
     )
     return page, 409
@@ -206,19 +216,27 @@ def _refused(pack: Pack, reason: str):
 @blueprint.route("/<key>/<document>/<recipient>")
 @needs(Capability.CIRCULATE)
 def one_copy(reference: str, key: str, document: str, recipient: str):
-    """One recipient's copy of one child's plan or outcome, in their format."""
+    """One recipient's copy of one child's plan or outcome, in their format; with ?format=word, a PDF
+    recipient's copy as Word, offered when the PDF cannot be made."""
     pack = pack_of(visible_case(reference))
     found = pack.find(f"{key}/{document}/{recipient}")
-    if found is None or not g.user.capabilities & DOCUMENTS[document].made_by:
+    as_word = request.args.get("format") == WORD
+    if (
+        found is None
+        or not g.user.capabilities & DOCUMENTS[document].made_by
+        or request.args.get("format", WORD) != WORD
+        or (as_word and found.recipient.format is not CopyFormat.PDF)
+    ):
         abort(404)
     audit.shown(pack.case, [pack.of(key).child])
-    if found.refused is not None:
+    if found.refused is not None and not (as_word and found.key in pack.word_instead):
         return _refused(pack, found.refused)
     try:
-        content, name = _render(pack, found)
+        content, name = _render(pack, found, CopyFormat.WORD if as_word else None)
     except formats.FormatError as error:  # the converter failed: say so, never send another format
-        return _refused(pack, str(error))
-    audit.about(audit.Action.DOWNLOADED, f"{DOCUMENTS[document].title} for {recipient}")
+        return _refused(pack, f"The PDF could not be made. {error}.", _href(pack, found, format=WORD))
+    instead = " (as Word, in place of the PDF)" if as_word else ""
+    audit.about(audit.Action.DOWNLOADED, f"{DOCUMENTS[document].title} for {recipient}{instead}")
     return send_file(
         io.BytesIO(content),
         mimetype=MIMETYPES.get(name.rsplit(".", 1)[-1], "application/octet-stream"),
@@ -236,7 +254,13 @@ def every_copy(reference: str):
     if not copies:
         return _refused(pack, "No copy can be made yet: the reasons are beside each one.")
     audit.shown(pack.case, [entry.child for entry in pack.children if any(c in copies for c in entry.copies)])
-    body, failed, made = io.BytesIO(), [], []
+    body, made = io.BytesIO(), []
+    # Copies refused only for want of a PDF converter are listed with those it failed to make.
+    failed = [
+        f"{_name(pack, copy, '')}: {copy.refused}"
+        for copy in (pack.find(key) for key in sorted(pack.word_instead))
+        if copy is not None
+    ]
     for entry in copies:
         try:
             made.append(_render(pack, entry))
@@ -248,8 +272,12 @@ def every_copy(reference: str):
         for (content, _given), name in zip(made, names, strict=True):
             archive.writestr(name, content)
         if failed:
-            archive.writestr(NOT_INCLUDED, "These copies could not be made:\n" + "\n".join(failed) + "\n")
-    audit.about(audit.Action.DOWNLOADED, f"{len(copies) - len(failed)} copies")
+            archive.writestr(
+                NOT_INCLUDED,
+                "These PDF copies could not be made. Each one's Word copy can be downloaded from the "
+                "case's circulation page:\n" + "\n".join(failed) + "\n",
+            )
+    audit.about(audit.Action.DOWNLOADED, f"{len(made)} copies")
     body.seek(0)
     return send_file(
         body,

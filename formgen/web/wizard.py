@@ -8,13 +8,15 @@ import io
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, g, render_template, request, send_file
+from flask import Blueprint, abort, g, render_template, request, send_file, url_for
 from flask import redirect as redirect_to
 
 from formgen.capabilities import Capability
 from formgen.documents import DOCUMENTS, documents_for, render_document
+from formgen.documents.formats import FormatError, as_format
 from formgen.documents.names import download_name
 from formgen.engine import Status
+from formgen.engine.distribution import CopyFormat
 from formgen.engine.overdue import overdue
 from formgen.engine.removal import HOUSEHOLD, plan_removal
 from formgen.engine.review import STAGE_LABELS
@@ -280,6 +282,19 @@ def _answer_row(
 @blueprint.route("/children/<key>/documents/<kind>.docx")
 @needs(Capability.VIEW_ASSESSMENT, Capability.CIRCULATE)
 def document(reference: str, key: str, kind: str):
+    """One of a child's documents, in Word."""
+    return _document(reference, key, kind, as_pdf=False)
+
+
+@blueprint.route("/children/<key>/documents/<kind>.pdf")
+@needs(Capability.VIEW_ASSESSMENT, Capability.CIRCULATE)
+def document_pdf(reference: str, key: str, kind: str):
+    """One of a child's documents as PDF; when the PDF cannot be made, a page that says why and offers
+    the Word copy (never a Word file in the PDF's place)."""
+    return _document(reference, key, kind, as_pdf=True)
+
+
+def _document(reference: str, key: str, kind: str, *, as_pdf: bool):
     subject = load_subject(reference, key)
     loaded = services()
     case_file = subject.case.to_case_file()
@@ -287,15 +302,28 @@ def document(reference: str, key: str, kind: str):
         abort(404)
     if not g.user.capabilities & DOCUMENTS[kind].made_by:
         abort(403)
-    audit.about(audit.Action.DOWNLOADED, DOCUMENTS[kind].title)
     version = revisions.number(subject.case, subject.child)
     today = date.today()
     content = render_document(
         loaded.form, loaded.templates, case_file, key, kind, today=today, version=version
     )
-    return send_file(
-        io.BytesIO(content),
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        as_attachment=True,
-        download_name=download_name(kind, pages.child_name(subject.case, subject.child), made_on=today),
+    mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    extension = ".docx"
+    if as_pdf:
+        try:
+            content, extension = as_format(content, CopyFormat.PDF)
+        except FormatError as error:
+            page = render_template(
+                "wizard/no_pdf.html",
+                subject=subject,
+                title=DOCUMENTS[kind].title,
+                reason=str(error),
+                word_href=url_for("wizard.document", reference=reference, key=key, kind=kind),
+            )
+            return page, 409  # as a copy that cannot be made: the page is the answer
+        mimetype = "application/pdf"
+    audit.about(audit.Action.DOWNLOADED, DOCUMENTS[kind].title)  # the endpoint says which format
+    name = download_name(
+        kind, pages.child_name(subject.case, subject.child), made_on=today, extension=extension
     )
+    return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)

@@ -1,4 +1,4 @@
-"""A recipient's copy in their format: Word as rendered, large print, PDF (through LibreOffice)."""
+"""A recipient's copy in their format: Word as rendered, large print, PDF (through the converter)."""
 
 import io
 import re
@@ -152,8 +152,8 @@ def test_a_pdf_copy_is_made_by_libreoffice_and_holds_the_document(plan, tmp_path
         assert name in pdf_text(pdf, tmp_path)
 
 
-def test_two_pdf_copies_made_at_once_both_succeed(plan):
-    """Two LibreOffice conversions sharing one profile fail: each has its own."""
+def test_two_pdf_copies_asked_for_at_once_both_succeed(plan):
+    """One LibreOffice converts one document at a time: the second waits its turn."""
     content, _ = plan
     results: list[bytes] = []
 
@@ -169,8 +169,8 @@ def test_two_pdf_copies_made_at_once_both_succeed(plan):
     assert all(pdf.startswith(b"%PDF") for pdf in results)
 
 
-def test_without_libreoffice_a_pdf_copy_is_refused_not_sent_as_word(plan, monkeypatch, tmp_path):
+def test_without_the_converter_a_pdf_copy_is_refused_not_sent_as_word(plan, monkeypatch, tmp_path):
     content, _ = plan
-    monkeypatch.setenv("PATH", str(tmp_path))  # a server where no soffice can be found
-    with pytest.raises(FormatUnavailable, match="PDF needs LibreOffice"):
+    monkeypatch.setenv("FORMGEN_UNOSERVER", str(tmp_path / "unoserver"))  # a server without it
+    with pytest.raises(FormatUnavailable, match=r"its PDF converter .* is not installed"):
         as_format(content, CopyFormat.PDF)

@@ -50,6 +50,7 @@ ALLOWED = {
     "wizard.remove_item": {P},
     "wizard.check_answers": {P, M},
     "wizard.document": {P, M},  # the record: business support produce plans only (A3)
+    "wizard.document_pdf": {P, M},  # the same documents as PDF
     "withholding.withhold": {P, M},  # who must not see an answer (F5): not business support (A3)
     "approval.send_for_approval": {P},
     "approval.decide": {M},

@@ -1,0 +1,234 @@
+"""PDF copies through the long-lived converter (real unoserver and LibreOffice): every document of every
+example converts with its answers and its fonts, a converter that dies or hangs is replaced, and one
+that is missing or will not start says so, in `formgen render` too."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from formgen.cli import main
+from formgen.documents import render_document, write_documents
+from formgen.documents.converter import WATCHDOG, ConversionFailed, Converter, FormatUnavailable
+from formgen.settings import PROJECT_ROOT
+from tests.integration.test_documents import all_text
+from tests.support import EXAMPLES, EXAMPLES_DIR, TODAY, load_example
+
+# An answer of each example that its record prints, word for word.
+DISTINCTIVE = {
+    "pre-birth": "Jade is safe with her special guardian",
+    "sibling-group": "Kestrel Hill Academy",
+    "unaccompanied-asylum-seeker": "careful with adults until he trusts them",
+}
+_WORD = re.compile(r"\w+")
+_HYPHENS = re.compile("[-\u2010\u2011]")  # pdftotext may drop a hyphen LibreOffice kept unbreakable
+
+
+def words(text: str) -> set[str]:
+    return set(_WORD.findall(_HYPHENS.sub("", text)))
+
+
+@pytest.fixture(scope="module")
+def record(form, store) -> bytes:
+    """A real record, in Word."""
+    case = load_example("pre-birth")
+    return render_document(form, store, case, case.children[0].id, "record", today=TODAY)
+
+
+@pytest.fixture(scope="module", params=[path.stem for path in EXAMPLES])
+def converted(request, form, store, running, tmp_path_factory) -> dict:
+    """Every document `formgen render --all` writes for one example, in Word and as its PDF."""
+    case = load_example(request.param)
+    out = tmp_path_factory.mktemp(request.param)
+    paths = write_documents(form, store, case, out, today=TODAY)
+    documents = {}
+    for path in paths:
+        word = path.read_bytes()
+        pdf = path.with_suffix(".pdf")
+        pdf.write_bytes(word if path.suffix == ".pdf" else running.to_pdf(word))
+        documents[path.name] = (word, pdf)
+    names = {child.id: child.answers["child_name"] for child in case.children}
+    return {"name": request.param, "documents": documents, "names": names}
+
+
+def pdftotext(path: Path) -> str:
+    output = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True)
+    return " ".join(output.stdout.split())
+
+
+def test_every_document_of_every_example_converts_holding_its_words_and_answers(converted):
+    for name, (word, pdf) in converted["documents"].items():
+        assert pdf.read_bytes().startswith(b"%PDF"), name
+        text = pdftotext(pdf)
+        child = next(key for key in converted["names"] if f"-{key}-" in name)
+        full_name = converted["names"][child]
+        # The child's version speaks to the child by their first name; the others name them in full.
+        assert (full_name.split()[0] if name.endswith("-child.docx") else full_name) in text, name
+        # Every word of the Word document is in its PDF: nothing lost on the way.
+        missing = words(all_text(word)) - words(text)
+        assert not missing, (name, sorted(missing)[:10])
+        if name.endswith("-record.docx"):
+            assert DISTINCTIVE[converted["name"]] in text, name
+    assert any(name.endswith("-record.docx") for name in converted["documents"])
+    assert any("-plan-" in name for name in converted["documents"])
+
+
+def test_every_font_of_every_pdf_is_embedded(converted):
+    for name, (_, pdf) in converted["documents"].items():
+        lines = subprocess.run(
+            ["pdffonts", str(pdf)], check=True, capture_output=True, text=True
+        ).stdout.splitlines()[2:]
+        assert lines, f"{name}: no fonts"
+        for line in lines:
+            # name, type (one or two words), encoding, then emb sub uni and the object id
+            assert line.split()[-5] == "yes", f"{name}: not embedded: {line}"
+
+
+def test_a_converter_killed_between_two_conversions_is_restarted_and_the_second_works(running, record):
+    word = record
+    assert running.to_pdf(word).startswith(b"%PDF")
+    killed = running.process_id
+    assert killed is not None
+    os.killpg(killed, signal.SIGKILL)  # the converter and its LibreOffice, without warning
+    assert running.to_pdf(word).startswith(b"%PDF")
+    assert running.process_id not in (None, killed)
+    assert not group_alive(killed)
+
+
+def test_a_conversion_past_its_time_limit_fails_clearly_and_the_next_gets_a_fresh_converter(running, record):
+    word = record
+    running.to_pdf(word)
+    before, limit = running.process_id, running.timeout
+    running.timeout = 0.01  # no real document converts this fast
+    try:
+        with pytest.raises(ConversionFailed, match="took more than 0 seconds"):
+            running.to_pdf(word)
+    finally:
+        running.timeout = limit
+    assert before is not None and not group_alive(before)  # the stuck one was ended, LibreOffice too
+    assert running.to_pdf(word).startswith(b"%PDF")
+
+
+def test_a_missing_converter_is_named_and_nothing_is_started(record, tmp_path):
+    missing = Converter(tmp_path / "no-such-unoserver")
+    with pytest.raises(FormatUnavailable, match=r"PDF converter \(.*\) is not installed"):
+        missing.to_pdf(record)
+    assert missing.process_id is None
+
+
+def test_a_converter_that_stops_as_it_starts_or_never_answers_is_unavailable(record, tmp_path):
+    with pytest.raises(FormatUnavailable, match="stopped as it started"):
+        Converter(Path("/bin/false")).to_pdf(record)
+    silent = tmp_path / "silent-unoserver"
+    silent.write_text("#!/bin/sh\nexec sleep 60\n", encoding="utf-8")
+    silent.chmod(0o755)
+    hanging = Converter(silent, start_timeout=1)
+    started = time.monotonic()
+    with pytest.raises(FormatUnavailable, match="did not start within 1 seconds"):
+        hanging.to_pdf(record)
+    assert time.monotonic() - started < 10
+    assert hanging.process_id is None
+
+
+def test_formgen_render_writes_every_document_as_pdf(running, tmp_path):
+    result = CliRunner().invoke(
+        main,
+        [
+            "render",
+            str(EXAMPLES_DIR / "sibling-group.json"),
+            "--child",
+            "child-kai",
+            "--document",
+            "record",
+            "--document",
+            "child",
+            "--format",
+            "pdf",
+            "--out-dir",
+            str(tmp_path),
+        ],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    written = [Path(line) for line in result.output.split()]
+    assert len(written) == 2 and all(path.suffix == ".pdf" for path in written)  # the record, the child's
+    assert all(path.read_bytes().startswith(b"%PDF") for path in written)
+    assert "Kai" in pdftotext(written[1])
+
+
+def test_formgen_render_as_pdf_without_the_converter_says_so_and_fails(tmp_path):
+    environment = {
+        **os.environ,
+        "FORMGEN_UNOSERVER": str(tmp_path / "missing"),
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "formgen",
+            "render",
+            str(EXAMPLES_DIR / "pre-birth.json"),
+            "--all",
+            "--format",
+            "pdf",
+            "--out-dir",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "PDF copies cannot be made on this server: its PDF converter" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+def group_alive(group: int) -> bool:
+    """Whether any process of a process group is still running (a zombie waiting to be reaped is not)."""
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = status.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended while we looked
+        if int(fields[2]) == group and fields[0] != "Z":
+            return True
+    return False
+
+
+def test_the_watchdog_ends_the_converter_when_the_process_that_started_it_is_gone():
+    """A gunicorn worker killed for taking too long leaves no converter behind: its end of the pipe
+    closes, and the watchdog ends everything in its group."""
+    reader, writer = os.pipe()
+    watchdog = subprocess.Popen(
+        [sys.executable, "-I", str(WATCHDOG), "sleep", "60"], stdin=reader, start_new_session=True
+    )
+    os.close(reader)
+    time.sleep(0.5)
+    assert watchdog.poll() is None and group_alive(watchdog.pid)  # the "converter" runs
+    os.close(writer)  # as when the process holding it ends, however it ends
+    watchdog.wait(timeout=10)
+    assert not group_alive(watchdog.pid)
+
+
+def test_the_watchdog_ends_when_the_converter_does():
+    reader, writer = os.pipe()
+    try:
+        watchdog = subprocess.Popen(
+            [sys.executable, "-I", str(WATCHDOG), "sh", "-c", "exit 3"], stdin=reader, start_new_session=True
+        )
+        os.close(reader)
+        watchdog.wait(timeout=10)  # so formgen sees a converter that died, and starts another
+    finally:
+        os.close(writer)
+    assert not group_alive(watchdog.pid)
