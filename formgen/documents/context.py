@@ -124,12 +124,16 @@ def build_context(
     }
 
 
-def _in_sentence(name: str, *, unborn: bool) -> str:
+def _in_sentence(name: str, *, unborn: bool, reader: str = "") -> str:
     """The child's name as it reads after "our assessment of": an unborn baby is often recorded as
-    "Unborn baby of ...", a description whose capital belongs only at the start of a sentence."""
-    if unborn and name.lower().startswith("unborn "):
-        return f"the {name[0].lower()}{name[1:]}"
-    return name
+    "Unborn baby of ...", a description whose capital belongs only at the start of a sentence, and
+    which, written to that parent, is "your unborn baby"."""
+    if not (unborn and name.lower().startswith("unborn ")):
+        return name
+    described = f"{name[0].lower()}{name[1:]}"
+    if reader and described.removeprefix("unborn baby of ").casefold() == reader.casefold():
+        return "your unborn baby"
+    return f"the {described}"
 
 
 def _decided(info: FieldInfo) -> bool:
@@ -259,7 +263,7 @@ class _Builder:
         age = self.assessment.age
         return {
             "name": clean_text(name),
-            "name_in_sentence": clean_text(_in_sentence(name, unborn=unborn)),
+            "name_in_sentence": clean_text(_in_sentence(name, unborn=unborn, reader=self.reader_name())),
             "first_name": clean_text(name.split()[0]) if name.split() else "",
             "date_of_birth": self.text(known.DATE_OF_BIRTH),
             "age": "" if age is None else str(age),
@@ -268,6 +272,10 @@ class _Builder:
             "legal_basis": self.text(known.LEGAL_BASIS),
             "local_number": self.text(known.LOCAL_CHILD_NUMBER),
         }
+
+    def reader_name(self) -> str:
+        recipient = self.reader.recipient
+        return self.recipient_name(recipient) if recipient else ""
 
     def recipient(self, today: date) -> dict[str, Any]:
         """Who this copy is addressed to, as its letter and its footer name them."""

@@ -322,6 +322,20 @@ def test_an_unborn_baby_is_named_mid_sentence_without_a_capital(form, store):
         assert "of the unborn baby of Stacey Lowther" in document
 
 
+def test_an_unborn_babys_mother_reads_of_her_baby_as_your_unborn_baby(form, store):
+    case = load_example("pre-birth")
+    child = case.children[0].id
+    for recipient, expected in (("mother", "of your unborn baby"), ("father", "of the unborn baby of")):
+        addressed = case.recipient(recipient)
+        document = text(
+            body(render_document(form, store, case, child, "outcome", today=TODAY, recipient=addressed))
+        )
+        assert expected in document, recipient
+    assert "your unborn baby" not in text(
+        body(render_document(form, store, case, child, "record", today=TODAY))
+    )
+
+
 def test_the_written_outcomes_date_comes_from_the_circulation_log_unless_typed(form, store, sent_tilly):
     outcome = dict(row for row in rows(table_under(sent_tilly, "Outcome")) if len(row) == 2)
     assert outcome["Written outcome sent to the family"] == "3 December 2025 (from the circulation log)"
