@@ -24,6 +24,11 @@ DOCUMENT = "word/document.xml"
 # cell's own margins (Table Grid's 0.19 cm each side, and a little to spare).
 BODY_POINTS = 11.0
 _CHARACTER = 112
+# A column's longest word gets more room a character than text that may wrap: it may be a bold
+# header of wide letters ("Bedroom" in bold Arial needs 119 a letter, its space included), and a word
+# too wide for its column is broken in two. More than this and a large-print table of five columns
+# no longer fits the page.
+_WORD_CHARACTER = 124
 _CELL_MARGINS = 230
 # A template is the authority's file: no entities resolved, nothing fetched (as formats.py reads it).
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
@@ -108,12 +113,12 @@ def _share(needs: list[tuple[int, int, int]], total: int, scale: float) -> list[
     """Each column its longest word at least; then, as far as the width allows, its short answers on
     one line; then the rest of the width in proportion to how much more its longest text wants."""
 
-    def room(characters: int) -> int:
-        return round(characters * _CHARACTER * scale) + _CELL_MARGINS
+    def room(characters: int, character: int = _CHARACTER) -> int:
+        return round(characters * character * scale) + _CELL_MARGINS
 
-    words = [room(word) for word, _, _ in needs]
-    shorts = [room(short) for _, short, _ in needs]
-    wants = [room(want) for _, _, want in needs]
+    words = [room(word, _WORD_CHARACTER) for word, _, _ in needs]
+    shorts = [max(room(short), least) for (_, short, _), least in zip(needs, words, strict=True)]
+    wants = [max(room(want), least) for (_, _, want), least in zip(needs, shorts, strict=True)]
     if sum(words) >= total:  # too many long words to fit: in proportion to them
         return [total * width // sum(words) for width in words]
     base, goal = (shorts, wants) if sum(shorts) <= total else (words, shorts)
