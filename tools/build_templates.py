@@ -595,7 +595,13 @@ def checklist_table(doc: DocxDocument) -> Table:
 
 
 def approval_table(doc: DocxDocument) -> Table:
-    return key_value_table(doc, APPROVAL)
+    """The approval is read as one statement: its rows stay on one page, with who approved it."""
+    table = key_value_table(doc, APPROVAL)
+    for row in table.rows[:-1]:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+    return table
 
 
 def record_history(doc: DocxDocument) -> None:
@@ -763,6 +769,8 @@ def build_plan() -> DocxDocument:
 def child_opening(doc: DocxDocument) -> None:
     para(doc, "About the help for ", "{{ child.first_name }}", style="Title")
     para(doc, "We wrote this for you. It says what we did and why.")
+    # A young child, or one who finds reading hard, is told at once that help is there.
+    para(doc, "A grown-up you trust can read it with you.")
     generated_line(doc, "We wrote it on ")
     # Before the manager approves, what it says may still change: the child is told so in words,
     # besides the DRAFT in the header and footer that every page carries.
@@ -778,7 +786,7 @@ def child_why(doc: DocxDocument) -> None:
 
 
 def child_what_happened(doc: DocxDocument) -> None:
-    heading(doc, "What happened", 1)
+    heading(doc, "What we did", 1)
     # Without a date the child may not have been met, so "we listened to you" would not be true.
     tag(doc, "{%p if child_version.met_on %}")
     para(doc, "We met you on ", "{{ child_version.met_on }}", ". We listened to you.")

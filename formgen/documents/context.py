@@ -36,7 +36,11 @@ from formgen.spec.model import Section
 
 MARKING = "OFFICIAL-SENSITIVE"
 NOT_ANSWERED = "Not answered"
+# The label of a section's last row in the record, beside every answer it has not got: a list of
+# what is missing reads as one, where a row of "Not answered" per question would bury the answers.
+ASKED_NOT_ANSWERED = "Questions not answered"
 NOTHING_RECORDED = "Nothing recorded."
+NOT_APPLICABLE = "Not applicable"
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,10 @@ def build_context(
     }
 
 
+def _due(day: str) -> str:
+    return f"Due {day}" if day else ""
+
+
 def _in_sentence(name: str, *, unborn: bool, reader: str = "") -> str:
     """The child's name as it reads after "our assessment of": an unborn baby is often recorded as
     "Unborn baby of ...", a description whose capital belongs only at the start of a sentence, and
@@ -155,9 +163,10 @@ def _children(form: FormSpec, case: CaseFile, subject_id: str, today: date) -> l
         rows.append(
             {
                 "name": clean_text(sibling.child_name),
-                "date_of_birth": format_day(
-                    sibling.value(known.EXPECTED_DELIVERY if unborn else known.DATE_OF_BIRTH)
-                ),
+                # A table of dates of birth: an unborn baby's is the day it is due, and says so.
+                "date_of_birth": _due(format_day(sibling.value(known.EXPECTED_DELIVERY)))
+                if unborn
+                else format_day(sibling.value(known.DATE_OF_BIRTH)),
                 "seen": "Not yet born" if unborn else {True: "Yes", False: "No"}.get(seen, NOT_ANSWERED),
                 "is_subject": record.id == subject_id,
             }
@@ -440,7 +449,7 @@ class _Builder:
             elif self.reader.kind.internal:
                 unanswered.append(clean_text(info.field.document_label))
         if unanswered:
-            rows.append({"label": NOT_ANSWERED, "value": "\n".join(unanswered)})
+            rows.append({"label": ASKED_NOT_ANSWERED, "value": "\n".join(unanswered)})
         if rows:
             yield {"kind": "answers", "rows": rows}
         yield from lists
@@ -479,9 +488,17 @@ class _Builder:
             "kind": "table",
             "title": clean_text(group.field.document_label),
             "headers": [clean_text(info.field.document_label) for info in columns],
-            "rows": [[self.item_text(info, item, index) for info in columns] for index, item in items],
+            "rows": [[self.cell(info, item, index) for info in columns] for index, item in items],
             "empty": NOTHING_RECORDED,
         }
+
+    def cell(self, info: FieldInfo, item: Mapping[str, Any], index: int) -> str:
+        """One item's answer in its list's table: a question its answers did not call for (a bedroom
+        on a visit to school) is "Not applicable", not a blank that reads as forgotten."""
+        text = self.item_text(info, item, index)
+        if text or self.withheld(info, item) or self.assessment.is_visible(info, item, index):
+            return text
+        return NOT_APPLICABLE
 
     def _day_key(self, info: FieldInfo, item: Mapping[str, Any], index: int) -> tuple[bool, date]:
         day = self.assessment.item_value(info, item, index)

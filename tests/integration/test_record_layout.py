@@ -171,10 +171,10 @@ def test_nothing_prints_none_and_no_heading_is_left_empty(records):
 def test_what_was_asked_and_not_answered_is_said_once_in_its_section(tilly):
     table = rows(table_under(tilly, "About the child and the assessment"))
     assert table[-1] == [
-        "Not answered",
+        "Questions not answered",
         "Communication needs and how they are met\nCommunication assessment: conclusions and recommendations",
     ]
-    assert [row[0] for row in table].count("Not answered") == 1
+    assert [row[0] for row in table].count("Questions not answered") == 1
     assert all(row[1] != "Not answered" for row in table)
 
 

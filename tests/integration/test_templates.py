@@ -103,7 +103,7 @@ def test_a_tracked_change_is_refused_naming_the_file_and_the_paragraph(tmp_path)
     marks: dict = {}
 
     def change(root):
-        run = run_holding(root, "What happened")
+        run = run_holding(root, "What we did")
         inserted = etree.Element(W + "ins", {W + "id": "7", W + "author": "Jo Editor"})
         run.addprevious(inserted)
         inserted.append(run)
@@ -112,7 +112,7 @@ def test_a_tracked_change_is_refused_naming_the_file_and_the_paragraph(tmp_path)
     rewrite(template, "word/document.xml", change)
     (problem,) = check_template(template)
     assert str(problem) == (
-        f'{template}: word/document.xml paragraph {marks["paragraph"]} ("What happened"): '
+        f'{template}: word/document.xml paragraph {marks["paragraph"]} ("What we did"): '
         "a tracked change (ins by Jo Editor): accept or reject every change in Word "
         "(Review, Accept All) and turn Track Changes off"
     )
