@@ -16,7 +16,7 @@ from lxml import etree
 
 from formgen.check import check_everything, check_template
 from formgen.cli import main
-from formgen.documents import DOCUMENTS, TemplateStore, render_document
+from formgen.documents import DOCUMENTS, TemplateError, TemplateStore, render_document
 from formgen.documents.render import AUTHORITIES
 from formgen.spec import load_spec
 from tests.integration.test_documents import all_text_with_headers
@@ -348,3 +348,21 @@ def test_formgen_check_names_a_template_whose_styles_are_cut_short(project_copy)
     # A failed check exits with its list of problems, never with a traceback.
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
     assert f"{template}: word/styles.xml: not valid XML" in result.output, result.output
+
+
+def test_a_store_renders_and_names_the_file_it_read_even_once_an_override_appears(project_copy):
+    """The store reads a template's file once, and keeps which file it was: an authority's copy saved
+    later is used by the next start, and meanwhile no error names a file other than the one rendered."""
+    store = TemplateStore(project_copy.template_dir, "kent-medway")
+    shared = project_copy.template_dir / "record.docx"
+    first = store.raw("record.docx")
+    own_record(project_copy, "kent-medway")
+    assert store.path("record.docx") == shared
+    assert store.raw("record.docx") == first
+    with pytest.raises(TemplateError) as raised:
+        store.render("record.docx", {})  # no context: the template's first tag is undefined
+    assert str(raised.value).startswith(f"{shared}: "), raised.value
+    fresh = TemplateStore(project_copy.template_dir, "kent-medway")
+    assert (
+        fresh.path("record.docx") == project_copy.template_dir / AUTHORITIES / "kent-medway" / "record.docx"
+    )
