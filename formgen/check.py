@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from lxml import etree
 
 from formgen.capabilities import Capability
 from formgen.documents import DOCUMENTS, TemplateError, TemplateStore, documents_for, render_document
+from formgen.documents.ooxml import W as _W
+from formgen.documents.ooxml import parse
 from formgen.documents.render import AUTHORITIES, override_dir
 from formgen.engine import Assessment
 from formgen.engine.casefile import CaseFile, answer_problems, load_case
@@ -178,8 +181,12 @@ def check_example(form: FormSpec, path: Path, *, today: date) -> tuple[CaseFile 
     return case, problems
 
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
+DOCUMENT = "word/document.xml"
+STYLES = "word/styles.xml"
+SETTINGS = "word/settings.xml"
+COMMENTS = "word/comments.xml"
+_OTHER_PARTS = (STYLES, SETTINGS, COMMENTS)
 _TAG = re.compile(r"\{([{%#]).*?[}%#]\}", re.DOTALL)
 _OPENING = re.compile(r"\{[{%#]")
 # Word's revision marks: insertions, deletions and moves of text, of cells, and changes of formatting.
@@ -213,47 +220,52 @@ def check_template(path: Path) -> list[Problem]:
     label = str(path)
     try:
         with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-            parts = {name: archive.read(name) for name in names if _PARTS.fullmatch(name)}
-            styles = archive.read("word/styles.xml") if "word/styles.xml" in names else b""
-            comments = archive.read("word/comments.xml") if "word/comments.xml" in names else b""
-            settings = archive.read("word/settings.xml") if "word/settings.xml" in names else b""
-    except (OSError, zipfile.BadZipFile) as error:
+            wanted = [name for name in archive.namelist() if _PARTS.fullmatch(name) or name in _OTHER_PARTS]
+            raw = {name: archive.read(name) for name in wanted}
+    # A damaged entry raises zlib's error; an encrypted one RuntimeError; an unknown compression
+    # NotImplementedError: each is a file Word would not open either.
+    except (OSError, zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError) as error:
         return [Problem(label, None, "", f"not a Word document: {error}")]
+    if DOCUMENT not in raw:
+        return [Problem(label, None, "", f"not a Word document: it has no {DOCUMENT}")]
     problems = []
-    # Comments are named where the text marks them; one the text does not mark is named by its part.
-    marked = any(b"w:commentReference" in data or b"w:commentRangeStart" in data for data in parts.values())
-    if b"<w:comment " in comments and not marked:
-        problems.append(
-            Problem(label, None, "word/comments.xml", f"the template has comments: {COMMENT_ADVICE}")
-        )
-    if _tracking_on(settings):
-        problems.append(Problem(label, None, "word/settings.xml", TRACKING_ADVICE))
-    for name in sorted(parts, key=_part_order):
+    roots = {}
+    for name in sorted(raw, key=_part_order):
         try:
-            root = etree.fromstring(parts[name])
+            roots[name] = parse(raw[name])
         except etree.XMLSyntaxError as error:
             problems.append(Problem(label, None, name, f"not valid XML: {error}"))
-            continue
+    parts = {name: root for name, root in roots.items() if _PARTS.fullmatch(name)}
+    # Comments are named where the text marks them; one the text does not mark is named by its part.
+    marked = any(
+        next(root.iter(_W + "commentReference", _W + "commentRangeStart"), None) is not None
+        for root in parts.values()
+    )
+    comments = roots.get(COMMENTS)
+    if comments is not None and comments.find(_W + "comment") is not None and not marked:
+        problems.append(Problem(label, None, COMMENTS, f"the template has comments: {COMMENT_ADVICE}"))
+    if SETTINGS in roots and _tracking_on(roots[SETTINGS]):
+        problems.append(Problem(label, None, SETTINGS, TRACKING_ADVICE))
+    levels = _heading_levels(roots[STYLES]) if STYLES in roots else {}
+    for name, root in parts.items():
         paragraphs = list(root.iter(_W + "p"))
         problems.extend(_split_tags(label, name, paragraphs))
         problems.extend(_tracked_changes(label, name, root, paragraphs))
-        if name == "word/document.xml":
-            problems.extend(_heading_order(label, name, paragraphs, _heading_levels(styles)))
+        if name == DOCUMENT:
+            problems.extend(_heading_order(label, name, paragraphs, levels))
     return problems
 
 
-def _tracking_on(settings: bytes) -> bool:
+def _tracking_on(settings: etree._Element) -> bool:
     """Whether Track Changes is on: every copy made from the template would open with it on, and the
     next edit to the template would be a tracked change."""
-    if b"trackRevisions" not in settings:
-        return False
-    found = etree.fromstring(settings).find(_W + "trackRevisions")
+    found = settings.find(_W + "trackRevisions")
     return found is not None and found.get(_W + "val", "true") not in {"false", "0", "off"}
 
 
 def _part_order(name: str) -> tuple[int, str]:
-    return (0 if name == "word/document.xml" else 1, name)
+    # The document first, then its headers and footers, then the parts that serve them.
+    return (0 if name == DOCUMENT else 1 if _PARTS.fullmatch(name) else 2, name)
 
 
 def _paragraph_place(name: str, paragraphs: list, paragraph, excerpt: str | None = None) -> str:
@@ -364,13 +376,10 @@ def _tracked_changes(label: str, name: str, root, paragraphs: list) -> list[Prob
     return problems
 
 
-def _heading_levels(styles: bytes) -> dict[str, int]:
+def _heading_levels(root: etree._Element) -> dict[str, int]:
     """Each paragraph style's heading level, by style id: Title 0, Heading 1 to 9; a style based on one
     (an authority's "Section heading" based on Heading 1) has its level; the outline level of a style
     that sets one counts too."""
-    if not styles:
-        return {}
-    root = etree.fromstring(styles)
     own: dict[str, int | None] = {}
     based: dict[str, str] = {}
     for style in root.iter(_W + "style"):

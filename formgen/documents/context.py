@@ -760,12 +760,16 @@ class _Builder:
     def child_text(self, info: FieldInfo) -> str:
         """An answer in words for the child: a choice in its child wording; free text only as the
         practitioner put it for the child (its `for_child_of` field), never their notes. What is
-        withheld from this reader is withheld in the child's words too."""
+        withheld from this reader is withheld in the child's words too, and so are words for the child
+        that are themselves withheld (their own audience, confidential_from, or the practitioner's
+        choice): the words tell what the notes say."""
         if self.withheld(info, None):
             return ""
         if info.field.type in ("text", "long_text"):
             words = self.form.child_words(info)
-            return "" if words is None else self.shown(words, self.assessment.value(words.field.id))
+            if words is None or self.withheld(words, None):
+                return ""
+            return self.shown(words, self.assessment.value(words.field.id))
         return self.shown(info, self.assessment.value(info.field.id), child=True)
 
     def child_decisions(self) -> list[dict[str, str]]:

@@ -11,9 +11,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 from lxml import etree
 
 from formgen.documents.converter import (
@@ -24,6 +21,7 @@ from formgen.documents.converter import (
     to_pdf,
 )
 from formgen.documents.layout import BODY_POINTS, fit_columns
+from formgen.documents.ooxml import W, parse, rewrite_parts, serialise
 from formgen.engine.distribution import CopyFormat
 
 __all__ = [
@@ -43,8 +41,7 @@ PDF_EXTENSION = ".pdf"
 LARGE_PRINT_MINIMUM = 32  # 16 pt: the smallest size in a large print copy
 LARGE_PRINT_INCREASE = 10  # 5 pt more on every size, so headings stay larger than the text
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_SIZES = (f"{{{_W}}}sz", f"{{{_W}}}szCs")
+_SIZES = (f"{W}sz", f"{W}szCs")
 # The parts of a document that hold text or its formatting; media, relationships and settings do not.
 _TEXT_PARTS = ("document", "styles", "stylesWithEffects", "numbering", "footnotes", "endnotes", "comments")
 
@@ -65,15 +62,9 @@ def as_format(content: bytes, copy_format: CopyFormat) -> tuple[bytes, str]:
 
 def large_print(content: bytes) -> bytes:
     """The same document with every size at least 16 pt and every size raised by 5 pt."""
-    output = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(output, "w") as target:
-        for entry in source.infolist():
-            data = source.read(entry)
-            if _is_text_part(entry.filename):
-                data = _enlarge(data)
-            target.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED)
+    enlarged = rewrite_parts(content, lambda name, data: _enlarge(data) if _is_text_part(name) else None)
     # Larger words need wider columns: the lists' tables are fitted again at the larger size.
-    return fit_columns(output.getvalue(), points=BODY_POINTS + LARGE_PRINT_INCREASE / 2)
+    return fit_columns(enlarged, points=BODY_POINTS + LARGE_PRINT_INCREASE / 2)
 
 
 def _is_text_part(name: str) -> bool:
@@ -83,16 +74,13 @@ def _is_text_part(name: str) -> bool:
     return stem in _TEXT_PARTS or stem.rstrip("0123456789") in ("header", "footer")
 
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-
-
 def _enlarge(xml: bytes) -> bytes:
-    root = etree.fromstring(xml, _PARSER)
+    root = parse(xml)
     for element in root.iter(*_SIZES):
-        element.set(f"{{{_W}}}val", str(_larger(element.get(f"{{{_W}}}val"))))
+        element.set(f"{W}val", str(_larger(element.get(f"{W}val"))))
     if etree.QName(root).localname == "styles":
         _enlarge_default(root)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return serialise(root)
 
 
 def _larger(value: str | None) -> int:
@@ -109,16 +97,16 @@ def _enlarge_default(styles: etree._Element) -> None:
     run_defaults = _child(defaults, "rPrDefault", first=True)
     properties = _child(run_defaults, "rPr", first=True)
     for name in ("sz", "szCs"):
-        if properties.find(f"{{{_W}}}{name}") is None:
-            size = etree.Element(f"{{{_W}}}{name}")
-            size.set(f"{{{_W}}}val", str(LARGE_PRINT_MINIMUM))
+        if properties.find(f"{W}{name}") is None:
+            size = etree.Element(f"{W}{name}")
+            size.set(f"{W}val", str(LARGE_PRINT_MINIMUM))
             _insert_size(properties, size)
 
 
 def _child(parent: etree._Element, name: str, *, first: bool) -> etree._Element:
-    found = parent.find(f"{{{_W}}}{name}")
+    found = parent.find(f"{W}{name}")
     if found is None:
-        found = etree.Element(f"{{{_W}}}{name}")
+        found = etree.Element(f"{W}{name}")
         if first:
             parent.insert(0, found)
         else:
@@ -128,7 +116,7 @@ def _child(parent: etree._Element, name: str, *, first: bool) -> etree._Element:
 
 # w:rPr's children before w:sz in the schema's order (Word refuses a document with them out of order).
 _BEFORE_SIZE = {
-    f"{{{_W}}}{name}"
+    f"{W}{name}"
     for name in (
         *("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike"),
         *("outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden"),

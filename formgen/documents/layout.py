@@ -17,8 +17,9 @@ import zipfile
 
 from lxml import etree
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_W = f"{{{W}}}"
+from formgen.documents.ooxml import W as _W
+from formgen.documents.ooxml import parse, rewrite_parts, serialise
+
 DOCUMENT = "word/document.xml"
 # Room for one character of Arial at the body's size (11 point), in twentieths of a point, and a
 # cell's own margins (Table Grid's 0.19 cm each side, and a little to spare).
@@ -30,8 +31,6 @@ _CHARACTER = 112
 # no longer fits the page.
 _WORD_CHARACTER = 124
 _CELL_MARGINS = 230
-# A template is the authority's file: no entities resolved, nothing fetched (as formats.py reads it).
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 _LONGEST_SHARE = 60  # characters: past this a column wraps rather than taking more of the page
 _SHORT = 18  # characters: an answer this long or shorter ("18 September 2021") is kept on one line
 
@@ -39,21 +38,14 @@ _SHORT = 18  # characters: an answer this long or shorter ("18 September 2021") 
 def fit_columns(content: bytes, points: float = BODY_POINTS) -> bytes:
     """The document with each auto-width table's columns sized to their content, for body text of
     `points` (a large-print copy is fitted again at its size)."""
-    source = zipfile.ZipFile(io.BytesIO(content))
-    root = etree.fromstring(source.read(DOCUMENT), _PARSER)
+    with zipfile.ZipFile(io.BytesIO(content)) as source:
+        root = parse(source.read(DOCUMENT))
     changed, width = False, _text_width(root)
     for table in root.iter(f"{_W}tbl"):
         changed |= _fit(table, width, points / BODY_POINTS)
     if not changed:
         return content
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            data = source.read(entry.filename)
-            if entry.filename == DOCUMENT:
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-            target.writestr(entry, data)
-    return output.getvalue()
+    return rewrite_parts(content, lambda name, _: serialise(root) if name == DOCUMENT else None)
 
 
 def _text_width(root: etree._Element) -> int:
@@ -77,12 +69,15 @@ def _fit(table: etree._Element, text_width: int, scale: float) -> bool:
     if count < 2 or any(len(cells) != count for cells in rows):
         return False  # merged cells: leave the template's layout alone
     texts = [[_cell_text(cell) for cell in cells] for cells in rows]
+    # A header row's labels ("Date of birth") may not break a word, but are not answers to keep on one
+    # line: only a row Word repeats as the header counts as one, not whatever row comes first.
+    answers = texts[1:] if rows and _is_header(table.findall(f"{_W}tr")[0]) else texts
     needs = []
     for column in range(count):
         # No word is broken (the header's included); a short answer (a date, a name) is kept on one
         # line where the page has room; a long one wraps.
         words = [len(word) for row in texts for word in row[column].split()]
-        lines = [len(line) for row in texts[1:] for line in row[column].splitlines()]
+        lines = [len(line) for row in answers for line in row[column].splitlines()]
         longest = max(lines, default=0)
         word = max(words, default=1) + 1
         short = max(word, min(longest, _SHORT) + 1)
@@ -98,8 +93,8 @@ def _fit(table: etree._Element, text_width: int, scale: float) -> bool:
         for cell, value in zip(cells, widths, strict=True):
             properties = cell.find(f"{_W}tcPr")
             if properties is None:
-                properties = etree.SubElement(cell, f"{_W}tcPr")
-                cell.insert(0, properties)
+                properties = etree.Element(f"{_W}tcPr")
+                cell.insert(0, properties)  # a cell's properties come before its paragraphs
             cell_width = properties.find(f"{_W}tcW")
             if cell_width is None:
                 cell_width = etree.Element(f"{_W}tcW")
@@ -107,6 +102,13 @@ def _fit(table: etree._Element, text_width: int, scale: float) -> bool:
             cell_width.set(f"{_W}type", "dxa")
             cell_width.set(f"{_W}w", str(value))
     return True
+
+
+def _is_header(row: etree._Element) -> bool:
+    """Whether the row is marked to repeat as the table's header (w:trPr/w:tblHeader, on unless its
+    value says off)."""
+    header = row.find(f"{_W}trPr/{_W}tblHeader")
+    return header is not None and header.get(f"{_W}val", "true") not in {"false", "0", "off"}
 
 
 def _share(needs: list[tuple[int, int, int]], total: int, scale: float) -> list[int]:

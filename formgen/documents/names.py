@@ -19,20 +19,32 @@ from formgen.display import join_words
 from formgen.registry import DOCUMENTS
 
 _REFUSED = re.compile(r'[/\\:*?"<>|]')
-# Control characters, line separators and the direction marks that can show a name reversed.
-_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_LONGEST_PART = 50  # characters of one person's name: with the rest, well inside 255 bytes of UTF-8
+# Control characters, line and paragraph separators, and format characters: the direction marks that
+# can show a name reversed, zero-width spaces and joiners, the byte order mark. A lone surrogate (JSON
+# can carry one) is no character at all, and could not be written as UTF-8.
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+# Bytes of UTF-8 in one person's name: a document's name holds two (the child's and the recipient's)
+# and at most 53 bytes besides, and must stay within the 255 bytes a file system allows a name.
+_LONGEST_PART = 80
+# Bytes of the children's names in a pack's name: past this it names the first and counts the others,
+# as a list of six names is no longer read.
+_LONGEST_LIST = 100
+_ELLIPSIS = "…"
 SEPARATOR = " - "
 
 
 def safe_part(text: str, *, longest: int = _LONGEST_PART) -> str:
     """One part of a file name: refused characters replaced by "_", invisible ones by a space, runs of
     spaces made one, no dots or spaces at either end (Windows drops trailing ones; a leading dot hides
-    a file)."""
-    text = _INVISIBLE.sub(" ", _REFUSED.sub("_", unicodedata.normalize("NFC", text)))
+    a file), and at most `longest` bytes of UTF-8 (shortened with "…" between two characters)."""
+    text = _REFUSED.sub("_", unicodedata.normalize("NFC", text))
+    text = "".join(" " if unicodedata.category(c) in _INVISIBLE else c for c in text)
     text = " ".join(text.split())
-    if len(text) > longest:
-        text = text[: longest - 1].rstrip() + "…"
+    if len(text.encode("utf-8")) > longest:
+        room = longest - len(_ELLIPSIS.encode("utf-8"))
+        # Cut in bytes, dropping what is left of a character cut in two.
+        kept = text.encode("utf-8")[:room].decode("utf-8", errors="ignore")
+        text = kept.rstrip() + _ELLIPSIS
     return text.strip(" .")
 
 
@@ -58,11 +70,12 @@ def download_name(
 
 def pack_name(children: Sequence[str], made_on: date, *, what: str = "Plans and outcomes") -> str:
     """The zip of a case's copies: 'Plans and outcomes - Kai Dacres and Tilly Dacres - 2026-12-01.zip'
-    (or 'Kai Dacres and 3 others' for a larger family)."""
+    (or 'Kai Dacres and 3 others' when the names would make it too long for a file system)."""
     names = [safe_part(child) or "Unnamed child" for child in children]
     who = join_words(names)
-    if len(who) > 2 * _LONGEST_PART and len(names) > 1:
-        who = f"{names[0]} and {len(names) - 1} others"
+    if len(who.encode("utf-8")) > _LONGEST_LIST and len(names) > 1:
+        others = len(names) - 1
+        who = f"{names[0]} and {others} other{'s' if others > 1 else ''}"
     return SEPARATOR.join([what, who or "no children", made_on.isoformat()]) + ".zip"
 
 

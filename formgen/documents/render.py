@@ -53,29 +53,41 @@ class TemplateStore:
     def __init__(self, directory: Path, authority: str | None = None) -> None:
         self.directory = directory
         self.authority = authority
-        self._raw: dict[str, bytes] = {}
+        # Each template's file and its bytes, read together once: an error names the file whose bytes
+        # were rendered, even if an authority's own copy appears later, and no render looks again.
+        self._loaded: dict[str, tuple[Path, bytes]] = {}
         self._lock = threading.Lock()
 
     def path(self, name: str) -> Path:
-        """The file a template's name stands for: the authority's copy if it has one."""
+        """The file a template's name stands for: the authority's copy if it has one (the file already
+        read, once it has been)."""
+        with self._lock:
+            if name in self._loaded:
+                return self._loaded[name][0]
+        return self._locate(name)
+
+    def _locate(self, name: str) -> Path:
         own = override_dir(self.directory, self.authority) if self.authority else None
         if own is not None and (own / name).is_file():
             return own / name
         return self.directory / name
 
-    def raw(self, name: str) -> bytes:
+    def _load(self, name: str) -> tuple[Path, bytes]:
         with self._lock:
-            if name not in self._raw:
-                path = self.path(name)
+            if name not in self._loaded:
+                path = self._locate(name)
                 try:
-                    self._raw[name] = path.read_bytes()
+                    self._loaded[name] = (path, path.read_bytes())
                 except OSError as error:
                     raise TemplateError(f"{path}: cannot read the template ({error.strerror})") from None
-            return self._raw[name]
+            return self._loaded[name]
+
+    def raw(self, name: str) -> bytes:
+        return self._load(name)[1]
 
     def render(self, name: str, context: dict[str, Any]) -> bytes:
         """The rendered document's bytes."""
-        path, raw = self.path(name), self.raw(name)
+        path, raw = self._load(name)
         try:
             template = DocxTemplate(io.BytesIO(raw))
             template.render(context, jinja_env=jinja_environment(), autoescape=True)

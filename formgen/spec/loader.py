@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from formgen.conditions import Condition, ConditionError, Kind, UnusableName, check, parse
 from formgen.fieldtypes import field_type
+from formgen.registry import audiences_of
 from formgen.spec import known_fields
 from formgen.spec.form import DECISION, DERIVED_ANY, DERIVED_CHILD, CompiledRule, FieldInfo, FormSpec, Origin
 from formgen.spec.model import Authority, Choice, FormField, Manifest, Overlay, Section
@@ -266,6 +267,16 @@ class _Checker:
             message = f"{name!r} already has its words for the child in {self.form.for_child[name]!r}"
         else:
             self.form.for_child[name] = info.key
+            if audiences_of("child") <= set(info.field.audience or ()):
+                return
+            # A field that names no audience is the record's only: the child's version would drop it.
+            # (The pair stands, so the notes are not also reported as lacking their words.)
+            wanted = ", ".join(sorted(audiences_of("child")))
+            self.fail(
+                info.origin,
+                f"words for the child are printed for the family: give them `audience: [{wanted}]`",
+                "audience",
+            )
             return
         self.fail(info.origin, message, "for_child_of")
 

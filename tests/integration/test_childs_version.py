@@ -255,6 +255,35 @@ def test_with_nothing_written_for_the_child_yet_no_heading_stands_empty():
     assert clean_text(answers["child_views_text"]) not in empty.text  # no notes in their place
 
 
+def test_words_for_the_child_withheld_from_a_parent_are_left_out_though_the_notes_are_not():
+    """The practitioner may withhold the words themselves (the notes stay in the record either way):
+    the child's version, shown to either parent, then leaves that answer out."""
+    case = copy.deepcopy(load_example("sibling-group"))
+    words = clean_text(case.child("child-kai").answers["child_views_for_child"])
+    assert words in rendered("sibling-group", "child-kai").text.replace("\n", " ")
+    case.withheld.append(Withholding(field="child_views_for_child", child="child-kai", recipients=["father"]))
+    text = render(case, "child-kai").text.replace("\n", " ")
+    assert words not in text
+    assert "How you feel and what you want" not in text  # no heading left with nothing under it
+    assert clean_text(case.child("child-kai").answers["strengths_for_child"]) in text
+
+
+def test_check_refuses_words_for_the_child_that_name_no_audience(specs):
+    """A field that names no audience is the record's only, so words for the child without one would
+    vanish from the child's version: the spec is refused, naming the file and the line."""
+    path = specs / "sections" / "child_views.yaml"
+    edit(
+        path,
+        "        for_child_of: strengths_interests\n        audience: [family]\n",
+        "        for_child_of: strengths_interests\n",
+    )
+    [found] = problems(specs)
+    assert found.startswith(f"sections/child_views.yaml:{line_of(path, '- id: strengths_for_child')}: "), (
+        found
+    )
+    assert found.endswith("words for the child are printed for the family: give them `audience: [family]`")
+
+
 def test_a_worker_without_a_phone_number_is_not_given_an_empty_one():
     case = load_example("sibling-group")
     assert case.allocation and case.allocation.worker.phone
@@ -373,6 +402,7 @@ def test_an_authoritys_overlay_can_add_a_question_with_its_words_for_the_child(s
         type: long_text
         label: How would you tell the child what worries them?
         for_child_of: child_worries
+        audience: [family]
 """
     overlay.write_text(_with_changes(text, addition), encoding="utf-8")
     form = load_spec(specs, "general")

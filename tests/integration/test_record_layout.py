@@ -13,7 +13,7 @@ from lxml import etree
 
 from formgen.documents import build_context, render_document
 from formgen.documents.formats import large_print
-from formgen.documents.layout import _CELL_MARGINS, _WORD_CHARACTER, BODY_POINTS
+from formgen.documents.layout import _CELL_MARGINS, _WORD_CHARACTER, BODY_POINTS, fit_columns
 from formgen.engine.casefile import CaseFile
 from formgen.engine.distribution import Method, Sending
 from formgen.engine.review import Person
@@ -396,3 +396,37 @@ def test_every_shipped_field_has_a_record_label(authority):
     form = load_spec(SPEC_DIR, authority)
     assert form.advice == []
     assert all(info.field.record_label for info in form.fields.values())
+
+
+def fitted_widths(header: bool) -> list[int]:
+    """The widths fit_columns gives a two-column auto-width table of a date and a note, its first row
+    (a long note) marked as the header row or not."""
+    first_row = "<w:trPr><w:tblHeader/></w:trPr>" if header else ""
+
+    def cell(words: str) -> str:
+        return f"<w:tc><w:p><w:r><w:t>{words}</w:t></w:r></w:p></w:tc>"
+
+    document = (
+        f'<w:document xmlns:w="{W[1:-1]}"><w:body><w:tbl>'
+        '<w:tblPr><w:tblW w:w="5000" w:type="pct"/></w:tblPr><w:tblGrid/>'
+        f"<w:tr>{first_row}{cell('When')}{cell('Notes written at length across many words here')}</w:tr>"
+        f"<w:tr>{cell('18 September 2021')}{cell('Yes')}</w:tr>"
+        "</w:tbl></w:body></w:document>"
+    )
+    content = io.BytesIO()
+    with zipfile.ZipFile(content, "w") as archive:
+        archive.writestr("word/document.xml", document)
+    root = body(fit_columns(content.getvalue()))
+    table = root.find(f"{W}tbl")
+    for cell_element in table.iter(f"{W}tc"):
+        assert cell_element[0].tag == f"{W}tcPr"  # a cell's properties before its paragraphs
+    return [int(column.get(f"{W}w")) for column in table.iter(f"{W}gridCol")]
+
+
+def test_a_first_row_is_an_answer_unless_it_is_marked_as_the_header():
+    """A header's label may wrap, so a row marked as the header leaves the room to the dates; a first
+    row that is not marked is an answer like the rest, and its long note gets the room."""
+    date_column, notes_column = fitted_widths(header=True)
+    assert date_column > notes_column
+    date_column, notes_column = fitted_widths(header=False)
+    assert notes_column > 2 * date_column

@@ -16,7 +16,7 @@ from lxml import etree
 
 from formgen.check import check_everything, check_template
 from formgen.cli import main
-from formgen.documents import DOCUMENTS, TemplateStore, render_document
+from formgen.documents import DOCUMENTS, TemplateError, TemplateStore, render_document
 from formgen.documents.render import AUTHORITIES
 from formgen.spec import load_spec
 from tests.integration.test_documents import all_text_with_headers
@@ -276,3 +276,93 @@ def test_a_template_with_track_changes_on_is_refused(tmp_path):
     assert [str(problem) for problem in check_template(template)] == [
         f"{template}: word/settings.xml: Track Changes is on: turn it off in Word (Review, Track Changes)"
     ]
+
+
+def cut_short(path: Path, part: str) -> None:
+    """Leave one part half written, as a copy interrupted or a zip tool's mishap leaves it."""
+    with zipfile.ZipFile(path) as source:
+        items = [(item, source.read(item.filename)) for item in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item, data in items:
+            target.writestr(item, data[: len(data) // 2] if item.filename == part else data)
+
+
+@pytest.mark.parametrize("part", ["word/styles.xml", "word/settings.xml", "word/document.xml"])
+def test_a_part_cut_short_is_named_as_not_valid_xml(tmp_path, part):
+    template = shutil.copy(TEMPLATE_DIR / "outcome.docx", tmp_path / "outcome.docx")
+    cut_short(template, part)
+    (problem,) = check_template(template)
+    assert str(problem).startswith(f"{template}: {part}: not valid XML"), problem
+
+
+def test_comments_cut_short_are_named_too(tmp_path):
+    template = shutil.copy(TEMPLATE_DIR / "outcome.docx", tmp_path / "outcome.docx")
+    with zipfile.ZipFile(template, "a") as archive:
+        archive.writestr("word/comments.xml", f'<w:comments xmlns:w="{W[1:-1]}"><w:comment w:id="0">')
+    (problem,) = check_template(template)
+    assert str(problem).startswith(f"{template}: word/comments.xml: not valid XML"), problem
+
+
+def test_a_zip_without_a_document_is_named(tmp_path):
+    template = tmp_path / "plan.docx"
+    with zipfile.ZipFile(TEMPLATE_DIR / "plan.docx") as source, zipfile.ZipFile(template, "w") as target:
+        for item in source.infolist():
+            if item.filename != "word/document.xml":
+                target.writestr(item, source.read(item))
+    (problem,) = check_template(template)
+    assert str(problem) == f"{template}: not a Word document: it has no word/document.xml"
+
+
+def test_an_entity_in_a_template_is_not_expanded(tmp_path):
+    """A template's XML is the authority's file: an entity that would read a file on the server is not
+    resolved (the shared parser), so the check neither reads it nor reports it as the text."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("{{ not_a_tag")
+    template = shutil.copy(TEMPLATE_DIR / "outcome.docx", tmp_path / "outcome.docx")
+    with zipfile.ZipFile(template) as source:
+        items = [(item, source.read(item.filename)) for item in source.infolist()]
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as target:
+        for item, data in items:
+            if item.filename == "word/document.xml":
+                declaration, _, rest = data.partition(b"?>")
+                doctype = f'<!DOCTYPE w:document [<!ENTITY leak SYSTEM "file://{secret}">]>'.encode()
+                data = (
+                    declaration
+                    + b"?>"
+                    + doctype
+                    + rest.replace(b"</w:body>", b"<w:p><w:r><w:t>&leak;</w:t></w:r></w:p></w:body>", 1)
+                )
+            target.writestr(item, data)
+    assert check_template(template) == []
+
+
+def test_formgen_check_names_a_template_whose_styles_are_cut_short(project_copy):
+    template = project_copy.template_dir / "plan.docx"
+    cut_short(template, "word/styles.xml")
+    environment = {
+        "FORMGEN_SPEC_DIR": str(project_copy.spec_dir),
+        "FORMGEN_TEMPLATE_DIR": str(project_copy.template_dir),
+        "FORMGEN_EXAMPLES_DIR": str(project_copy.examples_dir),
+    }
+    result = CliRunner().invoke(main, ["--authority", "general", "check"], env=environment)
+    # A failed check exits with its list of problems, never with a traceback.
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
+    assert f"{template}: word/styles.xml: not valid XML" in result.output, result.output
+
+
+def test_a_store_renders_and_names_the_file_it_read_even_once_an_override_appears(project_copy):
+    """The store reads a template's file once, and keeps which file it was: an authority's copy saved
+    later is used by the next start, and meanwhile no error names a file other than the one rendered."""
+    store = TemplateStore(project_copy.template_dir, "kent-medway")
+    shared = project_copy.template_dir / "record.docx"
+    first = store.raw("record.docx")
+    own_record(project_copy, "kent-medway")
+    assert store.path("record.docx") == shared
+    assert store.raw("record.docx") == first
+    with pytest.raises(TemplateError) as raised:
+        store.render("record.docx", {})  # no context: the template's first tag is undefined
+    assert str(raised.value).startswith(f"{shared}: "), raised.value
+    fresh = TemplateStore(project_copy.template_dir, "kent-medway")
+    assert (
+        fresh.path("record.docx") == project_copy.template_dir / AUTHORITIES / "kent-medway" / "record.docx"
+    )

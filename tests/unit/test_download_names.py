@@ -41,6 +41,11 @@ def test_a_recipients_copy_is_named_for_them():
         ("Kai\nDacres\r\t", "Kai Dacres"),
         ("a:b*c?d<e>f|g\\h", "a_b_c_d_e_f_g_h"),
         ("Kai\u202excod.exe", "Kai xcod.exe"),  # a right-to-left override would show the name reversed
+        # Zero-width spaces and joiners, word joiners, invisible operators and a byte order mark: two
+        # names that look the same would be different files, and a search for the name would miss it.
+        ("Kai\u200bDa\u200ccres\u200d", "Kai Da cres"),
+        ("\ufeffKai\u2060\u2061\u2062\u2063\u2064Dacres", "Kai Dacres"),
+        ("Kai\ud800Dacres", "Kai Dacres"),  # a lone surrogate, which JSON can carry, is no letter
         ("...hidden  name. ", "hidden name"),
         ("", ""),
     ],
@@ -48,7 +53,8 @@ def test_a_recipients_copy_is_named_for_them():
 def test_a_hostile_name_makes_a_safe_one(typed, safe):
     assert safe_part(typed) == safe
     name = download_name("plan", typed, for_whom=typed)
-    assert not set('/\\:*?"<>|\n\r\t\u202e') & set(name)
+    assert not set('/\\:*?"<>|\n\r\t\u202e\u200b\ufeff') & set(name)
+    name.encode("utf-8")  # a name the file system can be given
     assert name.startswith("Assessment plan - ") and name.endswith(".docx")
 
 
@@ -61,6 +67,21 @@ def test_a_very_long_name_is_shortened_to_fit_a_file_system():
     name = download_name("plan", "Kai " * 200, for_whom="ل" * 500)
     assert len(name.encode("utf-8")) < 255
     assert "…" in name
+
+
+@pytest.mark.parametrize(
+    "letters",
+    ["李" * 100, "ليلى حداد " * 20, "😀" * 80, "é" * 150],  # 3, 2, 4 and 2 bytes a letter
+    ids=["chinese", "arabic", "emoji", "accented"],
+)
+def test_two_long_names_in_any_script_stay_within_255_bytes(letters):
+    """A file system allows 255 bytes of a name, not 255 letters: a long Chinese or Arabic name takes
+    two or three bytes a letter, and the name is never cut in the middle of one."""
+    for kind in ("child", "plan"):
+        name = download_name(kind, letters, for_whom=letters, extension=".docx", large_print=True)
+        assert len(name.encode("utf-8")) <= 255, name
+        child = name.split(" - ")[1]
+        assert child.endswith("…") and letters.startswith(child.removesuffix("…").rstrip())
 
 
 def test_names_in_one_zip_are_never_the_same():
@@ -81,3 +102,11 @@ def test_the_pack_is_named_for_the_children():
     )
     many = pack_name([f"Child number {index} Longname" for index in range(6)], MADE)
     assert many == "Plans and outcomes - Child number 0 Longname and 5 others - 2026-12-01.zip"
+
+
+def test_a_pack_of_two_long_names_counts_one_other():
+    long_names = ["Kai " + "Llewelyn-Ffowc " * 6, "Tilly " + "Llewelyn-Ffowc " * 6]
+    shown = safe_part(long_names[0])
+    assert pack_name(long_names, MADE) == f"Plans and outcomes - {shown} and 1 other - 2026-12-01.zip"
+    chinese = pack_name(["李" * 40, "王" * 40], MADE)  # 120 bytes each, though only 40 letters
+    assert " and 1 other - " in chinese and len(chinese.encode("utf-8")) <= 255
