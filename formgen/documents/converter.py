@@ -337,6 +337,7 @@ def _unavailable(detail: str) -> FormatUnavailable:
 _converters: dict[Path, Converter] = {}
 _converters_lock = threading.Lock()
 _every_converter: weakref.WeakSet[Converter] = weakref.WeakSet()  # this process's, to forget at fork
+_said_missing: set[Path] = set()  # programs pdf_unavailable has logged as missing
 
 
 def converter(program: Path | None = None) -> Converter:
@@ -365,8 +366,13 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 def pdf_unavailable() -> str | None:
     """Why this server cannot make PDFs at all, for the person asking, or None: a cheap look, without
     starting anything."""
-    missing = _not_installed(unoserver_program(), log=False)
-    return None if missing is None else str(missing)
+    program = unoserver_program()
+    # Asked on every page that lists PDF copies: the log hears of a missing converter once a process.
+    missing = _not_installed(program, log=program not in _said_missing)
+    if missing is None:
+        return None
+    _said_missing.add(program)
+    return str(missing)
 
 
 def _not_installed(program: Path, *, log: bool = True) -> FormatUnavailable | None:

@@ -245,12 +245,17 @@ def one_copy(reference: str, key: str, document: str, recipient: str):
     )
 
 
+def _may_make(copy: rules.CopyState) -> bool:
+    """Whether the person asking may make this copy (the pack holds, and its note offers, only theirs)."""
+    return bool(g.user.capabilities & DOCUMENTS[copy.kind].made_by)
+
+
 @blueprint.route("/copies.zip")
 @needs(Capability.CIRCULATE)
 def every_copy(reference: str):
     """Every copy that can be made, of every child's documents, as one zip."""
     pack = pack_of(visible_case(reference))
-    copies = [copy for copy in pack.makeable if g.user.capabilities & DOCUMENTS[copy.kind].made_by]
+    copies = [copy for copy in pack.makeable if _may_make(copy)]
     if not copies:
         return _refused(pack, "No copy can be made yet: the reasons are beside each one.")
     audit.shown(pack.case, [entry.child for entry in pack.children if any(c in copies for c in entry.copies)])
@@ -260,7 +265,7 @@ def every_copy(reference: str):
     failed = [
         f"{_name(pack, copy, '')}: {copy.refused}"
         for copy in (pack.find(key) for key in sorted(pack.word_instead))
-        if copy is not None and g.user.capabilities & DOCUMENTS[copy.kind].made_by
+        if copy is not None and _may_make(copy)
     ]
     unavailable: formats.FormatUnavailable | None = None
     for entry in copies:
