@@ -229,11 +229,11 @@ class Converter:
                 server = self._running(deadline)
                 try:
                     return self._convert(server, content, deadline)
-                except _Gone:
+                except (_Gone, _Stuck) as problem:
+                    # Dead, or perhaps stuck on this document: the next attempt gets a fresh one.
                     self._discard()
-                except _Stuck as stuck:
-                    self._discard()  # it may be stuck on this document: the next gets a fresh one
-                    raise ConversionFailed(str(stuck)) from None
+                    if isinstance(problem, _Stuck):
+                        raise ConversionFailed(str(problem)) from None
             raise _unavailable("the PDF converter stopped twice while making one PDF")
 
     def stop(self) -> None:
