@@ -82,6 +82,10 @@ class _StoppedAtStart(FormatUnavailable):
     """The converter exited before it answered."""
 
 
+class _TooSlow(FormatUnavailable):
+    """The converter did not answer within the time it was given to start."""
+
+
 class _TimedTransport(xmlrpc.client.Transport):
     """XML-RPC over HTTP with a time limit on every call (the standard Transport waits for ever)."""
 
@@ -166,7 +170,9 @@ class _Server:
                 return
             time.sleep(0.2)  # not listening yet
         self.stop()
-        raise _unavailable(f"the PDF converter did not start within {start_timeout:.0f} seconds")
+        detail = f"the PDF converter did not start within {start_timeout:.0f} seconds"
+        _log.warning("PDF copies cannot be made: %s", detail)
+        raise _TooSlow(UNAVAILABLE, detail)
 
     def stop(self) -> None:
         """End the converter and LibreOffice at once: a headless conversion has nothing to save."""
@@ -264,10 +270,15 @@ class Converter:
             missing = _not_installed(self.program)
             if missing is not None:
                 raise missing
+            allowed = self._within(self.start_timeout, deadline)
+            if allowed <= 0:  # the wait for another conversion used this request's time
+                raise FormatUnavailable(BUSY, "no time was left to start the PDF converter")
             try:
                 self._server = self._start(deadline)
             except FormatUnavailable as error:
-                self._failed = (time.monotonic() + FAILED_START_SECONDS, error)
+                # A start cut short by this request's deadline says nothing of the next one's.
+                if not (isinstance(error, _TooSlow) and allowed < self.start_timeout):
+                    self._failed = (time.monotonic() + FAILED_START_SECONDS, error)
                 raise
             self._failed = None
         return self._server

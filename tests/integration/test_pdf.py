@@ -189,6 +189,11 @@ def test_one_deadline_bounds_each_pdf_the_start_and_the_wait_for_another_convers
     assert time.monotonic() - started < 1.5
     thread.join(timeout=10)
     assert first["took"] < 3 and "did not start within 2 seconds" in first["error"].detail
+    # A start cut short by a request's own limit is tried again by the next request.
+    hanging.limit = 1
+    with pytest.raises(FormatUnavailable) as again:
+        hanging.to_pdf(record)
+    assert "did not start within 1 seconds" in again.value.detail
 
 
 def test_a_converter_whose_folder_cannot_be_made_is_unavailable_not_a_server_error(
