@@ -121,6 +121,9 @@ def render(
     from formgen.engine.casefile import answer_problems, load_case
     from formgen.spec import SpecError, load_spec
 
+    # A PDF that cannot be made is reported below with the details the server's log would hold:
+    # without a handler of its own, the converter's log would print them a second time.
+    logging.getLogger("formgen.documents.converter").addHandler(logging.NullHandler())
     try:
         form = load_spec(settings.spec_dir, settings.authority)
         case = load_case(case_file)

@@ -163,7 +163,7 @@ class _Server:
             if not self.alive():
                 tail = self.log.read_text("utf-8", "replace").strip()[-_LOG_TAIL:]
                 self.stop()
-                detail = f"the PDF converter stopped as it started: {tail}"
+                detail = f"the PDF converter stopped as it started: {tail or 'it wrote nothing'}"
                 _log.warning("PDF copies cannot be made: %s", detail)
                 raise _StoppedAtStart(UNAVAILABLE, detail)
             if self.answers(deadline - time.monotonic()):
@@ -309,8 +309,11 @@ class Converter:
             if not server.answers(self._within(5, deadline)):  # LibreOffice died, the converter goes too
                 raise _Gone from None
             # What LibreOffice said names the server's files: for its log, not for the person asking.
-            _log.warning("the PDF converter could not convert a document: %s", fault.faultString[:_LOG_TAIL])
-            raise ConversionFailed("The PDF converter could not turn the document into a PDF") from None
+            detail = f"LibreOffice said: {fault.faultString[:_LOG_TAIL]}"
+            _log.warning("the PDF converter could not convert a document: %s", detail)
+            raise ConversionFailed(
+                "The PDF converter could not turn the document into a PDF", detail
+            ) from None
         data = result.data if isinstance(result, xmlrpc.client.Binary) else b""
         if not data.startswith(b"%PDF"):
             raise ConversionFailed("The PDF converter made no PDF of the document")
