@@ -60,7 +60,7 @@ def documents(example: str, child: str) -> dict[str, bytes]:
     and outcome (or the plan and outcome addressed to nobody, for a case without a list)."""
     settings = Settings.from_environment()
     form = load_spec(settings.spec_dir, settings.authority)
-    store = TemplateStore(settings.template_dir)
+    store = TemplateStore(settings.template_dir, settings.authority)
     case = load_case(settings.examples_dir / f"{example}.json")
     today = date.today()
     made = {}

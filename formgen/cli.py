@@ -18,6 +18,7 @@ import click
 
 from formgen.capabilities import Role
 from formgen.dates import OutOfRange, checked
+from formgen.engine.distribution import CopyFormat
 from formgen.registry import DOCUMENTS
 from formgen.settings import Settings
 from formgen.timescales import NATIONS
@@ -91,7 +92,7 @@ def check(settings: Settings) -> None:
 @click.option(
     "--format",
     "copy_format",
-    type=click.Choice(["word", "pdf", "large_print"]),
+    type=click.Choice([each.value for each in CopyFormat]),
     help="Every document in this format (by default each recipient's copy in the format they asked "
     "for, the others in Word). PDF needs the converter that scripts/setup.sh installs.",
 )
@@ -118,9 +119,11 @@ def render(
     from formgen.documents import NoSuchDocument, TemplateError, TemplateStore, write_documents
     from formgen.documents.formats import FormatError
     from formgen.engine.casefile import answer_problems, load_case
-    from formgen.engine.distribution import CopyFormat
     from formgen.spec import SpecError, load_spec
 
+    # A PDF that cannot be made is reported below with the details the server's log would hold:
+    # without a handler of its own, the converter's log would print them a second time.
+    logging.getLogger("formgen.documents.converter").addHandler(logging.NullHandler())
     try:
         form = load_spec(settings.spec_dir, settings.authority)
         case = load_case(case_file)
@@ -140,7 +143,9 @@ def render(
         )
     except SpecError as error:
         _fail([str(problem) for problem in error.problems])
-    except (TemplateError, NoSuchDocument, FormatError, KeyError) as error:
+    except FormatError as error:  # whoever runs the command runs the server: the details are theirs
+        _fail(error.for_administrator())
+    except (TemplateError, NoSuchDocument, KeyError) as error:
         _fail(str(error).strip("'\""))
     if not case.children:
         _fail(f"case {case.reference} has no children yet, so it has no documents")

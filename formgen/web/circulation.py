@@ -245,25 +245,40 @@ def one_copy(reference: str, key: str, document: str, recipient: str):
     )
 
 
+def _may_make(copy: rules.CopyState) -> bool:
+    """Whether the person asking may make this copy (the pack holds, and its note offers, only theirs)."""
+    return bool(g.user.capabilities & DOCUMENTS[copy.kind].made_by)
+
+
 @blueprint.route("/copies.zip")
 @needs(Capability.CIRCULATE)
 def every_copy(reference: str):
     """Every copy that can be made, of every child's documents, as one zip."""
     pack = pack_of(visible_case(reference))
-    copies = [copy for copy in pack.makeable if g.user.capabilities & DOCUMENTS[copy.kind].made_by]
+    copies = [copy for copy in pack.makeable if _may_make(copy)]
     if not copies:
         return _refused(pack, "No copy can be made yet: the reasons are beside each one.")
     audit.shown(pack.case, [entry.child for entry in pack.children if any(c in copies for c in entry.copies)])
     body, made = io.BytesIO(), []
-    # Copies refused only for want of a PDF converter are listed with those it failed to make.
+    # Copies refused only for want of a PDF converter are listed with those it failed to make: only
+    # those this person may make, as the Word copy the note offers is theirs to download.
     failed = [
         f"{_name(pack, copy, '')}: {copy.refused}"
         for copy in (pack.find(key) for key in sorted(pack.word_instead))
-        if copy is not None
+        if copy is not None and _may_make(copy)
     ]
+    unavailable: formats.FormatUnavailable | None = None
     for entry in copies:
+        if unavailable is not None and entry.recipient.format is CopyFormat.PDF:
+            # The converter cannot make PDFs now: asking again for each copy would only keep the
+            # person waiting longer for the same answer.
+            failed.append(f"{_name(pack, entry, '')}: {unavailable}")
+            continue
         try:
             made.append(_render(pack, entry))
+        except formats.FormatUnavailable as error:
+            unavailable = error
+            failed.append(f"{_name(pack, entry, '')}: {error}")
         except formats.FormatError as error:  # left out, and the zip says so
             failed.append(f"{_name(pack, entry, '')}: {error}")
     with zipfile.ZipFile(body, "w", zipfile.ZIP_DEFLATED) as archive:

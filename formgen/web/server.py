@@ -59,7 +59,9 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
         "post_fork": lambda _server, _worker: after_fork(app),
         "when_ready": when_ready,
         "proc_name": "formgen",
-        # A request that has not finished in this long is stuck: its worker is restarted.
+        # With gthread workers this is a heartbeat: a worker whose main loop has not reported in this
+        # long is restarted. It does not limit one request's time; a PDF's wait has its own limit
+        # (formgen.documents.converter.REQUEST_SECONDS).
         "timeout": 60,
         "graceful_timeout": 10,
         # gunicorn's runtime control socket lives in one place per account, so two servers would

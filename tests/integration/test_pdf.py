@@ -9,6 +9,8 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -17,7 +19,14 @@ from click.testing import CliRunner
 
 from formgen.cli import main
 from formgen.documents import render_document, write_documents
-from formgen.documents.converter import WATCHDOG, ConversionFailed, Converter, FormatUnavailable
+from formgen.documents.converter import (
+    UNAVAILABLE,
+    WATCHDOG,
+    ConversionFailed,
+    Converter,
+    FormatUnavailable,
+    converter,
+)
 from formgen.settings import PROJECT_ROOT
 from tests.integration.test_documents import all_text
 from tests.support import EXAMPLES, EXAMPLES_DIR, TODAY, load_example
@@ -103,7 +112,7 @@ def test_a_converter_killed_between_two_conversions_is_restarted_and_the_second_
     os.killpg(killed, signal.SIGKILL)  # the converter and its LibreOffice, without warning
     assert running.to_pdf(word).startswith(b"%PDF")
     assert running.process_id not in (None, killed)
-    assert not group_alive(killed)
+    assert group_ended(killed)
 
 
 def test_a_conversion_past_its_time_limit_fails_clearly_and_the_next_gets_a_fresh_converter(running, record):
@@ -116,29 +125,122 @@ def test_a_conversion_past_its_time_limit_fails_clearly_and_the_next_gets_a_fres
             running.to_pdf(word)
     finally:
         running.timeout = limit
-    assert before is not None and not group_alive(before)  # the stuck one was ended, LibreOffice too
+    assert before is not None and group_ended(before)  # the stuck one was ended, LibreOffice too
     assert running.to_pdf(word).startswith(b"%PDF")
 
 
-def test_a_missing_converter_is_named_and_nothing_is_started(record, tmp_path):
+def never_answers(folder: Path) -> Path:
+    """A converter program that starts and never answers."""
+    silent = folder / "silent-unoserver"
+    silent.write_text("#!/bin/sh\nexec sleep 60\n", encoding="utf-8")
+    silent.chmod(0o755)
+    return silent
+
+
+def test_a_missing_converter_is_named_for_the_administrator_and_nothing_is_started(record, tmp_path):
     missing = Converter(tmp_path / "no-such-unoserver")
-    with pytest.raises(FormatUnavailable, match=r"PDF converter \(.*\) is not installed"):
+    with pytest.raises(FormatUnavailable) as caught:
         missing.to_pdf(record)
+    # The person asking is told plainly; where the converter should be is for whoever runs the server.
+    assert str(caught.value) == UNAVAILABLE and str(tmp_path) not in str(caught.value)
+    assert re.search(r"PDF converter \(.*no-such-unoserver\) is not installed", caught.value.detail)
     assert missing.process_id is None
 
 
-def test_a_converter_that_stops_as_it_starts_or_never_answers_is_unavailable(record, tmp_path):
-    with pytest.raises(FormatUnavailable, match="stopped as it started"):
+def test_a_converter_that_stops_as_it_starts_or_never_answers_is_unavailable_and_then_refused_at_once(
+    record, tmp_path, caplog
+):
+    with pytest.raises(FormatUnavailable) as stopped:
         Converter(Path("/bin/false")).to_pdf(record)
-    silent = tmp_path / "silent-unoserver"
-    silent.write_text("#!/bin/sh\nexec sleep 60\n", encoding="utf-8")
-    silent.chmod(0o755)
-    hanging = Converter(silent, start_timeout=1)
+    assert str(stopped.value) == UNAVAILABLE and "stopped as it started" in stopped.value.detail
+    hanging = Converter(never_answers(tmp_path), start_timeout=1)
     started = time.monotonic()
-    with pytest.raises(FormatUnavailable, match="did not start within 1 seconds"):
+    with pytest.raises(FormatUnavailable) as timed_out:
         hanging.to_pdf(record)
     assert time.monotonic() - started < 10
+    assert str(timed_out.value) == UNAVAILABLE and "did not start within 1 seconds" in timed_out.value.detail
+    assert "did not start within 1 seconds" in caplog.text  # in the server's log
     assert hanging.process_id is None
+    # A start that failed is not tried again for a while: the next PDF is refused without waiting.
+    started = time.monotonic()
+    with pytest.raises(FormatUnavailable, match=UNAVAILABLE):
+        hanging.to_pdf(record)
+    assert time.monotonic() - started < 0.5
+
+
+def test_one_deadline_bounds_each_pdf_the_start_and_the_wait_for_another_conversion(record, tmp_path):
+    hanging = Converter(never_answers(tmp_path), limit=2)  # a start may take 30 s, a PDF only 2
+    first: dict = {}
+
+    def convert() -> None:
+        started = time.monotonic()
+        try:
+            hanging.to_pdf(record)
+        except FormatUnavailable as error:
+            first.update(error=error, took=time.monotonic() - started)
+
+    thread = threading.Thread(target=convert)
+    thread.start()
+    time.sleep(0.3)  # the first is starting the converter, and holds it
+    hanging.limit = 0.5
+    started = time.monotonic()
+    with pytest.raises(FormatUnavailable, match="busy: try again in a minute"):
+        hanging.to_pdf(record)
+    assert time.monotonic() - started < 1.5
+    thread.join(timeout=10)
+    assert first["took"] < 3 and "did not start within 2 seconds" in first["error"].detail
+    # A start cut short by a request's own limit is tried again by the next request.
+    hanging.limit = 1
+    with pytest.raises(FormatUnavailable) as again:
+        hanging.to_pdf(record)
+    assert "did not start within 1 seconds" in again.value.detail
+
+
+def test_a_converter_whose_folder_cannot_be_made_is_unavailable_not_a_server_error(
+    record, tmp_path, monkeypatch
+):
+    program = never_answers(tmp_path)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    with pytest.raises(FormatUnavailable) as caught:
+        Converter(program, start_timeout=1).to_pdf(record)
+    assert str(caught.value) == UNAVAILABLE and "could not be started" in caught.value.detail
+
+
+def _holds_pipe(inode: int) -> bool:
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            if os.stat(f"/proc/self/fd/{fd}").st_ino == inode:
+                return True
+        except OSError:
+            continue  # the listing's own descriptor, closed already
+    return False
+
+
+def test_a_forked_process_lets_go_of_its_parents_converter_and_gets_its_own(running, record, tmp_path):
+    running.start()
+    watchdog = running.process_id
+    assert watchdog is not None
+    pipe = os.stat(f"/proc/{watchdog}/fd/0").st_ino  # the pipe the watchdog reads until it closes
+    assert _holds_pipe(pipe)
+    # Forked while a conversion holds the converter, as another thread of a worker might.
+    with running._lock:
+        child = os.fork()
+    if child == 0:
+        code = 9
+        try:
+            code = 1 if _holds_pipe(pipe) else 0  # or the parent's converter outlives the parent
+            code = code or (2 if running.process_id is not None or converter() is running else 0)
+            # Its own lock: with no converter here, a PDF is refused at once, not after the limit.
+            running.program, running.limit = tmp_path / "missing", 2
+            try:
+                running.to_pdf(record)
+            except FormatUnavailable as error:
+                code = code or (0 if "not installed" in (error.detail or "") else 3)
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert running.process_id == watchdog and group_alive(watchdog)  # the parent's, untouched
 
 
 def test_formgen_render_writes_every_document_as_pdf(running, tmp_path):
@@ -192,9 +294,21 @@ def test_formgen_render_as_pdf_without_the_converter_says_so_and_fails(tmp_path)
         timeout=60,
     )
     assert result.returncode == 1
-    assert "PDF copies cannot be made on this server: its PDF converter" in result.stderr
+    # The command line is run by whoever runs the server: it is told what is missing and how to install it.
+    assert f"{UNAVAILABLE}: its PDF converter" in result.stderr and "scripts/setup.sh" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+def group_ended(group: int, within: float = 5.0) -> bool:
+    """Whether every process of a process group has ended, within a few seconds: a process sent
+    SIGKILL runs on for a moment while the kernel ends it."""
+    deadline = time.monotonic() + within
+    while group_alive(group):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def group_alive(group: int) -> bool:
@@ -221,7 +335,7 @@ def test_the_watchdog_ends_the_converter_when_the_process_that_started_it_is_gon
     assert watchdog.poll() is None and group_alive(watchdog.pid)  # the "converter" runs
     os.close(writer)  # as when the process holding it ends, however it ends
     watchdog.wait(timeout=10)
-    assert not group_alive(watchdog.pid)
+    assert group_ended(watchdog.pid)
 
 
 def test_the_watchdog_ends_when_the_converter_does():
@@ -234,4 +348,4 @@ def test_the_watchdog_ends_when_the_converter_does():
         watchdog.wait(timeout=10)  # so formgen sees a converter that died, and starts another
     finally:
         os.close(writer)
-    assert not group_alive(watchdog.pid)
+    assert group_ended(watchdog.pid)
