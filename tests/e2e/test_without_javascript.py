@@ -55,6 +55,8 @@ def test_a_follow_up_is_answered_and_saved_without_javascript(browser: Browser, 
             {
                 "What is the child's gender?": Choose("Female"),
                 "What is the child's ethnic group?": Choose("White British"),
+                "What sex is recorded for the child?": Choose("Female"),
+                "What is the child's unique pupil number (UPN)?": "D201120004817",
                 DISABILITY: Choose("Yes"),
                 DETAILS: "Ada has type 1 diabetes and checks her blood sugar at school.",
             },
