@@ -26,11 +26,10 @@ from formgen.engine.assessment import Assessment
 from formgen.engine.casefile import CaseFile
 from formgen.engine.review import approval_date
 from formgen.spec.form import FormSpec
+from formgen.upn import upn_problem
 
 COLLECTION = "CIN"
 NOTHING_FURTHER = "21"  # "no factors identified": the one factor that stands alone (rule 8869)
-_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # the DfE's UPN check letters: no I, O or S
-_UPN = re.compile(rf"[{_CHECK_LETTERS}][0-9]{{11}}[0-9{_CHECK_LETTERS}]")
 _NOT_ID = re.compile(r"[^A-Za-z0-9]")
 LA_CHILD_ID_LENGTH = 20
 
@@ -89,22 +88,6 @@ def nation_refusal(nation: str) -> str | None:
             "and formgen does not make it yet. Nothing was written."
         )
     return "The Children in Need census is England's return: this authority's overlay names another nation."
-
-
-def upn_problem(upn: str) -> str | None:
-    """What is wrong with a unique pupil number's shape or check letter (DfE rules 1510, 1540, 1550)."""
-    if not _UPN.fullmatch(upn):
-        return (
-            "a UPN is 13 characters: a capital letter, 11 digits, then a digit or a capital letter "
-            "(not I, O or S)"
-        )
-    total = sum(int(digit) * weight for weight, digit in enumerate(upn[1:12], start=2))
-    last = upn[12]
-    # The 13th character counts too: a digit by its value, a letter (a temporary UPN) by its place.
-    total += 13 * (int(last) if last.isdigit() else _CHECK_LETTERS.index(last))
-    if _CHECK_LETTERS[total % 23] != upn[0]:
-        return "the first letter is not the UPN's check letter: check the number with the child's school"
-    return None
 
 
 def _text(parent: ET.Element, tag: str, value: object) -> None:
@@ -179,8 +162,8 @@ def _identity_problems(child: _Child) -> list[Problem]:
         pass  # an unborn child has no UPN: the census's reason UN8 says so
     elif isinstance(upn, str) and upn.strip():
         if wrong := upn_problem(upn.strip()):
-            rule = "1510" if wrong.startswith("the first letter") else "1540"
-            found.append(child.problem(rule, wrong, "upn"))
+            rule, message = wrong
+            found.append(child.problem(rule, f"the UPN {message}", "upn"))
     elif not child.value("upn_unknown_reason"):
         found.append(child.problem("answer", "give the child's UPN or why it is not known", "upn"))
     if child.value("disability") is True and not child.value("disability_codes"):

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from formgen.cli import main
 from formgen.engine.casefile import CaseFile
-from formgen.returns.cin import build_return, upn_problem
+from formgen.returns.cin import build_return
 from formgen.settings import PROJECT_ROOT
 from tests.support import EXAMPLES, TODAY, load_example
 
@@ -162,11 +162,15 @@ def test_the_dfe_validator_agrees_on_the_rules_it_can_see(examples_return, tmp_p
     assert ("8608", ids["2016-02-09"]) in rules
 
 
-def test_upn_check_letter():
-    assert upn_problem("D201120004817") is None
-    assert "check letter" in upn_problem("E201120004817")
-    assert "13 characters" in upn_problem("D20112000481")
-    assert "13 characters" in upn_problem("I201120004817")
+def test_a_wrong_upn_in_a_case_file_is_refused_with_its_rule(form):
+    siblings = load_example("sibling-group")
+    siblings.children[0].answers["upn"] = "E201120004817"  # the wrong check letter
+    siblings.children[1].answers["upn"] = "D2011200048"  # too short
+    made = build_return(form, [siblings], year=YEAR, la_code="999", today=TODAY)
+    assert [(p.child_id, p.rule, p.field) for p in made.problems] == [
+        ("child-tilly", "1510", "upn"),
+        ("child-kai", "1540", "upn"),
+    ]
 
 
 def _environment(settings) -> dict[str, str]:
