@@ -114,10 +114,12 @@ class _Child:
         return self.assessment.value(field_id)
 
 
-def _la_child_id(child: _Child, index: int) -> str:
-    """The child's id in the return: their local number as letters and digits, else the case's."""
+def _la_child_id(child: _Child) -> str:
+    """The child's id in the return: their local number as letters and digits, else the case's
+    reference and the child's place in it (the same every year, whatever else the return holds)."""
     local = _NOT_ID.sub("", str(child.value("local_child_number") or ""))
-    own = local or f"{_NOT_ID.sub('', child.case.reference)}C{index + 1}"
+    place = [record.id for record in child.case.children].index(child.child_id) + 1
+    own = local or f"{_NOT_ID.sub('', child.case.reference)}C{place}"
     return own[:LA_CHILD_ID_LENGTH]
 
 
@@ -261,7 +263,7 @@ def build_return(
     problems: dict[int, list[Problem]] = {
         index: check_child(child, year) for index, child in enumerate(chosen)
     }
-    ids = {index: _la_child_id(child, index) for index, child in enumerate(chosen)}
+    ids = {index: _la_child_id(child) for index, child in enumerate(chosen)}
     used = Counter(ids.values())
     for index, child in enumerate(chosen):
         if used[ids[index]] > 1:

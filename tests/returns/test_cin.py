@@ -102,6 +102,9 @@ def test_the_census_fields_are_written_as_the_census_codes(examples_return):
         child for child in root.iter("Child") if child.find(".//ExpectedPersonBirthDate") is not None
     )
     assert (unborn.findtext(".//UPNunknown"), unborn.findtext(".//Sex")) == ("UN8", "U")
+    # No local number: the case's reference and the child's place in it, letters and digits only.
+    assert unborn.findtext(".//LAchildID") == "EXPB01C1"
+    assert tilly.findtext(".//LAchildID") == "MOSP771203"
 
 
 def _broken() -> list[CaseFile]:

@@ -155,6 +155,8 @@ def test_0009_gives_each_child_the_census_ethnicity_code_and_goes_back(tmp_path,
         case = db.session.scalar(db.select(Case).where(Case.reference == "EX-SIB-01"))
         for child in case.children:
             child.answers = {**child.answers, "ethnicity": old[child.key]}
+            for revision in db.session.scalars(db.select(Revision).where(Revision.child_id == child.id)):
+                revision.answers = {**revision.answers, "ethnicity": old[child.key]}
         db.session.commit()
     _, _, before = _stored(app)
 

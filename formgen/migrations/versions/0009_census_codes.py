@@ -13,7 +13,10 @@ Each child it changes keeps a revision, "Changed when formgen was upgraded", so 
 the answers said. Going back puts formgen's own words back and takes those revisions away.
 """
 
+import importlib.util
 from datetime import UTC, datetime
+from itertools import pairwise
+from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
@@ -84,14 +87,42 @@ def _children(connection):
     return connection.execute(query).all()
 
 
+def _revisions_of(connection, child_id: int):
+    query = (
+        sa.select(revisions.c.id, revisions.c.kind, revisions.c.answers)
+        .where(revisions.c.child_id == child_id)
+        .order_by(revisions.c.id)
+    )
+    return connection.execute(query).all()
+
+
+def _summaries_again(case_ids: list[int]) -> None:
+    """The lists' rows of the cases whose answers changed, worked out again as 0008 works them out
+    (with the engine and today's form): 0008 filled them from the answers before this conversion."""
+    connection = op.get_bind()
+    if not case_ids or not sa.inspect(connection).has_table("assessment_summaries"):
+        return
+    path = Path(__file__).with_name("0008_assessment_summaries.py")
+    found = importlib.util.spec_from_file_location("formgen_migration_0008", path)
+    summaries = importlib.util.module_from_spec(found)
+    found.loader.exec_module(summaries)
+    connection.execute(summaries.summaries.delete().where(summaries.summaries.c.case_id.in_(case_ids)))
+    summaries._fill(case_ids)
+
+
 def upgrade() -> None:
     connection = op.get_bind()
+    changed: set[int] = set()
     for child in _children(connection):
         before = child.answers or {}
         answers = _converted(before, ETHNICITY)
         if answers == before:
             continue
         connection.execute(children.update().where(children.c.id == child.id).values(answers=answers))
+        changed.add(child.case_id)
+        kept = _revisions_of(connection, child.id)
+        if kept and kept[-1].answers == answers:
+            continue  # the history says it already (answers taken back by a downgrade, come again)
         connection.execute(
             revisions.insert().values(
                 case_id=child.case_id,
@@ -103,6 +134,7 @@ def upgrade() -> None:
                 answers=answers,
             )
         )
+    _summaries_again(sorted(changed))
 
 
 def downgrade() -> None:
@@ -112,10 +144,17 @@ def downgrade() -> None:
         answers = _converted(before, BACK)
         if answers != before:
             connection.execute(children.update().where(children.c.id == child.id).values(answers=answers))
-    # Only this migration's revisions, the ones holding a census code: 0007's stay for its own downgrade.
-    kept = connection.execute(
-        sa.select(revisions.c.id, revisions.c.answers).where(revisions.c.kind == UPGRADED)
-    ).all()
-    ours = [row.id for row in kept if isinstance(row.answers, dict) and row.answers.get("ethnicity") in BACK]
-    if ours:
-        connection.execute(revisions.delete().where(revisions.c.id.in_(ours)))
+        # This migration's revisions only: those that changed formgen's own words into a census code
+        # (0007's, and a case imported with codes, stay as they are).
+        kept = _revisions_of(connection, child.id)
+        ours = [
+            revision.id
+            for earlier, revision in pairwise(kept)
+            if revision.kind == UPGRADED
+            and isinstance(earlier.answers, dict)
+            and isinstance(revision.answers, dict)
+            and earlier.answers.get("ethnicity") in ETHNICITY
+            and revision.answers.get("ethnicity") in BACK
+        ]
+        if ours:
+            connection.execute(revisions.delete().where(revisions.c.id.in_(ours)))
