@@ -132,16 +132,15 @@ def _due(day: str) -> str:
     return f"Due {day}" if day else ""
 
 
-def _in_sentence(name: str, *, unborn: bool, reader: str = "") -> str:
-    """The child's name as it reads after "our assessment of": an unborn baby is often recorded as
-    "Unborn baby of ...", a description whose capital belongs only at the start of a sentence, and
-    which, written to that parent, is "your unborn baby"."""
-    if not (unborn and name.lower().startswith("unborn ")):
-        return name
-    described = f"{name[0].lower()}{name[1:]}"
-    if reader and described.removeprefix("unborn baby of ").casefold() == reader.casefold():
+def _in_sentence(name: str, *, unborn: bool, to_a_parent: bool = False) -> str:
+    """The child's name as it reads after "our assessment of": to an unborn baby's parent, "your unborn
+    baby"; to anyone else an unborn baby is often recorded as "Unborn baby of ...", a description
+    whose capital belongs only at the start of a sentence."""
+    if unborn and to_a_parent:
         return "your unborn baby"
-    return f"the {described}"
+    if unborn and name.lower().startswith("unborn "):
+        return f"the {name[0].lower()}{name[1:]}"
+    return name
 
 
 def _decided(info: FieldInfo) -> bool:
@@ -272,7 +271,9 @@ class _Builder:
         age = self.assessment.age
         return {
             "name": clean_text(name),
-            "name_in_sentence": clean_text(_in_sentence(name, unborn=unborn, reader=self.reader_name())),
+            "name_in_sentence": clean_text(
+                _in_sentence(name, unborn=unborn, to_a_parent=self.reader_is_parent())
+            ),
             "first_name": clean_text(name.split()[0]) if name.split() else "",
             "date_of_birth": self.text(known.DATE_OF_BIRTH),
             "age": "" if age is None else str(age),
@@ -282,9 +283,14 @@ class _Builder:
             "local_number": self.text(known.LOCAL_CHILD_NUMBER),
         }
 
-    def reader_name(self) -> str:
-        recipient = self.reader.recipient
-        return self.recipient_name(recipient) if recipient else ""
+    def reader_is_parent(self) -> bool:
+        """Whether this copy is addressed to the child's mother or father (their relationship to
+        this child, which may differ for a sibling)."""
+        person = self.reader.recipient.person if self.reader.recipient else None
+        return person is not None and any(
+            str(item.get("id")) == person and item.get(known.RELATIONSHIP) in known.PARENTS
+            for item in self.assessment.items(known.HOUSEHOLD_MEMBERS)
+        )
 
     def recipient(self, today: date) -> dict[str, Any]:
         """Who this copy is addressed to, as its letter and its footer name them."""

@@ -41,6 +41,8 @@ OUTCOME_FOR_CHILD = "outcome_for_child"
 OUTCOME_WITHHELD = "outcome_withheld"  # I4: while yes, the family gets no written outcome
 OUTCOME_SENT = "outcome_sent_date"  # the record answers it from the circulation log when not typed
 PERSON_NAME = "name"  # a household member's name, as a recipient of the documents is addressed
+RELATIONSHIP = "relationship"  # each child's own (per_child): a letter to a parent says "your baby"
+PARENTS = frozenset({"mother", "father"})  # its choices that make a person the child's parent
 PLAN_OF_ACTION = "plan_of_action"
 APPROVAL_REASONING = "approval_reasoning"  # the decision, who and when are the review's, not answers
 
@@ -89,6 +91,7 @@ KNOWN: dict[str, Known] = {
     OUTCOME_WITHHELD: Known("yes_no", "child", read_by="the written outcome"),
     OUTCOME_SENT: Known("date", "child", read_by=_RECORD),
     f"{HOUSEHOLD_MEMBERS}.{PERSON_NAME}": Known("text", "household", read_by="the distribution list"),
+    f"{HOUSEHOLD_MEMBERS}.{RELATIONSHIP}": Known("single_choice", "household", read_by="the letters"),
     PLAN_OF_ACTION: Known("group", "child", read_by=_CHILD),
     ACTIONS: Known("group", "household", read_by=_OVERDUE),
     f"{ACTIONS}.{ACTION_WHAT}": Known("text", "household", read_by=_OVERDUE),

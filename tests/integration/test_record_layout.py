@@ -324,10 +324,14 @@ def test_an_unborn_baby_is_named_mid_sentence_without_a_capital(form, store):
         assert "of the unborn baby of Stacey Lowther" in document
 
 
-def test_an_unborn_babys_mother_reads_of_her_baby_as_your_unborn_baby(form, store):
+def test_an_unborn_babys_parents_read_of_their_baby_as_your_unborn_baby(form, store):
     case = load_example("pre-birth")
     child = case.children[0].id
-    for recipient, expected in (("mother", "of your unborn baby"), ("father", "of the unborn baby of")):
+    for recipient, expected in (
+        ("mother", "of your unborn baby"),
+        ("father", "of your unborn baby"),
+        ("midwife", "of the unborn baby of Stacey Lowther"),
+    ):
         addressed = case.recipient(recipient)
         document = text(
             body(render_document(form, store, case, child, "outcome", today=TODAY, recipient=addressed))
