@@ -21,6 +21,14 @@ class Audience(StrEnum):
     PROFESSIONALS = "professionals"
 
 
+class CopyFormat(StrEnum):
+    """The forms a copy of a document comes in (a recipient's, or the command line's `--format`)."""
+
+    WORD = "word"
+    PDF = "pdf"
+    LARGE_PRINT = "large_print"
+
+
 @dataclass(frozen=True)
 class DocumentKind:
     id: str  # in URLs, the spec's `documents`, the case file's circulation log and `formgen render`
