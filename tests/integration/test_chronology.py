@@ -3,13 +3,16 @@ once and shown in every sibling's chronology, events added by hand, and "Child s
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from datetime import date
 
 import pytest
+from docx import Document
 
+from formgen.documents import documents_for, render_document
 from formgen.engine.chronology import SEEN_ALONE, Kind, chronology, filtered
-from tests.support import TODAY, load_example
+from tests.support import EXAMPLES, TODAY, load_example
 
 TILLY, KAI, POPPY = "child-tilly", "child-kai", "child-poppy"
 
@@ -90,3 +93,31 @@ def test_the_filters_keep_the_kinds_and_dates_asked_for(siblings):
     assert date(2025, 10, 3) in {event.day for event in october}  # both ends included
     assert filtered(tilly) == tilly
     assert filtered(tilly, since=date(2025, 10, 4), until=date(2025, 10, 3)) == []
+
+
+@pytest.mark.parametrize("name", [path.stem for path in EXAMPLES])
+def test_the_chronology_document_renders_for_every_child_of_every_example(form, store, name):
+    case = load_example(name)
+    for child in case.children:
+        assert "chronology" in documents_for(form, case, child.id, today=TODAY)
+        content = render_document(form, store, case, child.id, "chronology", today=TODAY)
+        document = Document(io.BytesIO(content))
+        assert document.paragraphs[0].text == "Chronology"
+        rows = [[cell.text for cell in row.cells] for row in document.tables[-1].rows]
+        assert rows[0] == ["Date", "What happened", "Kind", "Source", "Significance"]
+        expected = chronology(form, case, child.id, today=TODAY)
+        assert [row[1] for row in rows[1:]] == [event.what for event in expected]
+        assert document.paragraphs[-1].text == "End of chronology"
+
+
+def test_the_chronology_document_shows_the_family_event_and_seen_alone_for_each_sibling(form, store):
+    case = load_example("sibling-group")
+    for child in (TILLY, KAI, POPPY):
+        document = Document(io.BytesIO(render_document(form, store, case, child, "chronology", today=TODAY)))
+        rows = [[cell.text for cell in row.cells] for row in document.tables[-1].rows]
+        incident = [row for row in rows if row[1].startswith("Mr Dacres assaulted")]
+        assert len(incident) == 1 and incident[0][2:4] == ["Family event", "Northbrook Police"]
+    tilly = Document(io.BytesIO(render_document(form, store, case, TILLY, "chronology", today=TODAY)))
+    rows = [[cell.text for cell in row.cells] for row in tilly.tables[-1].rows]
+    alone = [row for row in rows if row[0] == "14 October 2025" and row[1] == "Child seen alone"]
+    assert len(alone) == 1 and alone[0][2] == "Child seen alone"
