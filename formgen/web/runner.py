@@ -29,7 +29,7 @@ from formgen.engine.removal import HOUSEHOLD
 from formgen.fieldtypes import Parsed
 from formgen.spec.form import FieldInfo
 from formgen.spec.model import Page, Section
-from formgen.web import audit, pages, revisions, summaries
+from formgen.web import audit, chronology, pages, revisions, summaries
 from formgen.web.access import edit_refusal, require, visible_case
 from formgen.web.conflicts import Conflict, child_conflict, combined, conflict
 from formgen.web.extensions import db
@@ -339,6 +339,7 @@ class QuestionPage:
             views=field_views,
             groups=groups,
             list_page=self.only_group(assessment),
+            beside=chronology.beside(self.subject, self.section, self.page, assessment),
             waiting=[
                 pages.decision_words(assessment, p) for p in pages.decisions_asked_by(assessment, self.page)
             ],
