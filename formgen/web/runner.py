@@ -233,9 +233,15 @@ class QuestionPage:
     # --- where next ------------------------------------------------------------------------------
 
     def destination(self, sent: MultiDict, assessment: Assessment) -> str | None:
-        """Where a leaving button (Back, Add, Change, Remove) goes, once what was typed is saved."""
+        """Where a leaving button (Back, Add, Change, Remove, the chronology beside the analysis) goes,
+        once what was typed is saved."""
         if sent.get("leave") == "back":
             return back_to_tasks(self.subject)
+        if sent.get("leave") == "chronology":
+            beside = chronology.beside(self.subject, self.section, self.page, assessment)
+            if beside is None:
+                abort(404)  # offered beside the analysis only
+            return beside["href"]
         adding = sent.get("add")
         if adding:
             return self.item_url("item", self.group(adding, assessment).field.id, "new")

@@ -177,5 +177,5 @@ def test_the_analysis_with_the_chronology_beside_it(home: Page) -> None:
     assert_accessible(home)
     home.set_viewport_size({"width": 360, "height": 740})  # a phone: the panel gives way to a link
     expect(home.locator("#chronology")).to_be_hidden()
-    expect(home.get_by_role("link", name="Read the child’s chronology")).to_be_visible()
+    expect(home.get_by_role("button", name="Read the child’s chronology")).to_be_visible()
     assert_accessible(home)

@@ -7,6 +7,8 @@ from lxml import html as lxml_html
 
 from formgen.web import audit
 from formgen.web.commands import create_team, create_user
+from formgen.web.extensions import db
+from formgen.web.models import Case
 from tests.web.conftest import PASSWORD, sign_in, submit
 from tests.web.test_history import events
 
@@ -125,9 +127,29 @@ def test_the_analysis_page_shows_the_chronology_beside_its_questions_and_links_i
     listed = [" ".join(li.text_content().split()) for li in panel[0].xpath(".//li")]
     assert "14 October 2025 Child seen alone" in listed
     assert sum("Mr Dacres assaulted" in entry for entry in listed) == 1
-    links = page.xpath("//p[contains(@class, 'app-chronology-link')]/a/@href")
-    assert links == [f"{TILLY}/chronology"]
+    # Both ways to the chronology are buttons of the page's form, as Back is, so nothing typed is lost.
+    buttons = page.xpath("//button[@name='leave'][@value='chronology']")
+    assert len(buttons) == 2 and all(
+        button.get("form") == "page-form" or button.xpath("ancestor::form[@id='page-form']")
+        for button in buttons
+    )
     # Not on the page where the child's own events are added, nor on another section's page.
     for path in (f"{TILLY}/analysis/chronology_page", f"{TILLY}/child_views/seeing_the_child"):
         other = lxml_html.fromstring(client.get(path).get_data(as_text=True))
         assert not other.xpath("//aside[@id='chronology']"), path
+
+
+def test_going_to_the_chronology_from_the_analysis_saves_what_was_typed_first(app, client, example_case):
+    path = f"{TILLY}/analysis/analysis_page"
+    response = submit(
+        client, path, {"concern_nature_impact": "Typed, then off to the chronology", "leave": "chronology"}
+    )
+    assert response.status_code == 302 and response.headers["Location"] == f"{TILLY}/chronology"
+    with app.app_context():
+        case = db.session.scalar(db.select(Case).where(Case.reference == example_case))
+        assert (
+            case.child("child-tilly").answers["concern_nature_impact"] == "Typed, then off to the chronology"
+        )
+    # Where the chronology is not offered, the button is not either.
+    elsewhere = submit(client, f"{TILLY}/analysis/chronology_page", {"leave": "chronology"})
+    assert elsewhere.status_code == 404
