@@ -58,6 +58,8 @@ DOCUMENTS: dict[str, DocumentKind] = {
         DocumentKind(
             "record", "Child and family assessment record", "Assessment record", "record.docx", READERS
         ),
+        # The child's chronology on its own (K5), for the case record, a court bundle or a review.
+        DocumentKind("chronology", "Chronology", "Chronology", "chronology.docx", READERS),
         DocumentKind(
             "plan",
             "Assessment plan",

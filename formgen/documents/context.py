@@ -16,10 +16,11 @@ from datetime import date
 from typing import Any
 
 from formgen.capabilities import Capability
-from formgen.display import clean_text, fill_placeholders, format_day, item_label, join_words
+from formgen.display import clean_text, format_day, item_label, join_words
 from formgen.documents.letters import letter
 from formgen.engine.assessment import Assessment
 from formgen.engine.casefile import CaseFile, ChildRecord
+from formgen.engine.chronology import Event, chronology
 from formgen.engine.distribution import (
     DISTRIBUTION_LIST,
     FORMAT_LABELS,
@@ -126,6 +127,21 @@ def build_context(
         "circulation": builder.circulation(),
         "distribution": builder.distribution(),
     }
+
+
+def chronology_rows(events: list[Event]) -> list[dict[str, Any]]:
+    """Events as the templates read them (docs/templates.md, `chronology`)."""
+    return [
+        {
+            "date": format_day(event.day),
+            "event": event.what,
+            "kind": event.kind_label,
+            "source": event.source,
+            "significance": event.significance,
+            "household": event.household,
+        }
+        for event in events
+    ]
 
 
 def _due(day: str) -> str:
@@ -546,53 +562,29 @@ class _Builder:
                 details.append({"kind": "details", "title": clean_text(name), "rows": rows})
         return details
 
-    def chronology(self) -> list[dict[str, str]]:
-        """Dated events from every answered date the spec marks as an event (K5), oldest first."""
-        events: list[tuple[date, str]] = []
-        for info in self.form.fields.values():
-            if not info.field.chronology or info.field.hidden:
-                continue
-            if info.group is None:
-                day = None if self.withheld(info, None) else self.assessment.value(info.field.id)
-                if day is not None:
-                    events.append((day, clean_text(info.field.chronology)))
-                continue
-            group = self.form.info(info.group.id)
-            for index, item in self.items(info.group.id):
-                day = None if self.withheld(info, item) else self.assessment.item_value(info, item, index)
-                if day is not None:
-                    values = {
-                        other.field.id: self.item_text(other, item, index)
-                        for other in self.form.item_fields(group.field)
-                    }
-                    events.append((day, clean_text(fill_placeholders(info.field.chronology, values))))
-        authorised = approval_date(self.record.review)
-        if authorised is not None:
-            events.append((authorised, "Assessment authorised"))
-        events.extend(self.sendings())
-        return [
-            {"date": format_day(day), "event": event}
-            for day, event in sorted(events, key=lambda pair: pair[0])
-        ]
+    def chronology(self) -> list[dict[str, Any]]:
+        """The child's chronology (K5) as this reader may see it; the sendings in the record only."""
+        return chronology_rows(
+            chronology(
+                self.form,
+                self.case,
+                self.record.id,
+                today=self.assessment.today,
+                assessment=self.assessment,
+                hidden=self.hidden,
+                sendings=self.reader.kind.internal,
+            )
+        )
 
-    def sendings(self) -> list[tuple[date, str]]:
-        """The circulation log's copies of this child's documents as chronology events: one event per
-        document and day, naming everyone it went to (K5). The log knows; nobody types these."""
-        if not self.reader.kind.internal:
-            return []
-        names = {recipient.id: self.recipient_name(recipient) for recipient in self.case.distribution}
-        sent: dict[tuple[date, str], list[str]] = {}
-        for sending in self.case.circulation:
-            if sending.child != self.record.id:
-                continue
-            key = (sending.at.astimezone(UK).date(), sending.document)
-            name = names.get(sending.recipient, "") or "someone since removed from the list"
-            if name not in sent.setdefault(key, []):
-                sent[key].append(name)
-        return [
-            (day, clean_text(f"{DOCUMENTS[document].short_name} sent to {join_words(people)}"))
-            for (day, document), people in sent.items()
-        ]
+    def hidden(self, info: FieldInfo, item: Mapping[str, Any] | None) -> bool:
+        """An answer, or a list's item, this reader's copy leaves out."""
+        if (
+            item is not None
+            and info.group is not None
+            and self.kept(self.form.info(info.group.id), str(item.get("id")))
+        ):
+            return True
+        return self.withheld(info, item)
 
     def manager_decisions(self) -> list[dict[str, str]]:
         """The decisions reserved to a manager that the answers hold (A2): what, who, when and why.

@@ -57,11 +57,14 @@ def style(paragraph: etree._Element) -> str:
 
 
 def table_under(root: etree._Element, heading: str) -> etree._Element:
-    """The first table after the heading with this text."""
+    """The first table after the heading with this text, before the next heading (a list with no
+    items has a sentence there, not a table)."""
     seen = False
     for element in root:
-        if element.tag == f"{W}p" and style(element) in HEADINGS and text(element) == heading:
-            seen = True
+        if element.tag == f"{W}p" and style(element) in HEADINGS:
+            if seen:
+                break
+            seen = text(element) == heading
         elif seen and element.tag == f"{W}tbl":
             return element
     raise AssertionError(f"no table under {heading!r}")
