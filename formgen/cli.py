@@ -18,8 +18,7 @@ import click
 
 from formgen.capabilities import Role
 from formgen.dates import OutOfRange, checked
-from formgen.engine.distribution import CopyFormat
-from formgen.registry import DOCUMENTS
+from formgen.registry import DOCUMENTS, CopyFormat
 from formgen.settings import Settings
 from formgen.timescales import NATIONS
 

@@ -21,6 +21,14 @@ class Audience(StrEnum):
     PROFESSIONALS = "professionals"
 
 
+class CopyFormat(StrEnum):
+    """The forms a copy of a document comes in (a recipient's, or the command line's `--format`)."""
+
+    WORD = "word"
+    PDF = "pdf"
+    LARGE_PRINT = "large_print"
+
+
 @dataclass(frozen=True)
 class DocumentKind:
     id: str  # in URLs, the spec's `documents`, the case file's circulation log and `formgen render`
@@ -50,6 +58,8 @@ DOCUMENTS: dict[str, DocumentKind] = {
         DocumentKind(
             "record", "Child and family assessment record", "Assessment record", "record.docx", READERS
         ),
+        # The child's chronology on its own (K5), for the case record, a court bundle or a review.
+        DocumentKind("chronology", "Chronology", "Chronology", "chronology.docx", READERS),
         DocumentKind(
             "plan",
             "Assessment plan",

@@ -16,10 +16,11 @@ from datetime import date
 from typing import Any
 
 from formgen.capabilities import Capability
-from formgen.display import clean_text, fill_placeholders, format_day, item_label, join_words
+from formgen.display import clean_text, format_day, item_label, join_words
 from formgen.documents.letters import letter
 from formgen.engine.assessment import Assessment
 from formgen.engine.casefile import CaseFile, ChildRecord
+from formgen.engine.chronology import Event, chronology
 from formgen.engine.distribution import (
     DISTRIBUTION_LIST,
     FORMAT_LABELS,
@@ -128,20 +129,34 @@ def build_context(
     }
 
 
+def chronology_rows(events: list[Event]) -> list[dict[str, Any]]:
+    """Events as the templates read them (docs/templates.md, `chronology`)."""
+    return [
+        {
+            "date": format_day(event.day),
+            "event": event.what,
+            "kind": event.kind_label,
+            "source": event.source,
+            "significance": event.significance,
+            "household": event.household,
+        }
+        for event in events
+    ]
+
+
 def _due(day: str) -> str:
     return f"Due {day}" if day else ""
 
 
-def _in_sentence(name: str, *, unborn: bool, reader: str = "") -> str:
-    """The child's name as it reads after "our assessment of": an unborn baby is often recorded as
-    "Unborn baby of ...", a description whose capital belongs only at the start of a sentence, and
-    which, written to that parent, is "your unborn baby"."""
-    if not (unborn and name.lower().startswith("unborn ")):
-        return name
-    described = f"{name[0].lower()}{name[1:]}"
-    if reader and described.removeprefix("unborn baby of ").casefold() == reader.casefold():
+def _in_sentence(name: str, *, unborn: bool, to_a_parent: bool = False) -> str:
+    """The child's name as it reads after "our assessment of": to an unborn baby's parent, "your unborn
+    baby"; to anyone else an unborn baby is often recorded as "Unborn baby of ...", a description
+    whose capital belongs only at the start of a sentence."""
+    if unborn and to_a_parent:
         return "your unborn baby"
-    return f"the {described}"
+    if unborn and name.lower().startswith("unborn "):
+        return f"the {name[0].lower()}{name[1:]}"
+    return name
 
 
 def _decided(info: FieldInfo) -> bool:
@@ -272,7 +287,9 @@ class _Builder:
         age = self.assessment.age
         return {
             "name": clean_text(name),
-            "name_in_sentence": clean_text(_in_sentence(name, unborn=unborn, reader=self.reader_name())),
+            "name_in_sentence": clean_text(
+                _in_sentence(name, unborn=unborn, to_a_parent=self.reader_is_parent())
+            ),
             "first_name": clean_text(name.split()[0]) if name.split() else "",
             "date_of_birth": self.text(known.DATE_OF_BIRTH),
             "age": "" if age is None else str(age),
@@ -282,9 +299,14 @@ class _Builder:
             "local_number": self.text(known.LOCAL_CHILD_NUMBER),
         }
 
-    def reader_name(self) -> str:
-        recipient = self.reader.recipient
-        return self.recipient_name(recipient) if recipient else ""
+    def reader_is_parent(self) -> bool:
+        """Whether this copy is addressed to the child's mother or father (their relationship to
+        this child, which may differ for a sibling)."""
+        person = self.reader.recipient.person if self.reader.recipient else None
+        return person is not None and any(
+            str(item.get("id")) == person and item.get(known.RELATIONSHIP) in known.PARENTS
+            for item in self.assessment.items(known.HOUSEHOLD_MEMBERS)
+        )
 
     def recipient(self, today: date) -> dict[str, Any]:
         """Who this copy is addressed to, as its letter and its footer name them."""
@@ -540,53 +562,29 @@ class _Builder:
                 details.append({"kind": "details", "title": clean_text(name), "rows": rows})
         return details
 
-    def chronology(self) -> list[dict[str, str]]:
-        """Dated events from every answered date the spec marks as an event (K5), oldest first."""
-        events: list[tuple[date, str]] = []
-        for info in self.form.fields.values():
-            if not info.field.chronology or info.field.hidden:
-                continue
-            if info.group is None:
-                day = None if self.withheld(info, None) else self.assessment.value(info.field.id)
-                if day is not None:
-                    events.append((day, clean_text(info.field.chronology)))
-                continue
-            group = self.form.info(info.group.id)
-            for index, item in self.items(info.group.id):
-                day = None if self.withheld(info, item) else self.assessment.item_value(info, item, index)
-                if day is not None:
-                    values = {
-                        other.field.id: self.item_text(other, item, index)
-                        for other in self.form.item_fields(group.field)
-                    }
-                    events.append((day, clean_text(fill_placeholders(info.field.chronology, values))))
-        authorised = approval_date(self.record.review)
-        if authorised is not None:
-            events.append((authorised, "Assessment authorised"))
-        events.extend(self.sendings())
-        return [
-            {"date": format_day(day), "event": event}
-            for day, event in sorted(events, key=lambda pair: pair[0])
-        ]
+    def chronology(self) -> list[dict[str, Any]]:
+        """The child's chronology (K5) as this reader may see it; the sendings in the record only."""
+        return chronology_rows(
+            chronology(
+                self.form,
+                self.case,
+                self.record.id,
+                today=self.assessment.today,
+                assessment=self.assessment,
+                hidden=self.hidden,
+                sendings=self.reader.kind.internal,
+            )
+        )
 
-    def sendings(self) -> list[tuple[date, str]]:
-        """The circulation log's copies of this child's documents as chronology events: one event per
-        document and day, naming everyone it went to (K5). The log knows; nobody types these."""
-        if not self.reader.kind.internal:
-            return []
-        names = {recipient.id: self.recipient_name(recipient) for recipient in self.case.distribution}
-        sent: dict[tuple[date, str], list[str]] = {}
-        for sending in self.case.circulation:
-            if sending.child != self.record.id:
-                continue
-            key = (sending.at.astimezone(UK).date(), sending.document)
-            name = names.get(sending.recipient, "") or "someone since removed from the list"
-            if name not in sent.setdefault(key, []):
-                sent[key].append(name)
-        return [
-            (day, clean_text(f"{DOCUMENTS[document].short_name} sent to {join_words(people)}"))
-            for (day, document), people in sent.items()
-        ]
+    def hidden(self, info: FieldInfo, item: Mapping[str, Any] | None) -> bool:
+        """An answer, or a list's item, this reader's copy leaves out."""
+        if (
+            item is not None
+            and info.group is not None
+            and self.kept(self.form.info(info.group.id), str(item.get("id")))
+        ):
+            return True
+        return self.withheld(info, item)
 
     def manager_decisions(self) -> list[dict[str, str]]:
         """The decisions reserved to a manager that the answers hold (A2): what, who, when and why.

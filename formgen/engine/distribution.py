@@ -19,7 +19,11 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from formgen.engine.review import Person
-from formgen.registry import Audience, circulated  # Audience is imported from here too
+from formgen.registry import (  # Audience and CopyFormat are imported from here too
+    Audience,
+    CopyFormat,
+    circulated,
+)
 
 RecipientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 Line = Annotated[str, StringConstraints(max_length=300)]
@@ -30,12 +34,6 @@ AUDIENCE_LABELS: dict[Audience, str] = {
     Audience.FAMILY: "The child and family",
     Audience.PROFESSIONALS: "Professionals and agencies",
 }
-
-
-class CopyFormat(StrEnum):
-    WORD = "word"
-    PDF = "pdf"
-    LARGE_PRINT = "large_print"
 
 
 FORMAT_LABELS: dict[CopyFormat, str] = {

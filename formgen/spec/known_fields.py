@@ -41,6 +41,8 @@ OUTCOME_FOR_CHILD = "outcome_for_child"
 OUTCOME_WITHHELD = "outcome_withheld"  # I4: while yes, the family gets no written outcome
 OUTCOME_SENT = "outcome_sent_date"  # the record answers it from the circulation log when not typed
 PERSON_NAME = "name"  # a household member's name, as a recipient of the documents is addressed
+RELATIONSHIP = "relationship"  # each child's own (per_child): a letter to a parent says "your baby"
+PARENTS = frozenset({"mother", "father"})  # its choices that make a person the child's parent
 PLAN_OF_ACTION = "plan_of_action"
 APPROVAL_REASONING = "approval_reasoning"  # the decision, who and when are the review's, not answers
 
@@ -51,6 +53,16 @@ ACTION_DUE = "action_due_date"
 ACTION_DONE = "action_done"
 REVIEW_DATES = "review_dates"
 REVIEW_DATE = "review_point_date"
+
+# The chronology (K5): a visit the child was seen alone at is its own event; the child's own events
+# and the household's (entered once, in every sibling's chronology) carry a source and a significance.
+SEEN_ALONE = "seen_alone"
+CHILD_EVENTS = "chronology_events"
+CHILD_EVENT_SOURCE = "event_source"
+CHILD_EVENT_SIGNIFICANCE = "event_significance"
+HOUSEHOLD_EVENTS = "household_events"
+HOUSEHOLD_EVENT_SOURCE = "household_event_source"
+HOUSEHOLD_EVENT_SIGNIFICANCE = "household_event_significance"
 
 # The plan of action's items, as "what happens next" in the child's version: only the steps the
 # practitioner has put in words for the child (who helps included), and when, in the child's words.
@@ -65,6 +77,7 @@ _TIMESCALE = "the timescale"
 _RECORD = "the record"
 _CHILD = "the child's version"
 _OVERDUE = "the home pages' overdue flags"
+_CHRONOLOGY = "the chronology"
 
 KNOWN: dict[str, Known] = {
     REFERRAL_DATE: Known("date", "household", essential=True, read_by="the timescale and the new-case page"),
@@ -89,6 +102,7 @@ KNOWN: dict[str, Known] = {
     OUTCOME_WITHHELD: Known("yes_no", "child", read_by="the written outcome"),
     OUTCOME_SENT: Known("date", "child", read_by=_RECORD),
     f"{HOUSEHOLD_MEMBERS}.{PERSON_NAME}": Known("text", "household", read_by="the distribution list"),
+    f"{HOUSEHOLD_MEMBERS}.{RELATIONSHIP}": Known("single_choice", "household", read_by="the letters"),
     PLAN_OF_ACTION: Known("group", "child", read_by=_CHILD),
     ACTIONS: Known("group", "household", read_by=_OVERDUE),
     f"{ACTIONS}.{ACTION_WHAT}": Known("text", "household", read_by=_OVERDUE),
@@ -99,6 +113,15 @@ KNOWN: dict[str, Known] = {
     f"{PLAN_OF_ACTION}.{PLAN_WHAT}": Known("text", "child", read_by=_CHILD),
     f"{PLAN_OF_ACTION}.{PLAN_WHEN}": Known("text", "child", read_by=_CHILD),
     APPROVAL_REASONING: Known("long_text", "child", read_by=_RECORD),
+    f"{CHILD_VISITS}.{SEEN_ALONE}": Known("yes_no", "child", read_by=_CHRONOLOGY),
+    CHILD_EVENTS: Known("group", "child", read_by=_CHRONOLOGY),
+    f"{CHILD_EVENTS}.{CHILD_EVENT_SOURCE}": Known("text", "child", read_by=_CHRONOLOGY),
+    f"{CHILD_EVENTS}.{CHILD_EVENT_SIGNIFICANCE}": Known("long_text", "child", read_by=_CHRONOLOGY),
+    HOUSEHOLD_EVENTS: Known("group", "household", read_by=_CHRONOLOGY),
+    f"{HOUSEHOLD_EVENTS}.{HOUSEHOLD_EVENT_SOURCE}": Known("text", "household", read_by=_CHRONOLOGY),
+    f"{HOUSEHOLD_EVENTS}.{HOUSEHOLD_EVENT_SIGNIFICANCE}": Known(
+        "long_text", "household", read_by=_CHRONOLOGY
+    ),
 }
 
 # Pages a journey opens by the field they hold. The new-case page is asked before the case exists and

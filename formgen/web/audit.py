@@ -101,6 +101,7 @@ PAGES: dict[str, str] = {
     "history.history": "History",
     "history.revision": "The assessment as a revision left it",
     "history.seen": "Who has seen this record",
+    "chronology.chronology_page": "Chronology",
     "approval.decide": "Approval",
     "approval.reopen": "Reopen",
     "approval.decision": "Manager’s decision",

@@ -102,26 +102,29 @@ def _text(value: str | None) -> str:
 
 
 def _day(search: Search, name: str, called: str) -> date | None:
-    parts = search.dates[name]
+    return typed_day(search.dates[name], name, called, search.errors)
+
+
+def typed_day(parts: Mapping[str, str], name: str, called: str, errors: list[dict[str, str]]) -> date | None:
+    """A filter's day from its date input's parts (`name`-day, -month, -year), or None, with a message
+    in `errors` for one that cannot be read; none typed is no filter."""
     if not any(parts.values()):
         return None
     missing = [part for part in DATE_PARTS if not parts[part]]
     if missing:
-        search.errors.append(
-            {"text": f"{called} must include a {missing[0]}", "href": f"#{name}-{missing[0]}"}
-        )
+        errors.append({"text": f"{called} must include a {missing[0]}", "href": f"#{name}-{missing[0]}"})
         return None
     try:
         if not all(re.fullmatch(r"\d{1,4}", value) for value in parts.values()):
             raise ValueError
         day = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
     except ValueError:
-        search.errors.append(
+        errors.append(
             {"text": f"{called} must be a real date, for example 27 11 2026", "href": f"#{name}-day"}
         )
         return None
     if not dates.in_range(day):
-        search.errors.append({"text": f"{called} must be {dates.RANGE_TEXT}", "href": f"#{name}-year"})
+        errors.append({"text": f"{called} must be {dates.RANGE_TEXT}", "href": f"#{name}-year"})
         return None
     return day
 

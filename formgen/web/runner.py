@@ -29,7 +29,7 @@ from formgen.engine.removal import HOUSEHOLD
 from formgen.fieldtypes import Parsed
 from formgen.spec.form import FieldInfo
 from formgen.spec.model import Page, Section
-from formgen.web import audit, pages, revisions, summaries
+from formgen.web import audit, chronology, pages, revisions, summaries
 from formgen.web.access import edit_refusal, require, visible_case
 from formgen.web.conflicts import Conflict, child_conflict, combined, conflict
 from formgen.web.extensions import db
@@ -233,9 +233,15 @@ class QuestionPage:
     # --- where next ------------------------------------------------------------------------------
 
     def destination(self, sent: MultiDict, assessment: Assessment) -> str | None:
-        """Where a leaving button (Back, Add, Change, Remove) goes, once what was typed is saved."""
+        """Where a leaving button (Back, Add, Change, Remove, the chronology beside the analysis) goes,
+        once what was typed is saved."""
         if sent.get("leave") == "back":
             return back_to_tasks(self.subject)
+        if sent.get("leave") == "chronology":
+            beside = chronology.beside(self.subject, self.section, self.page, assessment)
+            if beside is None:
+                abort(404)  # offered beside the analysis only
+            return beside["href"]
         adding = sent.get("add")
         if adding:
             return self.item_url("item", self.group(adding, assessment).field.id, "new")
@@ -339,6 +345,7 @@ class QuestionPage:
             views=field_views,
             groups=groups,
             list_page=self.only_group(assessment),
+            beside=chronology.beside(self.subject, self.section, self.page, assessment),
             waiting=[
                 pages.decision_words(assessment, p) for p in pages.decisions_asked_by(assessment, self.page)
             ],

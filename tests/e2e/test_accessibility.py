@@ -151,3 +151,31 @@ def test_check_answers(home: Page) -> None:
     expect(heading(home)).to_have_text("Check your answers: Harm outside the home and referrals")
     expect(home.get_by_role("link", name=re.compile(r"^Change "))).not_to_have_count(0)
     assert_accessible(home)
+
+
+def test_a_childs_chronology_filtered_and_with_an_error(home: Page) -> None:
+    task_list(home)
+    home.get_by_role("link", name="Chronology", exact=True).click()
+    expect_heading(home, f"Chronology of {CHILD}")
+    home.get_by_label("Family event").check()
+    press(home, "Show events")
+    expect(home.locator("#events tbody tr")).not_to_have_count(0)
+    assert_accessible(home)
+    home.locator("#from-day").fill("31")
+    home.locator("#from-month").fill("2")
+    home.locator("#from-year").fill("2025")
+    press(home, "Show events")
+    expect(home).to_have_title(re.compile(rf"^Error: Chronology of {CHILD}"))
+    assert_accessible(home)
+
+
+def test_the_analysis_with_the_chronology_beside_it(home: Page) -> None:
+    task_list(home)
+    open_task(home, "Write the analysis")
+    change(home, "What is the nature of the concern, and what impact has it had on the child?")
+    expect(home.locator("#chronology")).to_be_visible()
+    assert_accessible(home)
+    home.set_viewport_size({"width": 360, "height": 740})  # a phone: the panel gives way to a link
+    expect(home.locator("#chronology")).to_be_hidden()
+    expect(home.get_by_role("button", name="Read the child’s chronology")).to_be_visible()
+    assert_accessible(home)

@@ -492,6 +492,11 @@ def assess_family_and_environment(page: Page) -> None:
             "Has a family group conference been offered?": Choose("Yes, and it is arranged"),
         },
     )
+    # The family's events, entered once for every child's chronology: none to add here.
+    expect_heading(
+        page, "What significant events in the family's life should be in every child's chronology?"
+    )
+    press(page, "Continue")
     answer_page(
         page,
         "Home and community",

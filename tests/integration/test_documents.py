@@ -257,10 +257,12 @@ def test_k3_the_childs_version_reads_at_grade_5_or_below_for_every_example(form,
         assert flesch_kincaid_grade(text) <= 5
 
 
-def test_b2_an_unborn_baby_gets_a_record_a_plan_and_an_outcome_but_no_childs_version(form, store):
+def test_b2_an_unborn_baby_gets_a_record_a_chronology_a_plan_and_an_outcome_but_no_childs_version(
+    form, store
+):
     case = load_example("pre-birth")
     child_id = case.children[0].id
-    assert documents_for(form, case, child_id, today=TODAY) == ["record", "plan", "outcome"]
+    assert documents_for(form, case, child_id, today=TODAY) == ["record", "chronology", "plan", "outcome"]
     text = all_text(render(form, store, case, child_id, "record"))
     assert "4 weeks before the expected delivery date" in text
 

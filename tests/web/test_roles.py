@@ -72,6 +72,7 @@ ALLOWED = {
     "history.history": {P, M},
     "history.revision": {P, M},
     "history.seen": {P, M},
+    "chronology.chronology_page": {P, M},
     # Accounts, teams and the authority for administrators; the access log for them and auditors.
     "administration.users": {A},
     "administration.new_user": {A},

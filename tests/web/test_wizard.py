@@ -382,7 +382,9 @@ def test_the_task_list_shows_statuses_the_timescale_and_the_documents(client, ex
     assert "8 December 2025" in text  # the sibling group's due date: 45 working days from 6 October 2025
     links = page.xpath("//a[contains(@href,'/documents/')]/@href")
     assert sorted(link.rsplit("/", 1)[1] for link in links) == [
-        f"{kind}.{extension}" for kind in ("child", "plan", "record") for extension in ("docx", "pdf")
+        f"{kind}.{extension}"
+        for kind in ("child", "chronology", "plan", "record")
+        for extension in ("docx", "pdf")
     ]
 
 
