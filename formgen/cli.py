@@ -237,6 +237,83 @@ def timescales(
 # --- the web app ---------------------------------------------------------------------------------
 
 
+@main.group()
+def export() -> None:
+    """Make a statutory return from the assessments."""
+
+
+@export.command("cin")
+@click.option(
+    "--year",
+    required=True,
+    type=click.IntRange(2000, 2100),
+    help="The year of the collection's reference date, 31 March: 2026 is the 2025-26 return.",
+)
+@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False), help="The XML file.")
+@click.option(
+    "--skip-invalid", is_flag=True, help="Leave out each child whose answers break a rule, and say who."
+)
+@click.argument("case_files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_obj
+def export_cin(
+    settings: Settings, year: int, out: Path, skip_invalid: bool, case_files: tuple[Path, ...]
+) -> None:
+    """Write the Children in Need census of CASE_FILES, or of every case in the database when none are
+    named. A child whose answers would break one of the DfE's rules is listed with the rule and the
+    answer to change, and nothing is written unless --skip-invalid leaves them out."""
+    from formgen.engine.casefile import answer_problems, load_case
+    from formgen.returns.cin import NotThisNation, build_return, nation_refusal
+    from formgen.spec import SpecError, load_spec
+
+    try:
+        form = load_spec(settings.spec_dir, settings.authority)
+        if refusal := nation_refusal(form.authority.nation):
+            _fail(refusal)  # before the cases are read: they cannot change the answer
+        if case_files:
+            cases = [load_case(path) for path in case_files]
+            problems = [
+                p
+                for path, case in zip(case_files, cases, strict=True)
+                for p in answer_problems(form, case, str(path))
+            ]
+            if problems:
+                _fail([str(problem) for problem in problems])
+        else:
+            cases = _web().cases_for_return(_app())
+    except SpecError as error:
+        _fail([str(problem) for problem in error.problems])
+    if form.authority.la_code is None:
+        _fail(
+            f"The overlay authorities/{settings.authority}.yaml gives no la_code: add the authority's DfE "
+            "local authority number (3 digits) under authority:, for the census's header."
+        )
+    try:
+        made = build_return(
+            form,
+            cases,
+            year=year,
+            la_code=form.authority.la_code,
+            today=date.today(),
+            skip_invalid=skip_invalid,
+        )
+    except NotThisNation as error:
+        _fail(str(error))
+    for problem in made.problems:
+        click.echo(str(problem), err=True)
+    if made.xml is None:
+        _fail(
+            f"{len(made.problems)} problem(s): nothing was written. Change those answers, "
+            "or run again with --skip-invalid to leave those children out."
+        )
+    out.write_bytes(made.xml)
+    for left in made.left_out:
+        click.echo(f"Left out: {left}", err=True)
+    click.echo(
+        f"Wrote the {year - 1}-{year % 100:02d} Children in Need census of {made.children} child"
+        f"{'' if made.children == 1 else 'ren'} to {out}"
+    )
+
+
 def _web():
     from formgen.web import commands
 

@@ -165,6 +165,30 @@ class Text(_Texts):
     component = "govukInput"
 
 
+class Upn(FieldType):
+    """A unique pupil number, stored as the census writes it: spaces out, letters in capitals."""
+
+    name = "upn"
+    component = "govukInput"
+    input_options: ClassVar[Mapping[str, Any]] = {
+        "classes": "govuk-input--width-20",
+        "spellcheck": False,
+        "autocomplete": "off",
+    }
+
+    def parse(self, field: FormField, raw: Any, allowed: Collection[str] | None = None) -> Parsed:
+        from formgen.upn import normal
+
+        text = normal(clean_text(raw if isinstance(raw, str) else ""))
+        return Parsed(text or None)
+
+    def constraint(self, field: FormField, value: Any, checks: Checks) -> str | None:
+        from formgen.upn import upn_problem
+
+        found = upn_problem(value)
+        return None if found is None else fill("{Name} " + found[1], field)
+
+
 class LongText(_Texts):
     name = "long_text"
     component = "govukTextarea"
@@ -545,7 +569,7 @@ class Group(FieldType):
 
 
 TYPES: dict[str, FieldType] = {kind.name: kind for kind in (
-    Text(), LongText(), YesNo(), SingleChoice(), MultipleChoice(), Date(), Time(), Number(), Group()
+    Text(), LongText(), Upn(), YesNo(), SingleChoice(), MultipleChoice(), Date(), Time(), Number(), Group()
 )}  # fmt: skip
 TYPE_KEYS: frozenset[str] = frozenset().union(*(kind.keys for kind in TYPES.values()))
 

@@ -2,7 +2,8 @@
 # Set formgen up from a fresh clone on Debian: the Debian packages it needs, its Python packages in .venv
 # at the versions in constraints.txt, the PDF converter in .venv-uno, and the compiled stylesheet.
 # Safe to run again.
-# `scripts/setup.sh dev` adds the test tools and Debian's chromium for the browser tests.
+# `scripts/setup.sh dev` adds the test tools, Debian's chromium for the browser tests and the DfE's census
+# validator in .venv-cin.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,6 +50,18 @@ fi
 if [ "${1:-}" = "dev" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     # The tests run the app on a throwaway PostgreSQL cluster as well as on SQLite.
     apt_install postgresql
+fi
+
+if [ "${1:-}" = "dev" ]; then
+    # The DfE's Children in Need census rules, as Data to Insight's validator applies them, check the
+    # census export in the tests (tests/returns). It pins pandas 1 and numpy 1: a virtualenv of its own.
+    if [ ! -x .venv-cin/bin/python ]; then
+        "$python" -m venv .venv-cin
+    fi
+    if ! .venv-cin/bin/python -c 'import importlib.metadata as m; assert m.version("csc-validator-be-cin") == "0.1.13"' 2>/dev/null; then
+        .venv-cin/bin/python -m pip install --quiet --disable-pip-version-check -c constraints-cin.txt \
+            csc-validator-be-cin==0.1.13 'numpy<2'
+    fi
 fi
 
 if [ ! -x .venv/bin/python ]; then

@@ -15,7 +15,7 @@ from typing import Any
 from formgen.engine.review import UK
 
 PREFIX = "formgen-case/"
-VERSION = 4
+VERSION = 5
 FORMAT = f"{PREFIX}{VERSION}"
 _FORMAT = re.compile(rf"{re.escape(PREFIX)}([1-9][0-9]{{0,3}})")
 
@@ -192,7 +192,54 @@ def relationships_for_child(household: Data, child: Data | None) -> tuple[Data, 
     return household, child
 
 
-STEPS: dict[int, Callable[[Data], Data]] = {1: _from_1, 2: _from_2, 3: _from_3}
+# Format 4 kept the ethnic group in formgen's own words; 5 keeps the Children in Need census's code, and
+# adds the census's other answers (sex, UPN, referral source, primary need, disability codes), which an
+# older file never had: they are left unanswered, to be asked for, since none follows from an old answer
+# (sex is not gender). Shared with the database's migration 0009, which converts stored answers alike.
+ETHNICITY_4 = {
+    "white_british": "WBRI",
+    "white_irish": "WIRI",
+    "traveller_of_irish_heritage": "WIRT",
+    "gypsy_roma": "WROM",
+    "white_other": "WOTH",
+    "mixed_white_black_caribbean": "MWBC",
+    "mixed_white_black_african": "MWBA",
+    "mixed_white_asian": "MWAS",
+    "mixed_other": "MOTH",
+    "indian": "AIND",
+    "pakistani": "APKN",
+    "bangladeshi": "ABAN",
+    "chinese": "CHNE",
+    "asian_other": "AOTH",
+    "caribbean": "BCRB",
+    "african": "BAFR",
+    "black_other": "BOTH",
+    "arab": "OOTH",  # the census has no Arab group of its own: it counts under "any other ethnic group"
+    "other_ethnic_group": "OOTH",
+    "refused": "REFU",
+    "not_yet_obtained": "NOBT",
+}
+
+
+def census_codes(answers: Data) -> Data:
+    """A child's answers of format 4 with the ethnic group as the census's code (an unknown value stays,
+    for the form to ask again)."""
+    ethnicity = answers.get("ethnicity")
+    if isinstance(ethnicity, str) and ethnicity in ETHNICITY_4:
+        return {**answers, "ethnicity": ETHNICITY_4[ethnicity]}
+    return answers
+
+
+def _from_4(data: Data) -> Data:
+    children = []
+    for index, entry in enumerate(_listed(data.get("children"), "children")):
+        child = _mapping(entry, f"children[{index}]")
+        answers = _mapping(child.get("answers"), f"children[{index}].answers")
+        children.append({**child, "answers": census_codes(answers)})
+    return {**data, "format": f"{PREFIX}5", "children": children}
+
+
+STEPS: dict[int, Callable[[Data], Data]] = {1: _from_1, 2: _from_2, 3: _from_3, 4: _from_4}
 
 
 def version_of(data: Data) -> int:

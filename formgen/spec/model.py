@@ -183,6 +183,8 @@ class Manifest(_Strict):
 class Authority(_Strict):
     name: Text
     nation: Nation = "ENG"
+    # The DfE's 3-digit local authority number, the Children in Need census's <LEA> (England only).
+    la_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{3}$")] | None = None
     closure_days: list[AcceptedDate] = Field(default_factory=list)
     phone: str = ""
     email: str = ""

@@ -246,7 +246,9 @@ def _choices(reader: csv.DictReader, label: str, source: ChoiceListSource) -> li
             )
         else:
             first_lines[value] = line
-            choices.append(Choice(value=value, label=text, hint=row[source.hint] if source.hint else None))
+            choices.append(
+                Choice(value=value, label=text, hint=(row[source.hint] or None) if source.hint else None)
+            )
     if problems:
         raise SpecError(problems)
     return choices

@@ -38,6 +38,12 @@ def app_for_commands() -> Flask:
     return app
 
 
+def cases_for_return(app: Flask) -> list[CaseFile]:
+    """Every case in the database, as case files, for a statutory return (formgen.returns)."""
+    with app.app_context():
+        return [case.to_case_file() for case in db.session.scalars(db.select(Case).order_by(Case.id))]
+
+
 def create_team(app: Flask, name: str) -> Team:
     name = name.strip()
     if not name or len(name) > accounts.NAME_LENGTH:

@@ -181,6 +181,7 @@ def start_case(page: Page) -> None:
         {
             "When was the referral received?": REFERRAL,
             "Who made the referral?": "Kerry Lowden, Designated Safeguarding Lead, Harrowgate Primary",
+            "Which of these best describes who made the referral?": Choose("A school"),
             "Why was the child or family referred?": "Luca told his teacher he is afraid to go home.",
         },
     )
@@ -283,10 +284,13 @@ def finish_child_section(page: Page) -> None:
         {
             "What is the child's gender?": Choose("Male"),
             "What is the child's ethnic group?": Choose("Any other White background"),
+            "What sex is recorded for the child?": Choose("Male"),
             "Does the child have a disability?": Choose("Yes"),
             "What is the child's disability, and how does it affect them?": (
                 "Luca is partially sighted in his left eye and uses large-print materials."
             ),
+            "Which of these describe the child's disability?": Tick("Vision"),
+            "What is the child's unique pupil number (UPN)?": "D201120004817",
         },
     )
     answer_page(
@@ -644,7 +648,14 @@ def record_the_outcome(page: Page) -> None:
     explain = "How would you explain the outcome to the child?"
     answer_page(page, explain, {explain: "We will help you and your mum so you feel safe."})
     factors = "What factors were identified at the end of the assessment?"
-    answer_page(page, factors, {factors: Tick("Trafficking", "Child criminal exploitation")})
+    answer_page(
+        page,
+        "Factors identified",
+        {
+            factors: Tick("Trafficking", "Child criminal exploitation"),
+            "What is the child's main need?": Choose("Abuse or neglect"),
+        },
+    )
     completed = "When was the assessment completed?"
     answer_page(page, completed, {completed: TODAY})
     back_to_task_list(page, "Record the outcome")

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, expect
 from formgen.engine import CaseFile, ChildRecord
 from formgen.web.commands import import_case
 from tests.e2e.conftest import Site, open_context, sign_in
-from tests.e2e.wizard import Choose, change, check_answer, expect_heading, fill, open_task, press
+from tests.e2e.wizard import Choose, Tick, change, check_answer, expect_heading, fill, open_task, press
 
 CHILD = "Ada Quennell"
 DISABILITY = "Does the child have a disability?"
@@ -55,8 +55,13 @@ def test_a_follow_up_is_answered_and_saved_without_javascript(browser: Browser, 
             {
                 "What is the child's gender?": Choose("Female"),
                 "What is the child's ethnic group?": Choose("White British"),
+                "What sex is recorded for the child?": Choose("Female"),
+                "What is the child's unique pupil number (UPN)?": "D201120004817",
                 DISABILITY: Choose("Yes"),
                 DETAILS: "Ada has type 1 diabetes and checks her blood sugar at school.",
+                "Which of these describe the child's disability?": Tick(
+                    "Other disability under the Equality Act 2010"
+                ),
             },
         )
         press(page, "Continue")

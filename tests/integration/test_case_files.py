@@ -8,8 +8,9 @@ import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
+from formgen.check import check_example
 from formgen.cli import main
-from formgen.engine.case_formats import FORMAT
+from formgen.engine.case_formats import ETHNICITY_4, FORMAT
 from formgen.engine.casefile import answer_problems, case_schema, load_case, parse_case
 from formgen.engine.review import approval_date
 from formgen.settings import PROJECT_ROOT
@@ -71,6 +72,8 @@ PER_CHILD = ("relationship", "parental_responsibility")  # said once in formats 
 
 def _without_moved(answers: dict) -> dict:
     kept = {key: value for key, value in answers.items() if key not in MOVED}
+    if "ethnicity" in kept:  # formgen's own words until format 5, the census's code since
+        kept["ethnicity"] = ETHNICITY_4[kept["ethnicity"]]
     if "household_members" in kept:
         kept["household_members"] = [
             {key: value for key, value in _without_moved(item).items() if key not in PER_CHILD}
@@ -170,6 +173,34 @@ def test_a_format_3_file_without_children_keeps_no_relationships_on_the_househol
     case = parse_case(_format_3([]), "case.json")
     assert case.children == []
     assert all(set(person) == {"id", "name"} for person in case.household["household_members"])
+
+
+def test_a_format_4_file_gets_census_ethnicity_codes_and_is_asked_the_census_questions(tmp_path):
+    old = json.loads((PROJECT_ROOT / "examples" / "sibling-group.json").read_text(encoding="utf-8"))
+    old["format"] = "formgen-case/4"
+    del old["household"]["referral_source_code"]
+    words = {"child-tilly": "mixed_white_black_caribbean", "child-kai": "arab", "child-poppy": "unheard_of"}
+    for child in old["children"]:
+        child["answers"]["ethnicity"] = words[child["id"]]
+        for key in ("sex", "upn", "upn_unknown_reason", "primary_need"):
+            child["answers"].pop(key, None)
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(old), encoding="utf-8")
+    case, asked = check_example(load_spec(SPEC_DIR, "general"), path, today=TODAY)
+    assert case.format == FORMAT
+    assert [child.answers["ethnicity"] for child in case.children] == ["MWBC", "OOTH", "unheard_of"]
+    # What the old file could not say is asked for; a value with no census code is asked again.
+    asked = [f"{problem.place}: {problem.message}" for problem in asked]
+    assert "household.referral_source_code: Select the source of the referral" in asked
+    for index, key in enumerate(words):
+        assert f"children[{index}] ({key}).sex: Select the child's recorded sex" in asked
+        assert f"children[{index}] ({key}).primary_need: Select the child's primary need" in asked
+        assert (
+            f"children[{index}] ({key}).upn_unknown_reason: Select why the child's UPN is not known" in asked
+        )
+    ethnicity = [problem for problem in asked if ".ethnicity:" in problem]
+    poppy = "children[2] (child-poppy).ethnicity: The child's ethnic group:"
+    assert ethnicity == [f"{poppy} 'unheard_of' is not one of the choices"]
 
 
 def test_a_file_from_a_newer_formgen_is_refused_with_a_message():

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from formgen.fieldtypes import TYPES, Invalid, field_type, typed_value
+from formgen.fieldtypes import TYPES, Checks, Invalid, field_type, typed_value
 from formgen.spec.model import FormField
 
 
@@ -229,3 +229,24 @@ def test_every_type_reads_a_blank_page_as_unanswered_and_shows_nothing_for_no_an
     assert handler.parse(field, handler.blank_input).value is None
     assert handler.display(field, None) == ""
     assert typed_value(field, None) is None
+
+
+UPN = FormField(id="upn", type="upn", label="UPN?", name="the child's unique pupil number")
+
+
+def test_a_upn_is_kept_as_the_census_writes_it_and_its_check_letter_is_checked():
+    assert parse(UPN, " d2011 2000 4817 ").value == "D201120004817"
+    assert parse(UPN, "   ").value is None
+    checks = Checks(today=date(2026, 1, 1), lookup=lambda _: None, subject_of=str)
+    kind = field_type(UPN)
+    assert kind.constraint(UPN, "D201120004817", checks) is None
+    assert kind.constraint(UPN, "E201120004817", checks) == (
+        "The child's unique pupil number does not have the right check letter at the start: "
+        "check it with the child's school"
+    )
+    assert kind.constraint(UPN, "D20112000481", checks).startswith(
+        "The child's unique pupil number must be 13"
+    )
+    assert kind.constraint(UPN, "I201120004817", checks).startswith(
+        "The child's unique pupil number must be 13"
+    )

@@ -173,3 +173,26 @@ def test_serve_answers_on_the_port_with_a_production_server(env):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_export_cin_without_case_files_makes_the_census_of_the_databases_cases(env, tmp_path):
+    run(
+        env,
+        "create-user",
+        "--email",
+        "jo@example.org",
+        "--name",
+        "Jo",
+        "--password-stdin",
+        input="a long fictional passphrase\n",
+    )
+    for name in ("pre-birth", "sibling-group"):
+        assert (
+            run(env, "import", str(EXAMPLES_DIR / f"{name}.json"), "--user", "jo@example.org").exit_code == 0
+        )
+    out = tmp_path / "cin.xml"
+    result = run(env, "export", "cin", "--year", "2026", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "census of 4 children" in result.output
+    xml = out.read_text(encoding="utf-8")
+    assert xml.count("<Child>") == 4 and "<UPN>D201120004817</UPN>" in xml

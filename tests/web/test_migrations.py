@@ -136,3 +136,53 @@ def check_relationships_move(url: str, tmp_path) -> None:
     assert kept == before
     with app.app_context():
         db.engine.dispose()
+
+
+# --- 0009: the ethnic group as the census's code -----------------------------------------------
+
+
+def test_0009_gives_each_child_the_census_ethnicity_code_and_goes_back(tmp_path, monkeypatch):
+    monkeypatch.setenv("FORMGEN_SECRET_KEY", "test-secret-key")
+    url = f"sqlite:///{tmp_path / 'formgen.db'}"
+    config = alembic_config(url)
+    command.upgrade(config, "0008")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True}, instance_path=tmp_path)
+    app.test_client_class = CheckedClient
+    create_user(app, EMAIL, "Sam Practitioner", "practitioner", PASSWORD)
+    import_case(app, draft(load_example("sibling-group")), EMAIL, "sibling-group")
+    old = {"child-tilly": "mixed_white_black_caribbean", "child-kai": "arab", "child-poppy": "refused"}
+    with app.app_context():  # as 0008 kept them: formgen's own words
+        case = db.session.scalar(db.select(Case).where(Case.reference == "EX-SIB-01"))
+        for child in case.children:
+            child.answers = {**child.answers, "ethnicity": old[child.key]}
+            for revision in db.session.scalars(db.select(Revision).where(Revision.child_id == child.id)):
+                revision.answers = {**revision.answers, "ethnicity": old[child.key]}
+        db.session.commit()
+    _, _, before = _stored(app)
+
+    upgrade(url)
+    _, answers, kept = _stored(app)
+    assert {key: child["ethnicity"] for key, child in answers.items()} == {
+        "child-tilly": "MWBC",
+        "child-kai": "OOTH",  # the census counts Arab under any other ethnic group
+        "child-poppy": "REFU",
+    }
+    assert kept[len(before) :] == [(key, "upgraded") for key in old]
+    client = app.test_client()
+    sign_in(client)
+    page = client.get("/cases/EX-SIB-01/children/child-tilly/history").get_data(as_text=True)
+    assert "Changed when formgen was upgraded" in page
+
+    command.stamp(config, "0008")  # run it again: nothing more to convert
+    upgrade(url)
+    assert _stored(app)[1:] == (answers, kept)
+
+    command.downgrade(config, "0008")
+    _, answers, kept = _stored(app)
+    assert {key: child["ethnicity"] for key, child in answers.items()} == {
+        **old,
+        "child-kai": "other_ethnic_group",  # OOTH goes back as the wider of the two it came from
+    }
+    assert kept == before
+    with app.app_context():
+        db.engine.dispose()

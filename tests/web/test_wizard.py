@@ -19,6 +19,7 @@ REFERRAL = {
     "referral_date-month": "3",
     "referral_date-year": "2025",
     "referral_source": "Class teacher at Hilltop Primary",
+    "referral_source_code": "2A",
     "referral_reason": "Bruising seen on arm & child said 'Dad was angry'",
 }
 
@@ -191,6 +192,7 @@ def test_an_error_names_the_field_keeps_what_was_typed_and_links_to_the_wrong_pa
     assert page.findtext(".//title").startswith("Error: The referral")
     assert summary_links(response) == [
         ("The date the referral was received must include a month", "#referral_date-month"),
+        ("Select the source of the referral", "#referral_source_code"),
         ("Enter why the child or family was referred", "#referral_reason"),
     ]
     assert page.xpath("//input[@id='referral_date-day']/@value") == ["31"]

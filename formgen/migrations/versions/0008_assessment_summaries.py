@@ -101,8 +101,9 @@ def upgrade() -> None:
     _fill()
 
 
-def _fill() -> None:
-    """Work out every existing assessment's row, a batch of cases at a time."""
+def _fill(only: list[int] | None = None) -> None:
+    """Work out every existing assessment's row (or those of the cases `only` names, which a later
+    migration that changes answers asks for), a batch of cases at a time."""
     from formgen.settings import Settings
     from formgen.spec import SpecError, load_spec
     from formgen.web.models import Case, Child
@@ -116,6 +117,8 @@ def _fill() -> None:
     stamp, at = form_hash(settings, form), datetime.now(UTC)
     connection = op.get_bind()
     ids = list(connection.scalars(sa.select(cases.c.id).order_by(cases.c.id)))
+    if only is not None:
+        ids = [case_id for case_id in ids if case_id in set(only)]
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         counted = connection.execute(
