@@ -137,6 +137,16 @@ def test_a_header_row_is_only_ever_the_first_row_of_a_lists_table(records):
             previous = element.tag
 
 
+def test_a_header_row_keeps_with_the_first_row_under_it(records):
+    # Left alone at the foot of a page, LibreOffice dropped every row of the pre-birth record's
+    # services table from its PDF: the header's paragraphs keep it with the row that follows.
+    for key, content in records.items():
+        for table in body(content).iter(f"{W}tbl"):
+            for index in header_rows(table):
+                for paragraph in table.findall(f"{W}tr")[index].iter(f"{W}p"):
+                    assert paragraph.find(f"{W}pPr/{W}keepNext") is not None, (key, text(table)[:60])
+
+
 def test_no_row_of_any_table_can_split_across_a_page(records):
     for key, content in records.items():
         for table in body(content).iter(f"{W}tbl"):
