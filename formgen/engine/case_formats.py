@@ -195,7 +195,8 @@ def relationships_for_child(household: Data, child: Data | None) -> tuple[Data, 
 # Format 4 kept the ethnic group in formgen's own words; 5 keeps the Children in Need census's code, and
 # adds the census's other answers (sex, UPN, referral source, primary need, disability codes), which an
 # older file never had: they are left unanswered, to be asked for, since none follows from an old answer
-# (sex is not gender). Shared with the database's migration 0009, which converts stored answers alike.
+# (sex is not gender). The database's migration 0009 converts stored answers alike, with its own copy of
+# this table as it stood then (a migration must not change when the engine does).
 ETHNICITY_4 = {
     "white_british": "WBRI",
     "white_irish": "WIRI",
