@@ -159,7 +159,8 @@ def range_problem(start: date, end: date) -> str | None:
 
 
 def annex_a_filename(start: date, end: date) -> str:
-    return f"annex-a-list-4-assessments-{start.isoformat()}-to-{end.isoformat()}.xlsx"
+    """The workbook's name, as the documents' downloads are named (formgen.documents.names)."""
+    return f"Annex A list 4 - assessments - {start.isoformat()} to {end.isoformat()}.xlsx"
 
 
 @dataclass

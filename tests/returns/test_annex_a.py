@@ -208,9 +208,8 @@ def test_a_welsh_authority_and_a_range_backwards_are_refused(form):
 
 
 def test_the_file_name_says_the_list_and_the_range():
-    assert (
-        annex_a_filename(YEAR_START, YEAR_END) == "annex-a-list-4-assessments-2025-04-01-to-2026-03-31.xlsx"
-    )
+    name = annex_a_filename(YEAR_START, YEAR_END)
+    assert name == "Annex A list 4 - assessments - 2025-04-01 to 2026-03-31.xlsx"
 
 
 def test_the_command_writes_the_examples_list_and_refuses_a_backwards_range_and_wales(tmp_path):
