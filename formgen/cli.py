@@ -13,6 +13,7 @@ import logging
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -21,6 +22,11 @@ from formgen.dates import OutOfRange, checked
 from formgen.registry import DOCUMENTS, CopyFormat
 from formgen.settings import Settings
 from formgen.timescales import NATIONS
+
+if TYPE_CHECKING:
+    from formgen.engine.casefile import CaseFile
+    from formgen.returns.nations import EnglishReturn
+    from formgen.spec.form import FormSpec
 
 EXAMPLE_DEFAULT = "sibling-group"
 DOCUMENT_KINDS = tuple(DOCUMENTS)  # the registry is plain data: it imports no document module
@@ -261,27 +267,10 @@ def export_cin(
     """Write the Children in Need census of CASE_FILES, or of every case in the database when none are
     named. A child whose answers would break one of the DfE's rules is listed with the rule and the
     answer to change, and nothing is written unless --skip-invalid leaves them out."""
-    from formgen.engine.casefile import answer_problems, load_case
-    from formgen.returns.cin import NotThisNation, build_return, nation_refusal
-    from formgen.spec import SpecError, load_spec
+    from formgen.returns.cin import CENSUS, build_return
+    from formgen.returns.nations import NotThisNation
 
-    try:
-        form = load_spec(settings.spec_dir, settings.authority)
-        if refusal := nation_refusal(form.authority.nation):
-            _fail(refusal)  # before the cases are read: they cannot change the answer
-        if case_files:
-            cases = [load_case(path) for path in case_files]
-            problems = [
-                p
-                for path, case in zip(case_files, cases, strict=True)
-                for p in answer_problems(form, case, str(path))
-            ]
-            if problems:
-                _fail([str(problem) for problem in problems])
-        else:
-            cases = _web().cases_for_return(_app())
-    except SpecError as error:
-        _fail([str(problem) for problem in error.problems])
+    form, cases = _return_cases(settings, CENSUS, case_files)
     if form.authority.la_code is None:
         _fail(
             f"The overlay authorities/{settings.authority}.yaml gives no la_code: add the authority's DfE "
@@ -312,6 +301,62 @@ def export_cin(
         f"Wrote the {year - 1}-{year % 100:02d} Children in Need census of {made.children} child"
         f"{'' if made.children == 1 else 'ren'} to {out}"
     )
+
+
+@export.command("annex-a")
+@click.option("--from", "start", required=True, callback=_date, help="The range's first day, YYYY-MM-DD.")
+@click.option("--to", "end", required=True, callback=_date, help="The range's last day, YYYY-MM-DD.")
+@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False), help="The .xlsx file.")
+@click.argument("case_files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_obj
+def export_annex_a(
+    settings: Settings, start: date, end: date, out: Path, case_files: tuple[Path, ...]
+) -> None:
+    """Write Ofsted's Annex A list 4 (assessments) of CASE_FILES, or of every case in the database when
+    none are named: each child's assessment open at some time from --from to --to. An answer a column
+    needs that is missing leaves its cell blank and is listed with the answer to give."""
+    from formgen.returns.annex_a import ANNEX_A, build_annex_a, range_problem
+
+    if wrong := range_problem(start, end):
+        raise click.BadParameter(wrong, param_hint="'--from'")
+    form, cases = _return_cases(settings, ANNEX_A, case_files)
+    made = build_annex_a(form, cases, start=start, end=end, today=date.today())
+    for problem in made.problems:
+        click.echo(str(problem), err=True)
+    out.write_bytes(made.xlsx)
+    click.echo(
+        f"Wrote Ofsted's Annex A list 4: {made.rows} assessment{'' if made.rows == 1 else 's'} open from "
+        f"{start:%d/%m/%Y} to {end:%d/%m/%Y}, to {out}"
+        + (f" ({len(made.problems)} blank answer(s) listed above)" if made.problems else "")
+    )
+
+
+def _return_cases(
+    settings: Settings, made: EnglishReturn, case_files: tuple[Path, ...]
+) -> tuple[FormSpec, list[CaseFile]]:
+    """The form and the cases a return is made from: the case files named, or every case in the
+    database; exit 1 with the reasons when the authority makes no such return or a file is wrong."""
+    from formgen.engine.casefile import answer_problems, load_case
+    from formgen.spec import SpecError, load_spec
+
+    try:
+        form = load_spec(settings.spec_dir, settings.authority)
+        if refusal := made.refusal(form.authority.nation):
+            _fail(refusal)  # before the cases are read: they cannot change the answer
+        if case_files:
+            cases = [load_case(path) for path in case_files]
+            problems = [
+                p
+                for path, case in zip(case_files, cases, strict=True)
+                for p in answer_problems(form, case, str(path))
+            ]
+            if problems:
+                _fail([str(problem) for problem in problems])
+        else:
+            cases = _web().cases_for_return(_app())
+    except SpecError as error:
+        _fail([str(problem) for problem in error.problems])
+    return form, cases
 
 
 def _web():

@@ -25,6 +25,8 @@ from xml.etree import ElementTree as ET
 from formgen.engine.assessment import Assessment
 from formgen.engine.casefile import CaseFile
 from formgen.engine.review import approval_date
+from formgen.returns.nations import EnglishReturn
+from formgen.returns.nations import NotThisNation as NotThisNation  # what build_return raises
 from formgen.spec.form import FormSpec
 from formgen.upn import upn_problem
 
@@ -32,10 +34,11 @@ COLLECTION = "CIN"
 NOTHING_FURTHER = "21"  # "no factors identified": the one factor that stands alone (rule 8869)
 _NOT_ID = re.compile(r"[^A-Za-z0-9]")
 LA_CHILD_ID_LENGTH = 20
-
-
-class NotThisNation(ValueError):
-    """The authority's nation makes another return, not the Children in Need census."""
+CENSUS = EnglishReturn(
+    "The Children in Need census",
+    "Welsh Government's Children Receiving Care and Support census replaces the Children in Need census "
+    "there (Social Services and Well-being (Wales) Act 2014), and formgen does not make it yet",
+)
 
 
 @dataclass(frozen=True)
@@ -79,15 +82,7 @@ def year_start(year: int) -> date:
 
 def nation_refusal(nation: str) -> str | None:
     """Why an authority of this nation makes no Children in Need census, or None for England."""
-    if nation == "ENG":
-        return None
-    if nation == "WLS":
-        return (
-            "This authority is in Wales: Welsh Government's Children Receiving Care and Support census "
-            "replaces the Children in Need census there (Social Services and Well-being (Wales) Act 2014), "
-            "and formgen does not make it yet. Nothing was written."
-        )
-    return "The Children in Need census is England's return: this authority's overlay names another nation."
+    return CENSUS.refusal(nation)
 
 
 def _text(parent: ET.Element, tag: str, value: object) -> None:
@@ -114,13 +109,18 @@ class _Child:
         return self.assessment.value(field_id)
 
 
-def _la_child_id(child: _Child) -> str:
-    """The child's id in the return: their local number as letters and digits, else the case's
-    reference and the child's place in it (the same every year, whatever else the return holds)."""
-    local = _NOT_ID.sub("", str(child.value("local_child_number") or ""))
-    place = [record.id for record in child.case.children].index(child.child_id) + 1
-    own = local or f"{_NOT_ID.sub('', child.case.reference)}C{place}"
+def la_child_id(case: CaseFile, child_id: str, local_number: object) -> str:
+    """The child's id in a return (the census's LAchildID, Annex A's Child Unique ID): their local
+    number as letters and digits, else the case's reference and the child's place in it (the same every
+    year, whatever else the return holds)."""
+    local = _NOT_ID.sub("", str(local_number or ""))
+    place = [record.id for record in case.children].index(child_id) + 1
+    own = local or f"{_NOT_ID.sub('', case.reference)}C{place}"
     return own[:LA_CHILD_ID_LENGTH]
+
+
+def _la_child_id(child: _Child) -> str:
+    return la_child_id(child.case, child.child_id, child.value("local_child_number"))
 
 
 def _in_year(child: _Child, year: int) -> bool:
@@ -252,8 +252,7 @@ def build_return(
     unless a child has one (with `skip_invalid`, the XML of the others and who was left out).
 
     Raises NotThisNation for an authority outside England."""
-    if refusal := nation_refusal(form.authority.nation):
-        raise NotThisNation(refusal)
+    CENSUS.check(form.authority.nation)
     chosen: list[_Child] = []
     for case in cases:
         for record in case.children:

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 HEAVY = ["formgen.documents", "formgen.web", "formgen.engine", "formgen.check", "docx", "docxtpl", "flask"]
-HEAVY += ["sqlalchemy", "jinja2", "alembic", "gunicorn"]
+HEAVY += ["sqlalchemy", "jinja2", "alembic", "gunicorn", "formgen.returns", "openpyxl"]
 
 
 def imported_by(*arguments: str) -> set[str]:
