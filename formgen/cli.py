@@ -101,6 +101,12 @@ def check(settings: Settings) -> None:
     help="Every document in this format (by default each recipient's copy in the format they asked "
     "for, the others in Word). PDF needs the converter that scripts/setup.sh installs.",
 )
+@click.option(
+    "--language",
+    metavar="CODE",
+    help="Every plan and outcome in this language, such as cy or ar (by default each family member's "
+    "copy in their own language, and the rest in English). See formgen languages.",
+)
 @click.pass_obj
 def render(
     settings: Settings,
@@ -111,6 +117,7 @@ def render(
     recipient_ids: tuple[str, ...],
     out_dir: Path,
     copy_format: str | None,
+    language: str | None,
 ) -> None:
     """Write the documents of a case file into OUT_DIR and print their paths.
 
@@ -120,6 +127,12 @@ def render(
     if not every_document and not kinds and not recipient_ids:
         raise click.UsageError(
             f"say which documents: --all, --document {'|'.join(DOCUMENTS)}, or --recipient ID"
+        )
+    translated = [kind for kind in DOCUMENTS.values() if kind.in_family_language]
+    if language and kinds and not any(DOCUMENTS[kind] in translated for kind in kinds):
+        raise click.UsageError(
+            f"--language is for {' and '.join(kind.id for kind in translated)}: the other documents are "
+            "written in English"
         )
     from formgen.documents import NoSuchDocument, TemplateError, TemplateStore, write_documents
     from formgen.documents.formats import FormatError
@@ -145,6 +158,7 @@ def render(
             child_ids=child_ids or None,
             recipient_ids=recipient_ids or None,
             copy_format=CopyFormat(copy_format) if copy_format else None,
+            language=language,
         )
     except SpecError as error:
         _fail([str(problem) for problem in error.problems])
@@ -156,6 +170,64 @@ def render(
         _fail(f"case {case.reference} has no children yet, so it has no documents")
     for path in paths:
         click.echo(path)
+    for note in _translation_notes(case, language):
+        click.echo(note, err=True)
+
+
+def _translation_notes(case: CaseFile, language: str | None) -> list[str]:
+    """What the worker must know of the translations used: none of ours is reviewed yet."""
+    from formgen.engine.distribution import Audience
+    from formgen.engine.recipients import language_name
+    from formgen.i18n import catalogs
+
+    used = (
+        {language} if language else {r.language for r in case.distribution if r.audience is Audience.FAMILY}
+    )
+    return [
+        f"Note: the {language_name(code)} copies are not yet reviewed by a qualified translator "
+        f"(translated by {about.translated_by}): check them with the family or an interpreter."
+        for code in sorted(used & set(catalogs.available()))
+        if not (about := catalogs.about_language(code)).reviewed
+    ]
+
+
+@main.command()
+@click.pass_obj
+def languages(settings: Settings) -> None:
+    """Each language's catalog: who translated it, whether a qualified translator has reviewed it,
+    and how much of each family document (the plan and the outcome) it can write."""
+    from formgen.documents import TemplateStore
+    from formgen.documents.languages import coverage, family_documents, needed_messages
+    from formgen.engine.casefile import load_case
+    from formgen.engine.recipients import language_name
+    from formgen.i18n import catalogs
+    from formgen.spec import SpecError, load_spec
+
+    try:
+        form = load_spec(settings.spec_dir, settings.authority)
+        store = TemplateStore(settings.template_dir, settings.authority)
+        examples = [load_case(path) for path in sorted(settings.examples_dir.glob("*.json"))]
+        needs = {kind: needed_messages(form, store, examples, kind) for kind in family_documents()}
+        for code in catalogs.available():
+            about = catalogs.about_language(code)
+            reviewed = (
+                f"reviewed by {about.reviewed_by}"
+                if about.reviewed
+                else "not yet reviewed by a qualified translator"
+            )
+            click.echo(f"{code}  {language_name(code)}: translated by {about.translated_by}; {reviewed}")
+            for kind, needed in needs.items():
+                found = coverage(needed, code)
+                line = f"    {DOCUMENTS[kind].title}: {found.percent}% ({found.translated} of {found.needed})"
+                if found.stale:
+                    line += f", {found.stale} out of date"
+                if found.first_missing:
+                    line += f"; not yet translated: {found.first_missing[:60]!r}"
+                click.echo(line)
+    except SpecError as error:
+        _fail([str(problem) for problem in error.problems])
+    except catalogs.CatalogError as error:
+        _fail(str(error))
 
 
 @main.command()

@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from babel.lists import format_list
+
+from formgen.i18n import _, current
 
 if TYPE_CHECKING:
     from formgen.spec.model import FormField
@@ -27,8 +30,11 @@ def clean_text(text: str) -> str:
     return _INVALID_XML.sub("", _LINE_BREAKS.sub("\n", text))
 
 
-def format_day(day: date | None, locale: str = "en_GB") -> str:
-    return "" if day is None else format_date(day, "d MMMM y", locale=locale)
+def format_day(day: date | None, locale: str | None = None) -> str:
+    """A day in words, in `locale` or the language being spoken ("3 May 2026", "3 Mai 2026")."""
+    if day is None:
+        return ""
+    return format_date(day, "d MMMM y", locale=locale or current().babel_locale)
 
 
 def format_moment(moment: datetime) -> str:
@@ -40,10 +46,8 @@ def format_moment(moment: datetime) -> str:
 
 
 def join_words(words: Sequence[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} and {words[-1]}"
+    """'a', 'a and b', 'a, b and c', as the language being spoken joins them."""
+    return format_list(list(words), locale=current().babel_locale) if words else ""
 
 
 def article(noun: str) -> str:
@@ -62,7 +66,7 @@ def item_label(group: FormField, text_of: Callable[[str], str]) -> str:
     Only the named fields are read, through `text_of(field_id)`: a field whose choices are this same
     group's items (a person confidential from other people) would otherwise ask for these labels again.
     """
-    template = group.item_label or "{" + (group.fields or [])[0].id + "}"
+    template = _(group.item_label) if group.item_label else "{" + (group.fields or [])[0].id + "}"
     label = PLACEHOLDER.sub(lambda match: text_of(match.group(1)), template)
     # Brackets an unanswered field left empty go: "Sam Example ()" read without a child's relationship.
     return _EMPTY_BRACKETS.sub("", label).strip()

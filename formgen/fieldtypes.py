@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from formgen import dates
 from formgen.conditions import Kind
 from formgen.display import clean_text, format_day
+from formgen.i18n import _
 
 if TYPE_CHECKING:
     from formgen.spec.model import FormField
@@ -96,6 +97,8 @@ class FieldType:
     input_options: ClassVar[Mapping[str, Any]] = {}  # extra parameters for that macro
     default_hint: ClassVar[str | None] = None
     inline: ClassVar[bool] = False  # its options side by side (GOV.UK: two short answers)
+    # Prose the practitioner writes: printed as written in a translated copy, marked as their words.
+    prose: ClassVar[bool] = False
     missing: ClassVar[str] = "Enter {name}"
     invalid: ClassVar[str] = "{Name} must be text"
     blank_input: ClassVar[Any] = ""
@@ -191,6 +194,7 @@ class Upn(FieldType):
 
 class LongText(_Texts):
     name = "long_text"
+    prose = True
     component = "govukTextarea"
     input_options: ClassVar[Mapping[str, Any]] = {"rows": 6, "spellcheck": True}
 
@@ -249,7 +253,7 @@ class _Choices(FieldType):
             return clean_text((people or {}).get(value, value))
         for choice in field.choices or []:
             if choice.value == value:
-                return clean_text((child and choice.child_wording) or choice.label)
+                return clean_text(_((child and choice.child_wording) or choice.label))
         return clean_text(value)
 
     def kind_values(self, field: FormField) -> frozenset[str] | None:
@@ -352,7 +356,7 @@ class YesNo(FieldType):
     def display(
         self, field: FormField, value: Any, people: People | None = None, *, child: bool = False
     ) -> str:
-        return "" if value is None else "Yes" if value else "No"
+        return "" if value is None else _("Yes") if value else _("No")
 
     def kind(self, field: FormField) -> Kind:
         return Kind("bool")

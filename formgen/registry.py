@@ -42,6 +42,9 @@ class DocumentKind:
     per_recipient: bool = False  # a copy for each recipient of the distribution list, circulated (K2)
     after_approval: bool = False  # made only once a manager has approved the assessment (the outcome)
     for_unborn: bool = True  # whether an unborn baby's assessment has one (not the child's version)
+    # Whether a household member's copy is in their preferred language (K4): its template's fixed text
+    # and everything the context says go through the catalog.
+    in_family_language: bool = False
 
     @property
     def internal(self) -> bool:
@@ -68,6 +71,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
             CIRCULATORS,
             audiences=EVERYONE,
             per_recipient=True,
+            in_family_language=True,
         ),
         DocumentKind(
             "outcome",
@@ -78,6 +82,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
             audiences=EVERYONE,
             per_recipient=True,
             after_approval=True,
+            in_family_language=True,
         ),
         DocumentKind(
             "child",

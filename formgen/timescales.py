@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from formgen.dates import EARLIEST, LATEST, checked
+from formgen.i18n import N_
 
 NATIONS: tuple[str, ...] = ("ENG", "WLS", "SCT", "NIR")
 ASSESSMENT_WORKING_DAYS = 45
@@ -28,8 +29,10 @@ PRE_BIRTH_DAYS_BEFORE_DELIVERY = 28
 # No two accepted dates are further apart, so no count of working days between them is larger.
 MOST_WORKING_DAYS = (LATEST - EARLIEST).days
 
-_RULE_WORKING_DAYS = f"{ASSESSMENT_WORKING_DAYS} working days after the referral"
-_RULE_PRE_BIRTH = "4 weeks before the expected delivery date"
+# Marked for the catalog, translated where they are printed; the number is written out so that the
+# catalog holds the sentence a translator sees.
+_RULE_WORKING_DAYS = N_("45 working days after the referral")
+_RULE_PRE_BIRTH = N_("4 weeks before the expected delivery date")
 
 
 @lru_cache(maxsize=1024)  # 4 nations x the 201 years of the accepted range, with room

@@ -15,7 +15,9 @@ from formgen.documents.formats import as_format
 from formgen.documents.render import TemplateStore
 from formgen.engine.casefile import CaseFile
 from formgen.engine.distribution import Audience, CopyFormat, Recipient
+from formgen.engine.recipients import language_name
 from formgen.engine.review import Stage
+from formgen.i18n import SOURCE_LOCALE, Language, catalogs, speaking
 from formgen.spec import known_fields as known
 from formgen.spec.form import FormSpec
 
@@ -24,6 +26,11 @@ _UNSAFE_IN_FILE_NAMES = re.compile(r"[^A-Za-z0-9_-]+")
 
 class NoSuchDocument(ValueError):
     """A document that this child does not get (the child's version of an unborn baby)."""
+
+
+class NotInLanguage(NoSuchDocument):
+    """A copy that cannot be made in its reader's language: no catalog, or one without all its words
+    (K4: never half in English)."""
 
 
 NOT_APPROVED = "The {document} is written once the assessment is approved"
@@ -99,8 +106,12 @@ def render_document(
     today: date,
     recipient: Recipient | None = None,
     version: str | None = None,
+    language: str | None = None,
 ) -> bytes:
-    """One document about one child; a plan or outcome for `recipient`, or addressed to nobody."""
+    """One document about one child; a plan or outcome for `recipient`, or addressed to nobody.
+
+    A family member's copy is in their language unless `language` says which; a copy that cannot be
+    made in it raises NotInLanguage."""
     if kind not in documents_for(form, case, child_id, today=today):
         if kind not in DOCUMENTS:
             raise NoSuchDocument(f"there is no document {kind!r}")
@@ -112,8 +123,48 @@ def render_document(
     refused = recipient and refusal(form, case, child_id, kind, recipient, today=today)
     if refused:
         raise NoSuchDocument(refused)
-    context = build_context(form, case, child_id, kind, today=today, recipient=recipient, version=version)
-    return store.render(DOCUMENTS[kind].template, context)
+    spoken = _language(kind, language or copy_language(kind, recipient))
+    with speaking(spoken):
+        context = build_context(form, case, child_id, kind, today=today, recipient=recipient, version=version)
+        document = store.render(DOCUMENTS[kind].template, context)
+    if spoken.missing:
+        raise NotInLanguage(_untranslated(kind, spoken))
+    return document
+
+
+def copy_language(kind: str, recipient: Recipient | None) -> str:
+    """The language a copy is written in: a family member's plan and outcome in the language the
+    distribution list gives for them (K4); everything else in English."""
+    if DOCUMENTS[kind].in_family_language and recipient is not None and recipient.audience is Audience.FAMILY:
+        return recipient.language
+    return SOURCE_LOCALE
+
+
+def _language(kind: str, code: str) -> Language:
+    if code == SOURCE_LOCALE:
+        return Language(code)
+    name = language_name(code)
+    if not DOCUMENTS[kind].in_family_language:
+        raise NotInLanguage(f"The {_named(kind)} is written in English only, not in {name}")
+    try:
+        return catalogs.language(code)
+    except catalogs.CatalogError as error:
+        raise NotInLanguage(f"The {_named(kind)} cannot be made in {name}: {error}") from None
+
+
+def _untranslated(kind: str, spoken: Language) -> str:
+    name = language_name(spoken.code)
+    missing = sorted(spoken.missing)
+    stale = catalogs.about_language(spoken.code).stale & spoken.missing
+    why = (
+        f"the English of {len(stale)} of its sentences has changed since they were translated"
+        if stale
+        else f"{len(missing)} of its sentences are not translated yet"
+    )
+    return (
+        f'The {_named(kind)} cannot be made in {name}: {why} (for example "{missing[0][:80]}"). '
+        "It is never printed half in English; it can be made in English instead."
+    )
 
 
 def file_name(case: CaseFile, child_id: str, kind: str, recipient_id: str | None = None) -> str:
@@ -133,13 +184,15 @@ def write_documents(
     child_ids: Iterable[str] | None = None,
     recipient_ids: Iterable[str] | None = None,
     copy_format: CopyFormat | None = None,
+    language: str | None = None,
 ) -> list[Path]:
     """Render and write the chosen documents; return their paths in the order written.
 
     A plan or outcome is written once for each recipient of the distribution list whose copy can be
     made (or addressed to nobody, for a case without a list); `recipient_ids` writes only theirs.
     Each recipient's copy is in the format they asked for, the other documents in Word, unless
-    `copy_format` says one format for every document.
+    `copy_format` says one format for every document; a family member's plan and outcome are in their
+    language unless `language` says one for every copy of them.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     chosen_children = list(child_ids) if child_ids is not None else [child.id for child in case.children]
@@ -155,7 +208,10 @@ def write_documents(
                 continue  # asked for every child: the unborn baby simply has no child's version
             if not DOCUMENTS[kind].per_recipient or not case.distribution:
                 if chosen_recipients is None:  # one copy, addressed to nobody where it is a plan or outcome
-                    document = render_document(form, store, case, child_id, kind, today=today)
+                    spoken = language if DOCUMENTS[kind].in_family_language else None
+                    document = render_document(
+                        form, store, case, child_id, kind, today=today, language=spoken
+                    )
                     made, extension = as_format(document, copy_format or CopyFormat.WORD)
                     name = file_name(case, child_id, kind).removesuffix(".docx") + extension
                     written.append(write_atomically(out_dir / name, made))
@@ -169,7 +225,14 @@ def write_documents(
                     refusals.append(f"{copy.recipient.id}: no {kind} for {child_id}: {copy.refused}")
                     continue
                 document = render_document(
-                    form, store, case, child_id, kind, today=today, recipient=copy.recipient
+                    form,
+                    store,
+                    case,
+                    child_id,
+                    kind,
+                    today=today,
+                    recipient=copy.recipient,
+                    language=language if DOCUMENTS[kind].in_family_language else None,
                 )
                 made, extension = as_format(document, copy_format or copy.recipient.format)
                 name = file_name(case, child_id, kind, copy.recipient.id).removesuffix(".docx") + extension

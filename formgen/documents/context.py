@@ -29,19 +29,20 @@ from formgen.engine.distribution import (
     Recipient,
 )
 from formgen.engine.review import STAGE_LABELS, UK, Decision, Stage, approval_date
-from formgen.fieldtypes import capitalised, display, subject
+from formgen.fieldtypes import capitalised, display, field_type, subject
+from formgen.i18n import N_, _, catalogs, current
 from formgen.registry import DOCUMENTS, DocumentKind  # DOCUMENTS is imported from here too
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo, FormSpec
 from formgen.spec.model import Section
 
 MARKING = "OFFICIAL-SENSITIVE"
-NOT_ANSWERED = "Not answered"
+NOT_ANSWERED = N_("Not answered")
 # The label of a section's last row in the record, beside every answer it has not got: a list of
 # what is missing reads as one, where a row of "Not answered" per question would bury the answers.
-ASKED_NOT_ANSWERED = "Questions not answered"
-NOTHING_RECORDED = "Nothing recorded."
-NOT_APPLICABLE = "Not applicable"
+ASKED_NOT_ANSWERED = N_("Questions not answered")
+NOTHING_RECORDED = N_("Nothing recorded.")
+NOT_APPLICABLE = N_("Not applicable")
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def build_context(
             "stage": STAGE_LABELS[review.stage],
         },
         "authority": _authority(form),
+        "language": _language(),
         "marking": MARKING,
         "generated_on": format_day(today),
         "case": {
@@ -115,13 +117,11 @@ def build_context(
         "recipient": builder.recipient(today),
         "recipients": builder.recipients(),
         "letter": letter(
-            {
-                "child": child["name_in_sentence"],
-                "worker": worker["name"] or "your social worker",
-                "worker_phone": f" on {worker['phone']}" if worker["phone"] else "",
-                "authority": clean_text(form.authority.name),
-                "authority_phone": clean_text(form.authority.phone) or "the number above",
-            }
+            child=child["name_in_sentence"],
+            worker=worker["name"],
+            worker_phone=worker["phone"],
+            authority=clean_text(_(form.authority.name)),
+            authority_phone=clean_text(form.authority.phone),
         ),
         "outcome": {"withheld_from_reader": builder.outcome_withheld_from_reader()},
         "circulation": builder.circulation(),
@@ -145,7 +145,7 @@ def chronology_rows(events: list[Event]) -> list[dict[str, Any]]:
 
 
 def _due(day: str) -> str:
-    return f"Due {day}" if day else ""
+    return _("Due %(day)s", day=day) if day else ""
 
 
 def _in_sentence(name: str, *, unborn: bool, to_a_parent: bool = False) -> str:
@@ -153,10 +153,38 @@ def _in_sentence(name: str, *, unborn: bool, to_a_parent: bool = False) -> str:
     baby"; to anyone else an unborn baby is often recorded as "Unborn baby of ...", a description
     whose capital belongs only at the start of a sentence."""
     if unborn and to_a_parent:
-        return "your unborn baby"
-    if unborn and name.lower().startswith("unborn "):
+        return _("your unborn baby")
+    # The rest is English grammar applied to a name written in English: other languages print it as written.
+    if unborn and name.lower().startswith("unborn ") and current().is_source:
         return f"the {name[0].lower()}{name[1:]}"
     return name
+
+
+def _label(info: FieldInfo) -> str:
+    """How the documents name an answer, in the reader's language; in a translated copy, an answer the
+    practitioner wrote (printed as they wrote it) is marked as their words (K4)."""
+    label = clean_text(_(info.field.document_label))
+    if field_type(info.field).prose:
+        note = _("(in the words of the social worker)")  # asked in English too: the catalog needs it
+        return label if current().is_source else f"{label}\n{note}"
+    return label
+
+
+def _language() -> dict[str, Any]:
+    """The language of this copy, and what its reader is told about the translation."""
+    spoken = current()
+    translated = not spoken.is_source
+    reviewed = not translated or catalogs.about_language(spoken.code).reviewed
+    note = _(
+        "This translation has not yet been checked by a qualified translator. You can ask us for "
+        "the English copy, or for an interpreter to explain it to you."
+    )
+    return {
+        "code": spoken.code,
+        "right_to_left": spoken.right_to_left,
+        "translated": translated,
+        "review_note": "" if reviewed else note,
+    }
 
 
 def _decided(info: FieldInfo) -> bool:
@@ -165,7 +193,13 @@ def _decided(info: FieldInfo) -> bool:
 
 def _authority(form: FormSpec) -> dict[str, str]:
     authority = form.authority
-    return {key: clean_text(getattr(authority, key)) for key in ("name", "phone", "email", "address")}
+    # The name and address may be given in the reader's language (a Welsh council's name in Welsh).
+    return {
+        "name": clean_text(_(authority.name)),
+        "phone": clean_text(authority.phone),
+        "email": clean_text(authority.email),
+        "address": clean_text(_(authority.address)),
+    }
 
 
 def _children(form: FormSpec, case: CaseFile, subject_id: str, today: date) -> list[dict[str, Any]]:
@@ -182,7 +216,9 @@ def _children(form: FormSpec, case: CaseFile, subject_id: str, today: date) -> l
                 "date_of_birth": _due(format_day(sibling.value(known.EXPECTED_DELIVERY)))
                 if unborn
                 else format_day(sibling.value(known.DATE_OF_BIRTH)),
-                "seen": "Not yet born" if unborn else {True: "Yes", False: "No"}.get(seen, NOT_ANSWERED),
+                "seen": _("Not yet born")
+                if unborn
+                else _({True: "Yes", False: "No"}.get(seen, NOT_ANSWERED)),
                 "is_subject": record.id == subject_id,
             }
         )
@@ -320,7 +356,7 @@ class _Builder:
                 "address_lines": [],
                 "email": "",
                 "salutation": "",
-                "prepared_for": "Not addressed to anyone",
+                "prepared_for": _("Not addressed to anyone"),
             }
         name = self.recipient_name(recipient)
         return {
@@ -330,8 +366,8 @@ class _Builder:
             "organisation": clean_text(recipient.organisation),
             "address_lines": [line for line in clean_text(recipient.address).splitlines() if line.strip()],
             "email": clean_text(recipient.email),
-            "salutation": f"Dear {name}," if name else "",
-            "prepared_for": f"Prepared for {name} on {format_day(today)}",
+            "salutation": _("Dear %(name)s,", name=name) if name else "",
+            "prepared_for": _("Prepared for %(name)s on %(day)s", name=name, day=format_day(today)),
         }
 
     def recipient_name(self, recipient: Recipient) -> str:
@@ -422,7 +458,7 @@ class _Builder:
             "referral_date": self.text(known.REFERRAL_DATE),
             "start_date": self.text(known.START_DATE),
             "due_date": format_day(timescale.due_date) if timescale else "",
-            "due_rule": timescale.due_rule if timescale else "",
+            "due_rule": _(timescale.due_rule) if timescale else "",
             "working_days_used": str(timescale.working_days_used) if timescale else "",
             "working_days_left": str(timescale.working_days_left) if timescale else "",
             "overdue": bool(timescale and timescale.overdue),
@@ -441,7 +477,7 @@ class _Builder:
                 continue
             blocks = list(self.blocks(section))
             if blocks:
-                printed.append({"id": section.id, "title": clean_text(section.title), "blocks": blocks})
+                printed.append({"id": section.id, "title": clean_text(_(section.title)), "blocks": blocks})
         return printed
 
     def is_review(self, section: Section) -> bool:
@@ -467,11 +503,11 @@ class _Builder:
                 continue
             text = self.text(info.field.id) or self.logged(info)
             if text:
-                rows.append({"label": clean_text(info.field.document_label), "value": text})
+                rows.append({"label": _label(info), "value": text})
             elif self.reader.kind.internal:
-                unanswered.append(clean_text(info.field.document_label))
+                unanswered.append(_label(info))
         if unanswered:
-            rows.append({"label": ASKED_NOT_ANSWERED, "value": "\n".join(unanswered)})
+            rows.append({"label": _(ASKED_NOT_ANSWERED), "value": "\n".join(unanswered)})
         if rows:
             yield {"kind": "answers", "rows": rows}
         yield from lists
@@ -508,10 +544,10 @@ class _Builder:
         ]
         return {
             "kind": "table",
-            "title": clean_text(group.field.document_label),
-            "headers": [clean_text(info.field.document_label) for info in columns],
+            "title": _label(group),
+            "headers": [_label(info) for info in columns],
             "rows": [[self.cell(info, item, index) for info in columns] for index, item in items],
-            "empty": NOTHING_RECORDED,
+            "empty": _(NOTHING_RECORDED),
         }
 
     def cell(self, info: FieldInfo, item: Mapping[str, Any], index: int) -> str:
@@ -520,7 +556,7 @@ class _Builder:
         text = self.item_text(info, item, index)
         if text or self.withheld(info, item) or self.assessment.is_visible(info, item, index):
             return text
-        return NOT_APPLICABLE
+        return _(NOT_APPLICABLE)
 
     def _day_key(self, info: FieldInfo, item: Mapping[str, Any], index: int) -> tuple[bool, date]:
         day = self.assessment.item_value(info, item, index)
@@ -546,18 +582,10 @@ class _Builder:
             rows = [
                 {"label": clean_text(name), "value": found[0][1]} for name, found in answers if found[0][1]
             ]
-            return (
-                [{"kind": "details", "title": clean_text(extra[0].field.document_label), "rows": rows}]
-                if rows
-                else []
-            )
+            return [{"kind": "details", "title": _label(extra[0]), "rows": rows}] if rows else []
         details = []
         for name, found in answers:
-            rows = [
-                {"label": clean_text(info.field.document_label), "value": text}
-                for info, text in found
-                if text
-            ]
+            rows = [{"label": _label(info), "value": text} for info, text in found if text]
             if rows:
                 details.append({"kind": "details", "title": clean_text(name), "rows": rows})
         return details
@@ -650,7 +678,7 @@ class _Builder:
                 ]
                 checks.append(
                     {
-                        "check": clean_text(info.field.document_label),
+                        "check": _label(info),
                         "met": {True: "Met", False: "Not met"}.get(value, "Not yet checked"),
                         "comment": "\n".join(text for text in comments if text),
                     }

@@ -19,6 +19,7 @@ from docxtpl import DocxTemplate
 
 from formgen.display import clean_text
 from formgen.documents.layout import fit_columns
+from formgen.i18n import _, ngettext
 
 
 class TemplateError(Exception):
@@ -31,7 +32,11 @@ def _finalize(value: Any) -> Any:
 
 
 def jinja_environment() -> jinja2.Environment:
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True, finalize=_finalize)
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True, finalize=_finalize)
+    # Plain functions, not Jinja's i18n extension: its newstyle gettext marks a translation safe, and a
+    # translation holding "&" or "<" would go into the XML raw. These return text, which is escaped.
+    environment.globals.update(_=_, ngettext=ngettext)
+    return environment
 
 
 AUTHORITIES = "authorities"  # templates_docx/authorities/<authority id>/<template>: an authority's own

@@ -20,12 +20,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from formgen.capabilities import Capability
 from formgen.display import format_day
 from formgen.documents import DOCUMENTS, copies_for, formats, render_document
+from formgen.documents.assemble import NotInLanguage
 from formgen.documents.names import download_name, pack_name, unique
 from formgen.engine import circulation as rules
 from formgen.engine.casefile import CaseFile
 from formgen.engine.distribution import METHOD_LABELS, CopyFormat, Method, Recipient, Sending
 from formgen.engine.recipients import household_people, recipient_name
 from formgen.engine.review import UK, Stage
+from formgen.i18n import SOURCE_LOCALE
 from formgen.registry import circulated
 from formgen.spec.form import FormSpec
 from formgen.web import audit, revisions, summaries
@@ -174,8 +176,11 @@ def _format_refusal(recipient: Recipient) -> str | None:
     return None
 
 
-def _render(pack: Pack, copy: rules.CopyState, copy_format: CopyFormat | None = None) -> tuple[bytes, str]:
-    """One copy's bytes and its file name, in the recipient's format or in `copy_format`."""
+def _render(
+    pack: Pack, copy: rules.CopyState, copy_format: CopyFormat | None = None, language: str | None = None
+) -> tuple[bytes, str]:
+    """One copy's bytes and its file name, in the recipient's format or in `copy_format`, and in their
+    language or in `language`."""
     loaded = services()
     content = render_document(
         loaded.form,
@@ -186,6 +191,7 @@ def _render(pack: Pack, copy: rules.CopyState, copy_format: CopyFormat | None = 
         today=date.today(),
         recipient=copy.recipient,
         version=str(copy.revision),
+        language=language,
     )
     made, extension = formats.as_format(content, copy_format or copy.recipient.format)
     return made, _name(pack, copy, extension)
@@ -202,12 +208,13 @@ def _name(pack: Pack, copy: rules.CopyState, extension: str) -> str:
     )
 
 
-def _refused(pack: Pack, reason: str, word_href: str | None = None):
+def _refused(pack: Pack, reason: str, word_href: str | None = None, english_href: str | None = None):
     page = render_template(
         "circulation/refused.html",
         case=pack.case,
         reason=reason,
         word_href=word_href,
+        english_href=english_href,
         back=url_for("circulation.circulation", reference=pack.case.reference),
     )
     return page, 409
@@ -221,21 +228,28 @@ def one_copy(reference: str, key: str, document: str, recipient: str):
     pack = pack_of(visible_case(reference))
     found = pack.find(f"{key}/{document}/{recipient}")
     as_word = request.args.get("format") == WORD
+    # ?language=en: the English copy, offered when the copy in the recipient's language cannot be made.
+    language = request.args.get("language")
     if (
         found is None
         or not g.user.capabilities & DOCUMENTS[document].made_by
         or request.args.get("format", WORD) != WORD
         or (as_word and found.recipient.format is not CopyFormat.PDF)
+        or language not in (None, SOURCE_LOCALE)
     ):
         abort(404)
     audit.shown(pack.case, [pack.of(key).child])
     if found.refused is not None and not (as_word and found.key in pack.word_instead):
         return _refused(pack, found.refused)
     try:
-        content, name = _render(pack, found, CopyFormat.WORD if as_word else None)
+        content, name = _render(pack, found, CopyFormat.WORD if as_word else None, language)
     except formats.FormatError as error:  # the converter failed: say so, never send another format
         return _refused(pack, f"The PDF could not be made. {error}.", _href(pack, found, format=WORD))
+    except NotInLanguage as error:
+        return _refused(pack, str(error), english_href=_href(pack, found, language=SOURCE_LOCALE))
     instead = " (as Word, in place of the PDF)" if as_word else ""
+    if language:
+        instead += " (in English, in place of their language)"
     audit.about(audit.Action.DOWNLOADED, f"{DOCUMENTS[document].title} for {recipient}{instead}")
     return send_file(
         io.BytesIO(content),
@@ -267,6 +281,7 @@ def every_copy(reference: str):
         for copy in (pack.find(key) for key in sorted(pack.word_instead))
         if copy is not None and _may_make(copy)
     ]
+    untranslated: list[str] = []
     unavailable: formats.FormatUnavailable | None = None
     for entry in copies:
         if unavailable is not None and entry.recipient.format is CopyFormat.PDF:
@@ -281,17 +296,26 @@ def every_copy(reference: str):
             failed.append(f"{_name(pack, entry, '')}: {error}")
         except formats.FormatError as error:  # left out, and the zip says so
             failed.append(f"{_name(pack, entry, '')}: {error}")
+        except NotInLanguage as error:
+            untranslated.append(f"{_name(pack, entry, '')}: {error}")
     with zipfile.ZipFile(body, "w", zipfile.ZIP_DEFLATED) as archive:
         # Two recipients may share a name (two "Class teacher"s): every entry keeps its own file.
         names = unique(name for _content, name in made)
         for (content, _given), name in zip(made, names, strict=True):
             archive.writestr(name, content)
+        note = []
         if failed:
-            archive.writestr(
-                NOT_INCLUDED,
+            note.append(
                 "These PDF copies could not be made. Each one's Word copy can be downloaded from the "
-                "case's circulation page:\n" + "\n".join(failed) + "\n",
+                "case's circulation page:\n" + "\n".join(failed) + "\n"
             )
+        if untranslated:
+            note.append(
+                "These copies could not be made in their reader's language. Each one's English copy can "
+                "be downloaded from the case's circulation page:\n" + "\n".join(untranslated) + "\n"
+            )
+        if note:
+            archive.writestr(NOT_INCLUDED, "\n".join(note))
     audit.about(audit.Action.DOWNLOADED, f"{len(made)} copies")
     body.seek(0)
     return send_file(

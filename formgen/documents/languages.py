@@ -1,0 +1,92 @@
+"""How much of each family document a language's catalog can write (K4): `formgen languages` and
+`formgen check` report it, and rendering refuses a copy that would need a message the catalog lacks.
+
+What a document needs is found by making it: every example case's copy of it for each family member
+on the distribution list (and addressed to nobody), in English, with every message asked for recorded;
+to which are added the template's own fixed text (every branch, not only those the examples take) and
+every choice label of each answer it printed, so that a different answer is covered too. A real case
+may still ask for something no example does: its copy is refused at rendering, never half in English.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from formgen.documents.assemble import documents_for, refusal
+from formgen.documents.context import build_context
+from formgen.documents.render import TemplateStore
+from formgen.engine.casefile import CaseFile
+from formgen.engine.distribution import Audience
+from formgen.i18n import SOURCE_LOCALE, Language, catalogs, speaking
+from formgen.i18n.extract import extract_docx
+from formgen.registry import DOCUMENTS
+from formgen.spec.form import FormSpec
+
+
+def family_documents() -> list[str]:
+    return [kind.id for kind in DOCUMENTS.values() if kind.in_family_language]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """One language's words for one document."""
+
+    needed: int
+    translated: int
+    stale: int  # needed messages whose English changed since they were translated
+    first_missing: str | None
+
+    @property
+    def complete(self) -> bool:
+        return self.translated == self.needed
+
+    @property
+    def percent(self) -> int:
+        # Rounded down: 99.9% is not 100%, and only 100% is printed.
+        return 100 * self.translated // self.needed if self.needed else 100
+
+
+def needed_messages(
+    form: FormSpec, store: TemplateStore, examples: Iterable[CaseFile], kind: str
+) -> frozenset[str]:
+    """Every message the document `kind` needs, over the example cases."""
+    english = Language(SOURCE_LOCALE, asked=set())
+    today = date.today()
+    with speaking(english):
+        for case in examples:
+            for record in case.children:
+                if kind not in documents_for(form, case, record.id, today=today):
+                    continue
+                readers = [r for r in case.distribution if r.audience is Audience.FAMILY] or [None]
+                for reader in readers:
+                    if reader is None or not refusal(form, case, record.id, kind, reader, today=today):
+                        build_context(form, case, record.id, kind, today=today, recipient=reader)
+    asked = english.asked or set()
+    choices = {
+        choice.label
+        for info in form.fields.values()
+        if info.field.document_label in asked
+        for choice in info.field.choices or []
+    }
+    return frozenset(asked | choices | _template_messages(store.raw(DOCUMENTS[kind].template)))
+
+
+@cache
+def _template_messages(raw: bytes) -> frozenset[str]:
+    found = set()
+    for _line, _function, message, _comments in extract_docx(io.BytesIO(raw), ("_", "ngettext"), (), {}):
+        found.update(message if isinstance(message, tuple) else (message,))
+    return frozenset(found - {None, ""})
+
+
+def coverage(needed: frozenset[str], code: str) -> Coverage:
+    """How many of `needed` the catalog of `code` translates (a stale or broken entry does not count)."""
+    spoken = catalogs.language(code)
+    translated = {message for message in needed if spoken.gettext_or_none(message) is not None}
+    missing = sorted(needed - translated)
+    stale = catalogs.about_language(code).stale & needed
+    return Coverage(len(needed), len(translated), len(stale), missing[0] if missing else None)
