@@ -4,7 +4,8 @@
 What a document needs is found by making it: every example case's copy of it for each family member
 on the distribution list (and addressed to nobody), in English, with every message asked for recorded;
 to which are added the template's own fixed text (every branch, not only those the examples take) and
-every choice label of each answer it printed, so that a different answer is covered too. A real case
+the label and every choice label of each answer the document may show a family member, so that other
+answers are covered too. A real case
 may still ask for something no example does: its copy is refused at rendering, never half in English.
 """
 
@@ -66,13 +67,21 @@ def needed_messages(
                     if reader is None or not refusal(form, case, record.id, kind, reader, today=today):
                         build_context(form, case, record.id, kind, today=today, recipient=reader)
     asked = english.asked or set()
-    choices = {
-        choice.label
-        for info in form.fields.values()
-        if info.field.document_label in asked
-        for choice in info.field.choices or []
-    }
-    return frozenset(asked | choices | _template_messages(store.raw(DOCUMENTS[kind].template)))
+    return frozenset(asked | _printable(form, kind) | _template_messages(store.raw(DOCUMENTS[kind].template)))
+
+
+def _printable(form: FormSpec, kind: str) -> set[str]:
+    """What the document could print for a family member, whatever the answers: the title of each
+    section it prints from, and the label and every choice of each answer it may show them."""
+    found: set[str] = set()
+    for info in form.fields.values():
+        if kind not in (info.field.documents or info.section.documents) or Audience.FAMILY not in (
+            info.field.audience or ()
+        ):
+            continue
+        found.update({info.section.title, info.field.document_label})
+        found.update(choice.label for choice in info.field.choices or [])
+    return found
 
 
 @cache
