@@ -20,6 +20,7 @@ from formgen.documents.render import AUTHORITIES, override_dir
 from formgen.engine import Assessment
 from formgen.engine.casefile import CaseFile, answer_problems, load_case
 from formgen.engine.review import Stage
+from formgen.i18n.check import check_translations
 from formgen.registry import DocumentKind
 from formgen.settings import Settings
 from formgen.spec import FormSpec, Problem, SpecError, available_authorities, load_spec
@@ -42,6 +43,7 @@ def check_everything(settings: Settings, *, today: date) -> list[Problem]:
     for paths in overrides.values():
         for path in paths:
             problems.extend(check_template(path))
+    problems.extend(check_translations())
     if form is None:
         return problems
     cases = []

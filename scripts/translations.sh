@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The translation catalogs (translations/, docs/languages.md):
 #   scripts/translations.sh extract        write translations/messages.pot from the code, pages, specs and templates
-#   scripts/translations.sh update         bring every catalog up to the .pot (changed English is marked fuzzy)
+#   scripts/translations.sh update         extract, then bring every catalog up to the .pot (changed English is marked fuzzy)
 #   scripts/translations.sh init LOCALE    start a catalog for a new language
 #   scripts/translations.sh compile        compile every catalog to its .mo (the set-up runs this)
 set -euo pipefail
@@ -14,6 +14,7 @@ case "${1:-}" in
             --project formgen -o "$pot" . 2>&1 | { grep -v "^extracting messages from\|^writing PO" >&2 || true; }
         ;;
     update)
+        "$0" extract
         "$pybabel" update -i "$pot" -d translations --no-wrap --ignore-obsolete >/dev/null
         ;;
     init)

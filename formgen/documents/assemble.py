@@ -13,6 +13,7 @@ from pathlib import Path
 from formgen.documents.context import DOCUMENTS, build_context
 from formgen.documents.formats import as_format
 from formgen.documents.render import TemplateStore
+from formgen.documents.scripts import for_script
 from formgen.engine.casefile import CaseFile
 from formgen.engine.distribution import Audience, CopyFormat, Recipient
 from formgen.engine.recipients import language_name
@@ -129,7 +130,9 @@ def render_document(
         document = store.render(DOCUMENTS[kind].template, context)
     if spoken.missing:
         raise NotInLanguage(_untranslated(kind, spoken))
-    return document
+    if spoken.is_source:
+        return document
+    return for_script(document, spoken.code, right_to_left=spoken.right_to_left)
 
 
 def copy_language(kind: str, recipient: Recipient | None) -> str:
