@@ -99,16 +99,8 @@ def cin_download():
     if census.year is None:
         return _page(census, errors, 400)
     cases, children = _cases()
-    form = services().form
-    made = build_return(
-        form,
-        [case.to_case_file() for case in cases],
-        year=census.year,
-        la_code=form.authority.la_code,
-        today=date.today(),
-        skip_invalid=census.leave_out,
-    )
-    if made.xml is None:
+    made = _build(census.year, cases)
+    if made.problems and not census.leave_out:
         census.made = made
         _show(census, cases)
         _log_check(census, children)
@@ -125,7 +117,7 @@ def cin_download():
         detail += f"; left out {len(left)} with problems: " + ", ".join(f"{ref} {key}" for ref, key in left)
     audit.shown(None, [children[pair] for pair in made.written if pair in children])
     audit.about(Action.RETURN_DOWNLOADED, detail)
-    name = census_filename(census.year, form.authority.la_code)
+    name = census_filename(census.year, services().form.authority.la_code)
     return Response(
         made.xml,
         mimetype="application/xml",
@@ -193,17 +185,23 @@ def _cases() -> tuple[list[Case], dict[tuple[str, str], Child]]:
     return list(cases), children
 
 
-def _check(census: CensusForm) -> None:
-    cases, children = _cases()
+def _build(year: int, cases: list[Case]) -> CinReturn:
+    """The census of `cases`, always without the children with problems, so that a check can say what
+    a download leaving them out would hold; a download sends it only when asked to leave them out."""
     form = services().form
-    census.made = build_return(
+    return build_return(
         form,
         [case.to_case_file() for case in cases],
-        year=census.year,
+        year=year,
         la_code=form.authority.la_code,
         today=date.today(),
-        skip_invalid=True,  # to count whom a download would leave out
+        skip_invalid=True,
     )
+
+
+def _check(census: CensusForm) -> None:
+    cases, children = _cases()
+    census.made = _build(census.year, cases)
     _show(census, cases)
     _log_check(census, children)
 

@@ -6,21 +6,22 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from xml.etree import ElementTree as ET
 
 import pytest
 from lxml import html as lxml_html
 
+from formgen.engine.review import Restriction
 from formgen.web import create_app
 from formgen.web.audit import Action
 from formgen.web.commands import create_team, create_user, import_case
 from formgen.web.database import upgrade
 from formgen.web.extensions import db
-from formgen.web.models import AccessEvent
+from formgen.web.models import AccessEvent, Case, Team, User
 from formgen.web.returns import collection_year
 from tests.support import EXAMPLES, SPEC_DIR, draft, load_example
-from tests.web.conftest import EMAIL, PASSWORD, post_as_a_browser, sign_in
+from tests.web.conftest import EMAIL, PASSWORD, post_as_a_browser, sign_in, submit
 from tests.web.pagecheck import CheckedClient
 
 YEAR = collection_year(date.today())  # the page's own default: the tests run on any day
@@ -173,6 +174,32 @@ def test_a_performance_officer_checks_the_census_and_downloads_it_as_xml(app, of
     assert "left out" not in made.detail
 
 
+def test_an_administrator_adds_a_performance_officer_in_no_team_who_lands_on_the_returns(app):
+    admin = signed_in(app, OTHERS["administrator"])
+    form = tree(admin.get("/administration/users/new"))
+    offered = form.xpath("//input[@name='role' and @value='performance']")[0]
+    label = words(form.xpath(f"//label[@for='{offered.get('id')}']")[0])
+    assert label == "Performance and information officer"
+    with app.app_context():
+        team = str(db.session.scalar(db.select(Team.id).where(Team.name == TEAM)))
+    account = {
+        "name": "Pax Performance",
+        "email": "pax.performance@example.org",
+        "role": "performance",
+        "password": PASSWORD,
+        "password-again": PASSWORD,
+    }
+    teamed = tree(submit(admin, "/administration/users/new", {**account, "team": team}))
+    assert [words(a) for a in teamed.xpath("//div[contains(@class,'govuk-error-summary')]//a")] == [
+        "Select No team: a performance and information officer sees no cases, so is in no team"
+    ]
+    assert submit(admin, "/administration/users/new", {**account, "team": ""}).status_code == 302
+    pax = signed_in(app, "pax.performance@example.org")
+    home = tree(pax.get("/"))
+    assert words(home.xpath("//h1")[0]) == "Statutory returns"
+    assert home.xpath("//main//a[@href='/returns']")
+
+
 @pytest.mark.parametrize("role", list(OTHERS))
 def test_no_other_role_makes_a_return(app, role):
     client = signed_in(app, OTHERS[role])
@@ -216,6 +243,7 @@ def test_problems_link_to_the_question_and_the_census_is_refused_until_their_chi
     assert [(words(a), a.get("href")) for a in summary] == [
         ("Change the answers listed below, or select “Leave out the children with problems”", "#leave-out")
     ]
+    assert "the other 2 children" in words(tree(refused).xpath("//*[@id='leave-out-item-hint']")[0])
     assert "checked: 5 children, 3 problems" in events(app, Action.RETURN_CHECKED)[-1].detail
 
     before = len(events(app, Action.RETURN_DOWNLOADED))
@@ -229,6 +257,34 @@ def test_problems_link_to_the_question_and_the_census_is_refused_until_their_chi
         "left out 3 with problems: EX-SIB-01 child-tilly, EX-SIB-01 child-kai, EX-SIB-01 child-poppy"
         " (/returns/cin)"
     )
+
+
+def test_a_restricted_case_is_in_the_census_but_its_children_are_not_named(
+    app, officer, referral_after_the_assessments_began
+):
+    with app.app_context():
+        case = db.session.scalar(db.select(Case).where(Case.reference == "EX-SIB-01"))
+        manager = db.session.scalar(db.select(User).where(User.email == OTHERS["manager"]))
+        restriction = Restriction(
+            by=manager.as_person(), at=datetime.now(UTC), reason="A relative works here."
+        )
+        case.restriction, case.open_to = restriction.model_dump(mode="json"), [case.worker, manager]
+        db.session.commit()
+    try:
+        page = tree(officer.get(f"/returns?year={YEAR}"))
+        assert words(page.xpath("//*[@id='cin-count']")[0]).endswith("5 children would go in")
+        cells = [words(row.xpath("./td")[0]) for row in page.xpath("//table[@id='cin-problems']/tbody/tr")]
+        assert cells == ["A child of a restricted case"] * 3
+        assert "Dacres" not in page.text_content()
+        # The log names them all the same: the officer's check read their records.
+        assert {f"{name} Dacres" for name in DACRES} <= {
+            child.name for child in events(app, Action.RETURN_CHECKED)[-1].children
+        }
+    finally:
+        with app.app_context():
+            case = db.session.scalar(db.select(Case).where(Case.reference == "EX-SIB-01"))
+            case.restriction, case.open_to = None, []
+            db.session.commit()
 
 
 @pytest.mark.parametrize("typed", ["", "twenty", "26", "1999", str(YEAR + 1), "２０２６"])
