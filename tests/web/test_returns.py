@@ -172,6 +172,16 @@ def test_a_performance_officer_checks_the_census_and_downloads_it_as_xml(app, of
     assert {child.name for child in made.children} == EXAMPLE_CHILDREN
     assert f"census {YEAR - 1}-{YEAR % 100:02d} (XML): 5 children" in made.detail
     assert "left out" not in made.detail
+    # The child's worker sees who put Tilly in a return, on her "who has seen this record".
+    seen = tree(signed_in(app, EMAIL).get("/cases/EX-SIB-01/children/child-tilly/seen"))
+    rows = [words(row) for row in seen.xpath("//table[@id='seen']/tbody/tr")]
+    assert any(
+        "Pia Performance Performance and information officer Downloaded a statutory return" in row
+        for row in rows
+    )
+    assert any(
+        "Checked a statutory return: Statutory returns: Children in Need census" in row for row in rows
+    )
 
 
 def test_an_administrator_adds_a_performance_officer_in_no_team_who_lands_on_the_returns(app):
