@@ -82,8 +82,9 @@ def returns_page():
     census = _census_form(request.args, errors)
     if "year" in request.args and census.year is not None and census.refusal is None:
         _check(census)
-    # Ofsted's Annex A goes here: its own form read from the query (its dates), checked as the census
-    # is, and passed to the page as `annex_a`, its download a view beside `cin_download`.
+    # Ofsted's Annex A goes here: its own form read from the query (its dates, under names that are not
+    # the census's), checked as the census is when they are there, and passed as `_page(..., annex_a=)`;
+    # its download is one more POST view beside `cin_download`, logged as that one is.
     return _page(census, errors)
 
 
@@ -125,7 +126,8 @@ def cin_download():
     )
 
 
-def _page(census: CensusForm, errors: list[dict[str, str]], status: int = 200):
+def _page(census: CensusForm, errors: list[dict[str, str]], status: int = 200, **returns: Any):
+    """The returns page: the census, and any other return's section (`returns`), each with its form."""
     return (
         render_template(
             "returns/returns.html",
@@ -133,6 +135,7 @@ def _page(census: CensusForm, errors: list[dict[str, str]], status: int = 200):
             census_label=census_name(census.year) if census.year else None,
             leave_out=LEAVE_OUT,
             errors=errors,
+            **returns,
         ),
         status,
     )
