@@ -25,6 +25,7 @@ class Capability(StrEnum):
     RESTRICT = "restrict"  # restrict a team's case to named people, and lift the restriction
     ADMINISTER = "administer"  # accounts, teams and the authority's settings
     AUDIT = "audit"  # search and export the log of who saw and changed children's records
+    RETURNS = "returns"  # make the statutory returns: the Children in Need census and Ofsted's Annex A
 
 
 class Role(StrEnum):
@@ -33,6 +34,7 @@ class Role(StrEnum):
     BUSINESS_SUPPORT = "business_support"
     ADMINISTRATOR = "administrator"
     AUDITOR = "auditor"
+    PERFORMANCE = "performance"
 
 
 ROLE_LABELS: dict[Role, str] = {
@@ -41,6 +43,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.BUSINESS_SUPPORT: "Business support",
     Role.ADMINISTRATOR: "Administrator",
     Role.AUDITOR: "Auditor (information governance)",
+    Role.PERFORMANCE: "Performance and information officer",
 }
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -77,6 +80,10 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.ADMINISTRATOR: frozenset({Capability.ADMINISTER, Capability.AUDIT}),
     # Investigations and case reviews read who saw a record, not the record itself.
     Role.AUDITOR: frozenset({Capability.AUDIT}),
+    # The returns are authority-wide child-level data (dates of birth, ethnicity), made by a council's
+    # performance team: not by administrators, who never read children's records (Caldicott), nor by
+    # managers, whose need to know is their team's cases. They read no assessment page.
+    Role.PERFORMANCE: frozenset({Capability.RETURNS}),
 }
 
 

@@ -497,7 +497,7 @@ def create_team(name: str) -> None:
     type=click.Choice([role.value for role in Role]),
     help="practitioner: completes assessments; manager: approves them and records the decisions "
     "reserved to a manager; business_support: produces plans; administrator: accounts, teams and the "
-    "access log; auditor: searches the access log.",
+    "access log; auditor: searches the access log; performance: makes the statutory returns.",
 )
 @click.option("--team", help="The team (see create-team); needed for a manager or business support.")
 @click.option("--phone", help="Printed as the lead practitioner's phone in the documents.")

@@ -69,6 +69,10 @@ class CinReturn:
     problems: list[Problem] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)  # "REF NAME (child id)" of each child left out
     children: int = 0  # how many are in the XML
+    # (case reference, child id) of each child of the collection year, all checked, and of those the
+    # XML holds: the web app's access log names whose records went into the return.
+    checked: list[tuple[str, str]] = field(default_factory=list)
+    written: list[tuple[str, str]] = field(default_factory=list)
 
 
 def reference_date(year: int) -> date:
@@ -275,8 +279,9 @@ def build_return(
             )
     every = [problem for index in problems for problem in problems[index]]
     failing = {index for index, found in problems.items() if found}
+    checked = [(child.case.reference, child.child_id) for child in chosen]
     if failing and not skip_invalid:
-        return CinReturn(None, every)
+        return CinReturn(None, every, checked=checked)
     kept = [index for index in range(len(chosen)) if index not in failing]
     left_out = [
         f"{chosen[i].case.reference} {chosen[i].name} ({chosen[i].child_id})" for i in sorted(failing)
@@ -299,7 +304,8 @@ def build_return(
         _child_element(children, chosen[index], ids[index], year)
     ET.indent(message)
     xml = ET.tostring(message, encoding="utf-8", xml_declaration=True)
-    return CinReturn(xml, every, left_out, len(kept))
+    written = [checked[index] for index in kept]
+    return CinReturn(xml, every, left_out, len(kept), checked, written)
 
 
 def _release() -> str:

@@ -93,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
         circulation,
         distribution,
         history,
+        returns,
         withholding,
         wizard,
     )
@@ -108,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
         distribution,
         circulation,
         administration,
+        returns,
     )
     for module in blueprints:
         app.register_blueprint(module.blueprint)

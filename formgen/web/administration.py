@@ -35,6 +35,8 @@ ROLE_HINTS: dict[Role, str] = {
     Role.BUSINESS_SUPPORT: "Sees the team’s assessments and produces their plans, not their answers",
     Role.ADMINISTRATOR: "Looks after accounts and teams and searches the access log; sees no child’s record",
     Role.AUDITOR: "Searches the access log; sees no child’s record",
+    Role.PERFORMANCE: "Makes the statutory returns, such as the Children in Need census, from every case; "
+    "opens no assessment",
 }
 NATIONS = {"ENG": "England", "WLS": "Wales", "SCT": "Scotland", "NIR": "Northern Ireland"}
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

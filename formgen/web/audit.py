@@ -48,6 +48,8 @@ class Action(StrEnum):
     RECIPIENT_CONFIRMED = "recipient_confirmed"
     CIRCULATED = "circulated"  # copies recorded as sent
     WITHHELD = "withheld"  # an answer or a list item kept from named recipients, or no longer
+    RETURN_CHECKED = "return_checked"  # a statutory return made and checked, shown on the page
+    RETURN_DOWNLOADED = "return_downloaded"  # and downloaded: its children's data left the service
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -78,6 +80,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.RECIPIENT_CONFIRMED: "Recipient confirmed",
     Action.CIRCULATED: "Recorded copies as sent",
     Action.WITHHELD: "Changed who must not see an answer",
+    Action.RETURN_CHECKED: "Checked a statutory return",
+    Action.RETURN_DOWNLOADED: "Downloaded a statutory return",
 }
 
 # What each page that shows a child's data is, in the words the log shows; any other is its address.
@@ -116,6 +120,8 @@ PAGES: dict[str, str] = {
     "circulation.one_copy": "Circulation: one recipient’s copy",
     "circulation.every_copy": "Circulation: every copy (zip)",
     "circulation.record_sent": "Circulation: copies recorded as sent",
+    "returns.returns_page": "Statutory returns",
+    "returns.cin_download": "Statutory returns: the Children in Need census",
 }
 
 NAME_LENGTH = 200

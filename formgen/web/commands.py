@@ -23,6 +23,7 @@ DEMO_ACCOUNTS = (
     ("business.support@example.org", "Bailey Support", Role.BUSINESS_SUPPORT),
     ("administrator@example.org", "Ari Administrator", Role.ADMINISTRATOR),
     ("auditor@example.org", "Aubrey Auditor", Role.AUDITOR),
+    ("performance@example.org", "Perry Performance", Role.PERFORMANCE),
 )
 DEMO_PASSWORDS = "demo-passwords"
 

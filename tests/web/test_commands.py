@@ -136,6 +136,7 @@ def test_demo_makes_an_account_in_each_role_in_one_team_and_loads_the_examples_o
         "business.support@example.org",
         "administrator@example.org",
         "auditor@example.org",
+        "performance@example.org",
     }
     second = run(env, "demo")
     assert second.exit_code == 0

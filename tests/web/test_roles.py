@@ -30,13 +30,14 @@ ACCOUNTS = {
     "administrator": ("ade.admin@example.org", "administrator", None),
     "other team's manager": ("ola.other@example.org", "manager", OTHER_TEAM),
     "auditor": ("aud.auditor@example.org", "auditor", None),
+    "performance officer": ("per.performance@example.org", "performance", None),
 }
-P, C, M, B, A, X, U = ACCOUNTS  # short names for the table below
+P, C, M, B, A, X, U, R = ACCOUNTS  # short names for the table below
 
 # Who may use each endpoint with the sample values of tests/web/routes.py: the sibling group's case,
 # a practitioner's page (child_views), the record document, and a decision about a person.
 ALLOWED = {
-    "cases.home": {P, C, M, B, A, X, U},
+    "cases.home": {P, C, M, B, A, X, U, R},
     "cases.new_case": {P, C},
     "cases.case": {P, M, B},
     "cases.children": {P},
@@ -85,6 +86,9 @@ ALLOWED = {
     "administration.authority": {A},
     "administration.access_log": {A, U},
     "administration.access_log_csv": {A, U},
+    # The statutory returns: the whole authority's children, for the performance team alone.
+    "returns.returns_page": {R},
+    "returns.cin_download": {R},
 }
 # Allowed by their role, but the case is not theirs to see: "not found", so it cannot be guessed at.
 NOT_THEIRS = {C, X}
