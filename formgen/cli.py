@@ -142,6 +142,7 @@ def render(
     # A PDF that cannot be made is reported below with the details the server's log would hold:
     # without a handler of its own, the converter's log would print them a second time.
     logging.getLogger("formgen.documents.converter").addHandler(logging.NullHandler())
+    untranslated: list[str] = []  # copies not made in their reader's language: said, the rest made
     try:
         form = load_spec(settings.spec_dir, settings.authority)
         case = load_case(case_file)
@@ -159,6 +160,7 @@ def render(
             recipient_ids=recipient_ids or None,
             copy_format=CopyFormat(copy_format) if copy_format else None,
             language=language,
+            untranslated=untranslated,
         )
     except SpecError as error:
         _fail([str(problem) for problem in error.problems])
@@ -172,6 +174,11 @@ def render(
         click.echo(path)
     for note in _translation_notes(case, language):
         click.echo(note, err=True)
+    if untranslated:
+        _fail(
+            [f"Not made: {line}" for line in untranslated]
+            + ["Each can be made in English: --recipient ID --language en."]
+        )
 
 
 def _translation_notes(case: CaseFile, language: str | None) -> list[str]:

@@ -34,7 +34,8 @@ def format_day(day: date | None, locale: str | None = None) -> str:
     """A day in words, in `locale` or the language being spoken ("3 May 2026", "3 Mai 2026")."""
     if day is None:
         return ""
-    return format_date(day, "d MMMM y", locale=locale or current().babel_locale)
+    # CLDR's long form: "3 May 2026" in British English, "3 de maio de 2026" in Portuguese.
+    return format_date(day, "long", locale=locale or current().babel_locale)
 
 
 def format_moment(moment: datetime) -> str:

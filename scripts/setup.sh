@@ -74,3 +74,5 @@ if [ "${1:-}" = "dev" ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e "$target"
 scripts/build_assets.sh
+# The family's documents in their language: each catalog in translations/ compiled to its .mo.
+scripts/translations.sh compile >/dev/null

@@ -149,6 +149,10 @@ def _language(kind: str, code: str) -> Language:
     name = language_name(code)
     if not DOCUMENTS[kind].in_family_language:
         raise NotInLanguage(f"The {_named(kind)} is written in English only, not in {name}")
+    if code not in catalogs.available():
+        raise NotInLanguage(
+            f"The {_named(kind)} cannot be made in {name}: there is no {name} translation yet"
+        )
     try:
         return catalogs.language(code)
     except catalogs.CatalogError as error:
@@ -188,6 +192,7 @@ def write_documents(
     recipient_ids: Iterable[str] | None = None,
     copy_format: CopyFormat | None = None,
     language: str | None = None,
+    untranslated: list[str] | None = None,
 ) -> list[Path]:
     """Render and write the chosen documents; return their paths in the order written.
 
@@ -195,7 +200,8 @@ def write_documents(
     made (or addressed to nobody, for a case without a list); `recipient_ids` writes only theirs.
     Each recipient's copy is in the format they asked for, the other documents in Word, unless
     `copy_format` says one format for every document; a family member's plan and outcome are in their
-    language unless `language` says one for every copy of them.
+    language unless `language` says one for every copy of them. A copy that cannot be made in its
+    language raises NotInLanguage, or, given the list `untranslated`, is said there and the rest made.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     chosen_children = list(child_ids) if child_ids is not None else [child.id for child in case.children]
@@ -227,16 +233,22 @@ def write_documents(
                 if copy.refused:
                     refusals.append(f"{copy.recipient.id}: no {kind} for {child_id}: {copy.refused}")
                     continue
-                document = render_document(
-                    form,
-                    store,
-                    case,
-                    child_id,
-                    kind,
-                    today=today,
-                    recipient=copy.recipient,
-                    language=language if DOCUMENTS[kind].in_family_language else None,
-                )
+                try:
+                    document = render_document(
+                        form,
+                        store,
+                        case,
+                        child_id,
+                        kind,
+                        today=today,
+                        recipient=copy.recipient,
+                        language=language if DOCUMENTS[kind].in_family_language else None,
+                    )
+                except NotInLanguage as error:
+                    if untranslated is None:
+                        raise
+                    untranslated.append(f"{copy.recipient.id}: no {kind} for {child_id}: {error}")
+                    continue
                 made, extension = as_format(document, copy_format or copy.recipient.format)
                 name = file_name(case, child_id, kind, copy.recipient.id).removesuffix(".docx") + extension
                 written.append(write_atomically(out_dir / name, made))

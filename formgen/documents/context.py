@@ -205,6 +205,7 @@ def _authority(form: FormSpec) -> dict[str, str]:
 def _children(form: FormSpec, case: CaseFile, subject_id: str, today: date) -> list[dict[str, Any]]:
     """Every child of the household and whether each was seen (B1)."""
     rows = []
+    seen_words = {True: _("Yes"), False: _("No"), None: _(NOT_ANSWERED)}
     for record in case.children:
         sibling = case.assessment(form, record.id, today=today)
         unborn = sibling.value(known.UNBORN) is True
@@ -216,9 +217,7 @@ def _children(form: FormSpec, case: CaseFile, subject_id: str, today: date) -> l
                 "date_of_birth": _due(format_day(sibling.value(known.EXPECTED_DELIVERY)))
                 if unborn
                 else format_day(sibling.value(known.DATE_OF_BIRTH)),
-                "seen": _("Not yet born")
-                if unborn
-                else _({True: "Yes", False: "No"}.get(seen, NOT_ANSWERED)),
+                "seen": _("Not yet born") if unborn else seen_words.get(seen, seen_words[None]),
                 "is_subject": record.id == subject_id,
             }
         )

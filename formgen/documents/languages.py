@@ -1,12 +1,12 @@
-"""How much of each family document a language's catalog can write (K4): `formgen languages` and
-`formgen check` report it, and rendering refuses a copy that would need a message the catalog lacks.
+"""How much of each family document a language's catalog can write (K4): `formgen languages` reports
+it, and rendering refuses a copy that would need a message the catalog lacks.
 
-What a document needs is found by making it: every example case's copy of it for each family member
-on the distribution list (and addressed to nobody), in English, with every message asked for recorded;
-to which are added the template's own fixed text (every branch, not only those the examples take) and
-the label and every choice label of each answer the document may show a family member, so that other
-answers are covered too. A real case
-may still ask for something no example does: its copy is refused at rendering, never half in English.
+What a document needs is found by making it: every example case's copy of it for each reader on the
+distribution list (and addressed to nobody: `formgen render --language` writes the professionals' copies
+in it too), in English, with every message asked for recorded; to which are added the template's own
+fixed text (every branch, not only those the examples take) and the label and every choice label of
+each answer the document may show anyone, so that other answers are covered too. A real case may still
+ask for something no example does: its copy is refused at rendering, never half in English.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from formgen.documents.assemble import documents_for, refusal
 from formgen.documents.context import build_context
 from formgen.documents.render import TemplateStore
 from formgen.engine.casefile import CaseFile
-from formgen.engine.distribution import Audience
 from formgen.i18n import SOURCE_LOCALE, Language, catalogs, speaking
 from formgen.i18n.extract import extract_docx
 from formgen.registry import DOCUMENTS
@@ -62,8 +61,7 @@ def needed_messages(
             for record in case.children:
                 if kind not in documents_for(form, case, record.id, today=today):
                     continue
-                readers = [r for r in case.distribution if r.audience is Audience.FAMILY] or [None]
-                for reader in readers:
+                for reader in [*case.distribution, None]:
                     if reader is None or not refusal(form, case, record.id, kind, reader, today=today):
                         build_context(form, case, record.id, kind, today=today, recipient=reader)
     asked = english.asked or set()
@@ -71,13 +69,11 @@ def needed_messages(
 
 
 def _printable(form: FormSpec, kind: str) -> set[str]:
-    """What the document could print for a family member, whatever the answers: the title of each
-    section it prints from, and the label and every choice of each answer it may show them."""
+    """What the document could print for any reader, whatever the answers: the title of each section
+    it prints from, and the label and every choice of each answer it may show someone."""
     found: set[str] = set()
     for info in form.fields.values():
-        if kind not in (info.field.documents or info.section.documents) or Audience.FAMILY not in (
-            info.field.audience or ()
-        ):
+        if kind not in (info.field.documents or info.section.documents) or not info.field.audience:
             continue
         found.update({info.section.title, info.field.document_label})
         found.update(choice.label for choice in info.field.choices or [])

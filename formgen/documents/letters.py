@@ -44,8 +44,9 @@ def letter(
 def _contact(worker: str, worker_phone: str, authority: str, authority_phone: str) -> str:
     """The sentence for the details there are; all four are asked for, so that the catalog is known
     to have each before any letter needs it."""
+    nobody_named = _("your social worker")  # asked whether needed or not, as the sentences are
     details = {
-        "worker": worker or _("your social worker"),
+        "worker": worker or nobody_named,
         "worker_phone": worker_phone,
         "authority": authority,
         "authority_phone": authority_phone,

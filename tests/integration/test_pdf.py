@@ -349,3 +349,26 @@ def test_the_watchdog_ends_when_the_converter_does():
     finally:
         os.close(writer)
     assert group_ended(watchdog.pid)
+
+
+@pytest.mark.parametrize(("language", "font"), [("ar", "NotoNaskhArabic"), ("ur", "NotoNastaliqUrdu")])
+def test_a_right_to_left_outcome_as_pdf_embeds_its_scripts_font(
+    language, font, form, store, running, tmp_path
+):
+    case = load_example("unaccompanied-asylum-seeker")
+    word = render_document(
+        form,
+        store,
+        case,
+        "child-yasir",
+        "outcome",
+        today=TODAY,
+        recipient=case.recipient("uncle"),
+        language=language,
+    )
+    pdf = tmp_path / f"outcome-{language}.pdf"
+    pdf.write_bytes(running.to_pdf(word))
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
+    embedded = [line.split()[0] for line in fonts.splitlines()[2:] if line.split()[-5] == "yes"]
+    assert any(font in name for name in embedded), fonts
+    assert "Khalid Abdalla Mahmoud" in pdftotext(pdf)  # the Latin name kept whole and in order

@@ -38,6 +38,7 @@ FAMILY_ANSWERS = {
 NAMES = {
     "mother": "Shannon Colbeck",
     "father": "Marcus Dacres",
+    "family-friend": "Agnieszka Wróbel",  # her copies are in Polish
     "police": "PC Dana Whitlock",
     "tilly-school": "Ravi Sandhu",
     "kai-school": "Claire Ormond",
@@ -45,9 +46,9 @@ NAMES = {
 LARGE_PRINT = {"kai-school"}  # the recipients who asked for large print
 CHILDREN = {"child-tilly": "Tilly Dacres", "child-kai": "Kai Dacres", "child-poppy": "Poppy Dacres"}
 PLANS = {
-    "child-tilly": ["mother", "father", "police", "tilly-school"],
-    "child-kai": ["mother", "father", "police", "kai-school"],
-    "child-poppy": ["mother", "father", "police"],
+    "child-tilly": ["mother", "father", "family-friend", "police", "tilly-school"],
+    "child-kai": ["mother", "father", "family-friend", "police", "kai-school"],
+    "child-poppy": ["mother", "father", "family-friend", "police"],
 }
 
 
@@ -155,12 +156,14 @@ def test_business_support_produce_the_pack_download_the_zip_and_record_what_was_
             content = archive.read(name)
             docx.Document(io.BytesIO(content))  # a Word document that opens
             texts[name] = all_text_with_headers(content)
-            assert f"Prepared for {NAMES[recipient]} on " in texts[name], name
+            assert NAMES[recipient] in texts[name], name
+            # Each in its reader's language: the family friend's in Polish.
+            assert (f"Prepared for {NAMES[recipient]} on " in texts[name]) is (recipient != "family-friend")
     # Each file is its recipient's own copy: the school's name is kept from the father (F5).
     assert "Ravi Sandhu" in texts["Assessment plan - Tilly Dacres - for Shannon Colbeck.docx"]
     assert "Ravi Sandhu" not in texts["Assessment plan - Tilly Dacres - for Marcus Dacres.docx"]
     (zipped,) = logged(app, "downloaded")
-    assert zipped[0].startswith("Circulation: every copy (zip): 11 copies (")
+    assert zipped[0].startswith("Circulation: every copy (zip): 14 copies (")
     assert sorted(zipped[1]) == ["Kai Dacres", "Poppy Dacres", "Tilly Dacres"]
 
     chosen = ["child-tilly/plan/mother", "child-tilly/plan/police"]
@@ -421,3 +424,27 @@ def test_a_person_removed_from_the_household_leaves_the_list_unless_they_were_se
         support.get(PAGE), "child-kai", "plan", "mother"
     )
     import_case(app, exported.model_copy(update={"reference": "EX-SIB-04"}), WORKER, "exported")
+
+
+def test_a_copy_that_cannot_be_made_in_its_readers_language_offers_the_english_one(
+    app, team, tmp_path, monkeypatch
+):
+    """A stale catalog refuses only its language's copies, with a link to the English copy; the rest of
+    the service keeps running (issue 12)."""
+    support = team[SUPPORT]
+    translated = support.get(f"{PAGE}/child-kai/plan/family-friend")
+    assert translated.status_code == 200
+    assert "Prepared for Agnieszka Wróbel" not in all_text_with_headers(translated.data)  # in Polish
+
+    empty = tmp_path / "translations"  # no catalog at all: as if Polish were not shipped
+    empty.mkdir()
+    monkeypatch.setenv("FORMGEN_TRANSLATIONS_DIR", str(empty))
+    refused = support.get(f"{PAGE}/child-kai/plan/family-friend")
+    assert refused.status_code == 409 and "cannot be made in Polish" in text(refused)
+    (english_href,) = tree(refused).xpath("//a[@id='english-instead']/@href")
+    english = support.get(english_href)
+    assert english.status_code == 200
+    assert "Prepared for Agnieszka Wróbel on " in all_text_with_headers(english.data)
+    assert logged(app, "downloaded")[-1][0].endswith("(in English, in place of their language)")
+    assert support.get(f"{PAGE}/child-kai/plan/family-friend?language=pl").status_code == 404
+    assert support.get(f"{PAGE}/child-kai/plan/mother").status_code == 200  # everyone else's copies
