@@ -15,7 +15,7 @@ case "${1:-}" in
         ;;
     update)
         "$0" extract
-        "$pybabel" update -i "$pot" -d translations --no-wrap --ignore-obsolete >/dev/null
+        "$pybabel" update -i "$pot" -d translations --no-wrap --ignore-obsolete 2>&1 | { grep -v "^updating catalog" >&2 || true; }
         ;;
     init)
         "$pybabel" init -i "$pot" -d translations --no-wrap -l "${2:?the locale, such as cy}" >/dev/null
