@@ -363,7 +363,10 @@ def _annex_a_form(sent: MultiDict, errors: list[dict[str, str]], default: bool =
     to today when the page is opened without them (`default`)."""
     today = date.today()
     first = dates.add_months(today, -6)
-    hint = f"It starts as the six months to today: {format_day(first)} to {format_day(today)}"
+    hint = (
+        f"The form starts with the six months to today, {format_day(first)} to {format_day(today)}. "
+        "For example, 1 4 2026"
+    )
     if default and not _range_sent(sent):
         typed = {
             name: field_type(RANGE_DATES[name]).to_input(day.isoformat())
