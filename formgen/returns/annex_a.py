@@ -146,6 +146,8 @@ class AnnexA:
     problems: list[Problem] = field(default_factory=list)
     start: date | None = None
     end: date | None = None
+    # (case reference, child id) of each child in the list, in its order: whom an access log names.
+    children: list[tuple[str, str]] = field(default_factory=list)
 
 
 def range_problem(start: date, end: date) -> str | None:
@@ -333,4 +335,5 @@ def build_annex_a(
     values = [_cells(row, end) for row in chosen]
     order = sorted(range(len(chosen)), key=lambda index: (chosen[index].started, str(values[index][0])))
     problems = [problem for row in chosen for problem in row.problems]
-    return AnnexA(_workbook([values[index] for index in order]), len(chosen), problems, start, end)
+    children = [(chosen[index].case.reference, chosen[index].child_id) for index in order]
+    return AnnexA(_workbook([values[index] for index in order]), len(chosen), problems, start, end, children)

@@ -122,6 +122,7 @@ PAGES: dict[str, str] = {
     "circulation.record_sent": "Circulation: copies recorded as sent",
     "returns.returns_page": "Statutory returns",
     "returns.cin_download": "Statutory returns: the Children in Need census",
+    "returns.annex_a_download": "Statutory returns: Ofsted’s Annex A list 4",
 }
 
 NAME_LENGTH = 200

@@ -1,6 +1,6 @@
-"""The statutory returns (I6, issue 14): the Children in Need census made from every case of the
-authority, checked before it is downloaded, for the performance and information officers who make a
-council's returns.
+"""The statutory returns (I6, issue 14): the Children in Need census and Ofsted's Annex A (list 4, the
+assessments) made from every case of the authority, checked before they are downloaded, for the
+performance and information officers who make a council's returns.
 
 Each return is one form and two views. Its check (GET, the inputs in the query, so a result can be
 looked at again) builds the return and shows how many children go in and each problem, with a link to
@@ -10,8 +10,8 @@ what it found.
 
 Both read the records of every child in the return, so each check and each download is one entry in
 the access log naming every child whose record was read (a check) or whose data left in the file (a
-download), with the return, its year and whom it left out in the entry's detail: an information
-governance auditor finds it by child, as "who has seen this record" does, and by account.
+download), with the return, its year (or dates) and whom it left out in the entry's detail: an
+information governance auditor finds it by child, as "who has seen this record" does, and by account.
 """
 
 from __future__ import annotations
@@ -24,8 +24,14 @@ from flask import Blueprint, Response, render_template, request, url_for
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
+from formgen import dates
 from formgen.capabilities import Capability
+from formgen.display import format_day
+from formgen.fieldtypes import Date, field_type
+from formgen.returns import annex_a
+from formgen.returns.annex_a import ANNEX_A, AnnexA, annex_a_filename, build_annex_a, range_problem
 from formgen.returns.cin import CinReturn, Problem, build_return, nation_refusal, reference_date
+from formgen.spec.model import FormField
 from formgen.web import audit
 from formgen.web.access import needs
 from formgen.web.audit import Action
@@ -42,6 +48,14 @@ FIRST_YEAR = 2000  # no census before it is made with this service: a guard agai
 LEAVE_OUT = "leave-out"
 RESTRICTED_CHILD = "A child of a restricted case"
 RULE_WORDS = {"answer": "Missing answer", "LAchildID": "Local child number used twice"}
+ANNEX_A_NAME = "Ofsted’s Annex A list 4"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Annex A's two dates, each a date field built in code so that they are read as the wizard reads a
+# date (its parts, month names, the part to point at): the input's name, and the day as messages say it.
+RANGE_DATES = {
+    "from": FormField(id="range_from", type="date", label="From", name="the first day"),
+    "to": FormField(id="range_to", type="date", label="To", name="the last day"),
+}
 
 
 def collection_year(today: date) -> int:
@@ -71,6 +85,24 @@ class CensusForm:
     left_out: list[str] = field(default_factory=list)  # the children with problems, as the page names them
 
 
+@dataclass
+class AnnexAForm:
+    """Annex A's form as typed, and what its check found."""
+
+    typed: dict[str, dict[str, str]]  # each date's day, month and year as typed, shown again
+    wrong: dict[str, str] = field(default_factory=dict)  # each date in error: its part, or "" for all
+    start: date | None = None
+    end: date | None = None
+    hint: str = ""  # the range the form starts with
+    refusal: str | None = None  # why this authority makes no Annex A: no form then
+    made: AnnexA | None = None
+    rows: list[dict[str, Any]] = field(default_factory=list)  # the missing answers, as the table shows them
+
+    @property
+    def label(self) -> str:
+        return f"{ANNEX_A_NAME}, {format_day(self.start)} to {format_day(self.end)}"
+
+
 # --- the page ------------------------------------------------------------------------------------
 
 
@@ -80,12 +112,16 @@ def returns_page():
     """The returns, each with its form; a return named in the query is checked and its result shown."""
     errors: list[dict[str, str]] = []
     census = _census_form(request.args, errors)
+    annex = _annex_a_form(request.args, errors)
+    checks = []
     if "year" in request.args and census.year is not None and census.refusal is None:
-        _check(census)
-    # Ofsted's Annex A goes here: its own form read from the query (its dates, under names that are not
-    # the census's), checked as the census is when they are there, and passed as `_page(..., annex_a=)`;
-    # its download is one more POST view beside `cin_download`, logged as that one is.
-    return _page(census, errors)
+        checks.append(_check(census))
+    if _range_sent(request.args) and annex.start is not None and annex.refusal is None:
+        checks.append(_check_annex_a(annex))
+    if checks:  # one entry for the request, however many returns its query checked
+        audit.shown(None, list(dict.fromkeys(child for children, _ in checks for child in children)))
+        audit.about(Action.RETURN_CHECKED, "; ".join(detail for _, detail in checks))
+    return _page(census, errors, annex_a=annex)
 
 
 @blueprint.route("/cin", methods=["POST"])
@@ -104,7 +140,9 @@ def cin_download():
     if made.problems and not census.leave_out:
         census.made = made
         _show(census, cases)
-        _log_check(census, children)
+        read, detail = _census_read(census, children)
+        audit.shown(None, read)
+        audit.about(Action.RETURN_CHECKED, detail)
         errors.append(
             {
                 "text": "Change the answers listed below, or select “Leave out the children with problems”",
@@ -126,8 +164,37 @@ def cin_download():
     )
 
 
+@blueprint.route("/annex-a", methods=["POST"])
+@needs(Capability.RETURNS)
+def annex_a_download():
+    """Annex A's workbook for the dates sent, built again from the answers as they stand now. Missing
+    answers do not stop it: Ofsted's list takes blank cells, and the page has said which they are."""
+    errors: list[dict[str, str]] = []
+    census = _census_form(MultiDict(), [])
+    annex = _annex_a_form(request.form, errors, default=False)
+    if annex.refusal is not None:
+        return _page(census, errors, 409, annex_a=annex)
+    if annex.start is None:
+        return _page(census, errors, 400, annex_a=annex)
+    cases, children = _cases()
+    made = _build_annex_a(annex, cases)
+    blank = len(made.problems)
+    detail = f"{annex.label} (Excel): {made.rows} {_children(made.rows)}"
+    if blank:
+        detail += f", {blank} {'answer' if blank == 1 else 'answers'} missing left blank"
+    audit.shown(None, [children[pair] for pair in made.children if pair in children])
+    audit.about(Action.RETURN_DOWNLOADED, detail)
+    return Response(
+        made.xlsx,
+        mimetype=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{annex_a_filename(annex.start, annex.end)}"'},
+    )
+
+
 def _page(census: CensusForm, errors: list[dict[str, str]], status: int = 200, **returns: Any):
-    """The returns page: the census, and any other return's section (`returns`), each with its form."""
+    """The returns page: the census, and any other return's section (`returns`), each with its form
+    (Annex A's as the page starts it when none is given)."""
+    returns.setdefault("annex_a", _annex_a_form(MultiDict(), []))
     return (
         render_template(
             "returns/returns.html",
@@ -202,39 +269,47 @@ def _build(year: int, cases: list[Case]) -> CinReturn:
     )
 
 
-def _check(census: CensusForm) -> None:
+def _check(census: CensusForm) -> tuple[list[Child], str]:
+    """The census checked: the children whose records it read, and the access log's detail."""
     cases, children = _cases()
     census.made = _build(census.year, cases)
     _show(census, cases)
-    _log_check(census, children)
+    return _census_read(census, children)
 
 
-def _log_check(census: CensusForm, children: dict[tuple[str, str], Child]) -> None:
+def _census_read(census: CensusForm, children: dict[tuple[str, str], Child]) -> tuple[list[Child], str]:
     made = census.made
     found = len(made.problems)
     detail = (
         f"{census_name(census.year)} checked: {len(made.checked)} {_children(len(made.checked))}, "
         f"{found} problem{'' if found == 1 else 's'}"
     )
-    audit.shown(None, [children[pair] for pair in made.checked if pair in children])
-    audit.about(Action.RETURN_CHECKED, detail)
+    return [children[pair] for pair in made.checked if pair in children], detail
 
 
 def _show(census: CensusForm, cases: list[Case]) -> None:
     """The problems as the page lists them: whose, the case and its worker, the rule, what is wrong and
     a link to the question. A restricted case's child is not named (the return itself names nobody)."""
     by_reference = {case.reference: case for case in cases}
-    names = {}
-    for case in cases:
-        for child in case.children:
-            restricted = case.restriction is not None
-            names[(case.reference, child.key)] = RESTRICTED_CHILD if restricted else child_name(case, child)
+    names = _names(cases)
     census.rows = [
         _row(problem, by_reference.get(problem.reference), names) for problem in census.made.problems
     ]
     census.left_out = [
         f"{names.get(pair, pair[1])}, case {pair[0]}" for pair in _with_problems(census.made.problems)
     ]
+
+
+def _names(cases: list[Case]) -> dict[tuple[str, str], str]:
+    """Each child's name as the page shows it: a restricted case's child is not named (the returns
+    name nobody; the worker the link is for knows whom it means)."""
+    return {
+        (case.reference, child.key): RESTRICTED_CHILD
+        if case.restriction is not None
+        else child_name(case, child)
+        for case in cases
+        for child in case.children
+    }
 
 
 def _row(problem: Problem, case: Case | None, names: dict[tuple[str, str], str]) -> dict[str, Any]:
@@ -249,7 +324,7 @@ def _row(problem: Problem, case: Case | None, names: dict[tuple[str, str], str])
     }
 
 
-def fix_link(problem: Problem) -> str | None:
+def fix_link(problem: Problem | annex_a.Problem) -> str | None:
     """The wizard's page that asks the answer to change: the child's, or the household's for an answer
     the children share (the referral's); None for an answer this form does not ask."""
     form = services().form
@@ -274,3 +349,106 @@ def _with_problems(problems: list[Problem]) -> list[tuple[str, str]]:
 
 def _children(count: int) -> str:
     return "child" if count == 1 else "children"
+
+
+# --- Ofsted's Annex A ----------------------------------------------------------------------------
+
+
+def _range_sent(sent: MultiDict) -> bool:
+    return any(f"{name}-{part}" in sent for name in RANGE_DATES for part in Date.PARTS)
+
+
+def _annex_a_form(sent: MultiDict, errors: list[dict[str, str]], default: bool = True) -> AnnexAForm:
+    """Annex A's form as sent: its first and last days, read as the wizard reads a date; the six months
+    to today when the page is opened without them (`default`)."""
+    today = date.today()
+    first = dates.add_months(today, -6)
+    hint = (
+        f"The form starts with the six months to today, {format_day(first)} to {format_day(today)}. "
+        "For example, 1 4 2026"
+    )
+    if default and not _range_sent(sent):
+        typed = {
+            name: field_type(RANGE_DATES[name]).to_input(day.isoformat())
+            for name, day in (("from", first), ("to", today))
+        }
+    else:
+        typed = {
+            name: {
+                part: without_control_characters(sent.get(f"{name}-{part}", "")).strip()[:20]
+                for part in Date.PARTS
+            }
+            for name in RANGE_DATES
+        }
+    annex = AnnexAForm(typed=typed, hint=hint)
+    if refusal := ANNEX_A.refusal(services().form.authority.nation):
+        annex.refusal = refusal
+        return annex
+    days = {name: _typed_day(annex, name, errors) for name in RANGE_DATES}
+    start, end = days["from"], days["to"]
+    if start is None or end is None:
+        return annex
+    if wrong := range_problem(start, end):
+        annex.wrong["to"] = ""
+        errors.append({"text": wrong, "href": "#to-day"})
+        return annex
+    annex.start, annex.end = start, end
+    return annex
+
+
+def _typed_day(annex: AnnexAForm, name: str, errors: list[dict[str, str]]) -> date | None:
+    field_ = RANGE_DATES[name]
+    parsed = field_type(field_).parse(field_, annex.typed[name])
+    error, part = parsed.error, parsed.part
+    if error is None and parsed.value is None:  # nothing typed: the wizard's "not answered"
+        error = f"Enter {field_.name} of the range, for example 1 4 2026"
+    elif error is not None and error.startswith("Year "):  # the page has two years: say whose
+        error = f"The year of {field_.name} {error[5:]}"
+    if error is not None:
+        annex.wrong[name] = part or ""
+        errors.append({"text": error, "href": f"#{name}-{part or 'day'}"})
+        return None
+    return date.fromisoformat(parsed.value)
+
+
+def _build_annex_a(annex: AnnexAForm, cases: list[Case]) -> AnnexA:
+    return build_annex_a(
+        services().form,
+        [case.to_case_file() for case in cases],
+        start=annex.start,
+        end=annex.end,
+        today=date.today(),
+    )
+
+
+def _check_annex_a(annex: AnnexAForm) -> tuple[list[Child], str]:
+    """Annex A checked: the missing answers as the page lists them, the children in the list (their
+    records read) and the access log's detail."""
+    cases, children = _cases()
+    annex.made = made = _build_annex_a(annex, cases)
+    by_reference = {case.reference: case for case in cases}
+    names = _names(cases)
+    annex.rows = [
+        _missing_row(problem, by_reference.get(problem.reference), names) for problem in made.problems
+    ]
+    found = len(made.problems)
+    detail = (
+        f"{annex.label} checked: {made.rows} {_children(made.rows)}, "
+        f"{found} {'answer' if found == 1 else 'answers'} missing"
+    )
+    return [children[pair] for pair in made.children if pair in children], detail
+
+
+def _missing_row(
+    problem: annex_a.Problem, case: Case | None, names: dict[tuple[str, str], str]
+) -> dict[str, Any]:
+    allocation = not problem.field  # the case's worker and team, not an answer of the assessment
+    return {
+        "child": names.get((problem.reference, problem.child_id), problem.child_id),
+        "reference": problem.reference,
+        "worker": case.worker.name if case is not None and case.worker is not None else "",
+        "column": problem.column,
+        "message": problem.message[:1].upper() + problem.message[1:],
+        "page": "Allocate the case to a worker in a team" if allocation else problem.page,
+        "href": None if allocation else fix_link(problem),
+    }

@@ -7,12 +7,16 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from io import BytesIO
 from xml.etree import ElementTree as ET
 
+import openpyxl
 import pytest
 from lxml import html as lxml_html
 
+from formgen.dates import add_months
 from formgen.engine.review import Restriction
+from formgen.returns.annex_a import HEADINGS
 from formgen.web import create_app
 from formgen.web.audit import Action
 from formgen.web.commands import create_team, create_user, import_case
@@ -216,6 +220,8 @@ def test_no_other_role_makes_a_return(app, role):
     assert not tree(client.get("/")).xpath("//a[@href='/returns']")
     assert client.get(f"/returns?year={YEAR}").status_code == 403
     assert download(client, str(YEAR)).status_code == 403
+    assert client.get("/returns", query_string=RANGE).status_code == 403
+    assert annex_a_download(client, RANGE).status_code == 403
 
 
 def test_problems_link_to_the_question_and_the_census_is_refused_until_their_children_are_left_out(
@@ -324,11 +330,222 @@ def test_under_a_welsh_overlay_the_page_names_the_welsh_census_and_offers_no_dow
     monkeypatch.setenv("FORMGEN_AUTHORITY", "wales")
     app = _app(tmp_path, monkeypatch)
     officer = signed_in(app, PERFORMANCE)
-    for path in ("/returns", f"/returns?year={YEAR}"):
+    for path in (
+        "/returns",
+        f"/returns?year={YEAR}",
+        "/returns?" + "&".join(f"{k}={v}" for k, v in RANGE.items()),
+    ):
         page = tree(officer.get(path))
         assert "Children Receiving Care and Support census" in words(page.xpath("//*[@id='cin-refusal']")[0])
         assert not page.xpath("//input[@name='year']") and not page.xpath("//*[@id='cin-result']")
+        assert "Care Inspectorate Wales" in words(page.xpath("//*[@id='annex-a-refusal']")[0])
+        assert not page.xpath("//input[@name='from-day']") and not page.xpath("//*[@id='annex-a-result']")
     refused = download(officer, str(YEAR))
     assert refused.status_code == 409 and refused.mimetype == "text/html"
     assert "Children Receiving Care and Support census" in refused.get_data(as_text=True)
+    refused = annex_a_download(officer, RANGE)
+    assert refused.status_code == 409 and "Care Inspectorate Wales" in refused.get_data(as_text=True)
     assert events(app, Action.RETURN_CHECKED) == [] and events(app, Action.RETURN_DOWNLOADED) == []
+
+
+# --- Ofsted's Annex A, list 4 ----------------------------------------------------------------------
+
+RANGE = {  # the examples' assessments began in October 2025 and are open still: all five are in it
+    "from-day": "1",
+    "from-month": "4",
+    "from-year": "2025",
+    "to-day": "31",
+    "to-month": "3",
+    "to-year": "2026",
+}
+ANNEX_A_FILE = "Annex A list 4 - assessments - 2025-04-01 to 2026-03-31.xlsx"
+
+
+def annex_a_download(client, fields: dict[str, str]):
+    token = client.csrf_token("/returns")
+    return client.post("/returns/annex-a", data={"csrf_token": token, **fields})
+
+
+def sheet_rows(response) -> list[tuple]:
+    book = openpyxl.load_workbook(BytesIO(response.data))
+    assert book.sheetnames == ["List 4"]
+    return list(book["List 4"].iter_rows(values_only=True))
+
+
+def typed_range(page) -> dict[str, str]:
+    return {
+        f"{name}-{part}": page.xpath(f"//input[@name='{name}-{part}']/@value")[0]
+        for name in ("from", "to")
+        for part in ("day", "month", "year")
+    }
+
+
+@pytest.fixture
+def kai_without_ethnicity(app) -> Iterator[None]:
+    """Kai's ethnic group taken out of his answers, as a record made before it was asked would be; put
+    back afterwards."""
+
+    def answers(change) -> None:
+        with app.app_context():
+            case = db.session.scalar(db.select(Case).where(Case.reference == "EX-SIB-01"))
+            kai = next(child for child in case.children if child.key == "child-kai")
+            kai.answers = change(dict(kai.answers))
+            db.session.commit()
+
+    kept = {}
+    answers(lambda given: kept.update(ethnicity=given.pop("ethnicity")) or given)
+    yield
+    answers(lambda given: {**given, **kept})
+
+
+def test_a_performance_officer_checks_annex_a_and_downloads_it_as_a_workbook(app, officer):
+    checks = len(events(app, Action.RETURN_CHECKED))
+    page = tree(officer.get("/returns"))
+    today = date.today()
+    first = add_months(today, -6)
+    assert typed_range(page) == {
+        "from-day": str(first.day),
+        "from-month": str(first.month),
+        "from-year": str(first.year),
+        "to-day": str(today.day),
+        "to-month": str(today.month),
+        "to-year": str(today.year),
+    }
+    assert "six months to today" in words(page.xpath("//*[@id='from-hint']")[0])
+    assert not page.xpath("//*[@id='annex-a-result']") and not page.xpath(
+        "//form[@action='/returns/annex-a']"
+    )
+    assert len(events(app, Action.RETURN_CHECKED)) == checks  # nothing built, nobody's record read
+
+    checked = tree(officer.get("/returns", query_string=RANGE))
+    assert typed_range(checked) == RANGE
+    assert words(checked.xpath("//*[@id='annex-a-count']")[0]) == (
+        "Ofsted’s Annex A list 4, 1 April 2025 to 31 March 2026: 5 assessments would be in it"
+    )
+    assert not checked.xpath("//*[@id='annex-a-missing']") and not checked.xpath("//*[@id='cin-result']")
+    check = events(app, Action.RETURN_CHECKED)[-1]
+    assert len(events(app, Action.RETURN_CHECKED)) == checks + 1
+    assert check.user.email == PERFORMANCE and {child.name for child in check.children} == EXAMPLE_CHILDREN
+    assert (
+        "Annex A list 4, 1 April 2025 to 31 March 2026 checked: 5 children, 0 answers missing" in check.detail
+    )
+
+    # The download sends the dates the check used, from the form's hidden inputs.
+    form = checked.xpath("//form[@action='/returns/annex-a']")[0]
+    sent = {field.get("name"): field.get("value") for field in form.xpath(".//input[@type='hidden']")}
+    del sent["csrf_token"]
+    assert sent == {
+        "from-day": "1",
+        "from-month": "4",
+        "from-year": "2025",
+        **{k: RANGE[k] for k in RANGE if k[0] == "t"},
+    }
+    response = annex_a_download(officer, sent)
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{ANNEX_A_FILE}"'
+    headings, *rows = sheet_rows(response)
+    assert headings == HEADINGS and len(rows) == 5
+    column = {heading: index for index, heading in enumerate(HEADINGS)}
+    expected = {
+        record.answers["assessment_start_date"]
+        for path in EXAMPLES
+        for record in load_example(path.stem).children
+    }
+    assert {row[column["Continuous Assessment Start Date"]].date().isoformat() for row in rows} == expected
+    assert all(row[column["Allocated Worker"]] == "Sam Practitioner" for row in rows)
+    made = events(app, Action.RETURN_DOWNLOADED)[-1]
+    assert made.user.email == PERFORMANCE and made.case_id is None
+    assert {child.name for child in made.children} == EXAMPLE_CHILDREN
+    assert made.detail.endswith(
+        "Annex A list 4, 1 April 2025 to 31 March 2026 (Excel): 5 children (/returns/annex-a)"
+    )
+
+    # A query that checks both returns is one entry naming the children of both.
+    both = officer.get("/returns", query_string={"year": str(YEAR), **RANGE})
+    assert tree(both).xpath("//*[@id='cin-result']") and tree(both).xpath("//*[@id='annex-a-result']")
+    assert len(events(app, Action.RETURN_CHECKED)) == checks + 2
+    detail = events(app, Action.RETURN_CHECKED)[-1].detail
+    assert "census" in detail and "Annex A list 4" in detail
+
+
+def test_a_missing_answer_is_listed_with_its_question_and_left_blank_in_the_download(
+    app, officer, practitioner, kai_without_ethnicity
+):
+    page = tree(officer.get("/returns", query_string=RANGE))
+    assert "1 answer the list needs is missing" in words(page.xpath("//*[@id='annex-a-blank']")[0])
+    rows = page.xpath("//table[@id='annex-a-missing']/tbody/tr")
+    assert [[words(cell) for cell in row.xpath("./td")][:4] for row in rows] == [
+        [
+            "Kai Dacres",
+            "EX-SIB-01 Worker: Sam Practitioner",
+            "Ethnicity",
+            "The list needs the child's ethnic group",
+        ]
+    ]
+    link = rows[0].xpath(".//a")[0].get("href")
+    assert link.startswith("/cases/EX-SIB-01/children/child-kai/")
+    assert tree(practitioner.get(link)).xpath("//input[@name='ethnicity'] | //select[@name='ethnicity']")
+    assert "1 answer missing" in events(app, Action.RETURN_CHECKED)[-1].detail
+
+    response = annex_a_download(officer, RANGE)  # missing answers do not stop it
+    assert response.status_code == 200
+    headings, *rows = sheet_rows(response)
+    ethnicities = sorted(str(row[headings.index("Ethnicity")]) for row in rows)
+    assert ethnicities.count("None") == 1 and len(rows) == 5
+    assert events(app, Action.RETURN_DOWNLOADED)[-1].detail.endswith(
+        "(Excel): 5 children, 1 answer missing left blank (/returns/annex-a)"
+    )
+
+
+ALL = ("day", "month", "year")
+
+
+@pytest.mark.parametrize(
+    ("typed", "href", "message", "marked"),
+    [
+        (
+            {"from-year": "2027"},
+            "#to-day",
+            "The range starts on 1 April 2027, after it ends on 31 March 2026",
+            {f"to-{part}" for part in ALL},
+        ),
+        (
+            {"from-day": "31", "from-month": "2"},
+            "#from-day",
+            "The first day must be a real date",
+            {"from-day"},
+        ),
+        ({"to-month": ""}, "#to-month", "The last day must include a month", {"to-month"}),
+        ({"to-year": "26"}, "#to-year", "The year of the last day must include 4 numbers", {"to-year"}),
+        (
+            {"from-day": "", "from-month": "", "from-year": ""},
+            "#from-day",
+            "Enter the first day of the range",
+            {f"from-{part}" for part in ALL},
+        ),
+    ],
+)
+def test_dates_that_will_not_do_are_named_and_kept_as_typed(app, officer, typed, href, message, marked):
+    sent = {**RANGE, **typed}
+    checks = len(events(app, Action.RETURN_CHECKED))
+    response = officer.get("/returns", query_string=sent)
+    assert response.status_code == 200
+    page = tree(response)
+    summary = page.xpath("//div[contains(@class,'govuk-error-summary')]//a")
+    assert [(a.get("href"), words(a).startswith(message)) for a in summary] == [(href, True)]
+    assert typed_range(page) == sent
+    name = href[1:].split("-")[0]
+    assert words(page.xpath(f"//p[@id='{name}-error']")[0]).endswith(words(summary[0]))
+    assert {i.get("name") for i in page.xpath("//input[contains(@class,'govuk-input--error')]")} == marked
+    assert not page.xpath("//*[@id='annex-a-result']")
+    posted = annex_a_download(officer, sent)
+    assert posted.status_code == 400 and posted.mimetype == "text/html"
+    assert typed_range(tree(posted)) == sent
+    assert len(events(app, Action.RETURN_CHECKED)) == checks  # nothing was built, nobody's record read
+
+
+def test_a_month_typed_as_a_word_is_read_as_the_wizard_reads_it(app, officer):
+    page = tree(officer.get("/returns", query_string={**RANGE, "from-month": "April", "to-month": "mar"}))
+    assert not page.xpath("//div[contains(@class,'govuk-error-summary')]")
+    assert words(page.xpath("//*[@id='annex-a-count']")[0]).endswith("5 assessments would be in it")

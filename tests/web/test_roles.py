@@ -89,6 +89,7 @@ ALLOWED = {
     # The statutory returns: the whole authority's children, for the performance team alone.
     "returns.returns_page": {R},
     "returns.cin_download": {R},
+    "returns.annex_a_download": {R},
 }
 # Allowed by their role, but the case is not theirs to see: "not found", so it cannot be guessed at.
 NOT_THEIRS = {C, X}
