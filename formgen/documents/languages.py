@@ -17,14 +17,30 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from formgen.documents.assemble import documents_for, refusal
+from formgen.documents.assemble import copy_language, documents_for, refusal
 from formgen.documents.context import build_context
 from formgen.documents.render import TemplateStore
 from formgen.engine.casefile import CaseFile
+from formgen.engine.distribution import Recipient
+from formgen.engine.recipients import language_name
 from formgen.i18n import SOURCE_LOCALE, Language, catalogs, speaking
 from formgen.i18n.extract import extract_docx
 from formgen.registry import DOCUMENTS
 from formgen.spec.form import FormSpec
+
+
+def language_note(kind: str, recipient: Recipient) -> str:
+    """What the worker making a copy is told of its language: nothing for English; which language, and
+    that the translation is not yet reviewed until a qualified translator has reviewed it."""
+    code = copy_language(kind, recipient)
+    if code == SOURCE_LOCALE:
+        return ""
+    name = language_name(code)
+    if code not in catalogs.available():
+        return f"In {name}: there is no {name} translation yet"
+    if catalogs.about_language(code).reviewed:
+        return f"In {name}"
+    return f"In {name}: the translation is not yet reviewed by a qualified translator"
 
 
 def family_documents() -> list[str]:

@@ -21,6 +21,7 @@ from formgen.capabilities import Capability
 from formgen.display import format_day
 from formgen.documents import DOCUMENTS, copies_for, formats, render_document
 from formgen.documents.assemble import NotInLanguage
+from formgen.documents.languages import language_note
 from formgen.documents.names import download_name, pack_name, unique
 from formgen.engine import circulation as rules
 from formgen.engine.casefile import CaseFile
@@ -145,6 +146,7 @@ def _row(pack: Pack, copy: rules.CopyState, typed: dict[str, Any]) -> dict[str, 
         "key": copy.key,
         "recipient": recipient_name(copy.recipient, pack.people),
         "document": DOCUMENTS[copy.kind].short_name,
+        "language": language_note(copy.kind, copy.recipient),
         "state": state.value,
         "sent": sent,
         "refused": copy.refused,

@@ -46,7 +46,11 @@ def test_a_household_removal_reaches_every_childs_answers(tmp_path):
         **kai,
         "household_members": [e for e in kai["household_members"] if e["id"] != "p-grandmother"],
     }
-    assert [m["id"] for m in plan.records[HOUSEHOLD]["household_members"]] == ["p-mother", "p-father"]
+    assert [m["id"] for m in plan.records[HOUSEHOLD]["household_members"]] == [
+        "p-mother",
+        "p-father",
+        "p-friend",
+    ]
     named = {(c.child, c.field.key, c.removes_entry) for c in plan.consequences}
     assert named == {("child-tilly", "main_carer", False), ("child-tilly", "carers", False)}
 

@@ -432,6 +432,8 @@ def test_a_copy_that_cannot_be_made_in_its_readers_language_offers_the_english_o
     """A stale catalog refuses only its language's copies, with a link to the English copy; the rest of
     the service keeps running (issue 12)."""
     support = team[SUPPORT]
+    (note,) = tree(support.get(PAGE)).xpath("//*[@id='language-child-kai-plan-family-friend']")
+    assert note.text_content() == "In Polish: the translation is not yet reviewed by a qualified translator"
     translated = support.get(f"{PAGE}/child-kai/plan/family-friend")
     assert translated.status_code == 200
     assert "Prepared for Agnieszka Wróbel" not in all_text_with_headers(translated.data)  # in Polish
