@@ -43,6 +43,14 @@ def language_note(kind: str, recipient: Recipient) -> str:
     return f"In {name}: the translation is not yet reviewed by a qualified translator"
 
 
+def unreviewed(kind: str, recipient: Recipient) -> bool:
+    """Whether this copy is in a translation no qualified translator has reviewed yet."""
+    code = copy_language(kind, recipient)
+    return (
+        code != SOURCE_LOCALE and code in catalogs.available() and not catalogs.about_language(code).reviewed
+    )
+
+
 def family_documents() -> list[str]:
     return [kind.id for kind in DOCUMENTS.values() if kind.in_family_language]
 

@@ -7,6 +7,7 @@ needs one is refused), so the service keeps running; CI fails on it so that no s
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -22,8 +23,9 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}  # as scripts/translation
 UPDATE = "run scripts/translations.sh update"
 
 
+@functools.cache  # once per process: a second `formgen check` in the tests need not walk the tree again
 def extracted_messages(root: Path = PROJECT_ROOT) -> frozenset[str]:
-    """Every message the code, pages, specs and templates hold now, as `babel.cfg` finds them."""
+    """Every message the code, pages, specs and templates hold, as `babel.cfg` finds them."""
     with (root / "babel.cfg").open(encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config)
     return frozenset(

@@ -21,7 +21,7 @@ from formgen.capabilities import Capability
 from formgen.display import format_day
 from formgen.documents import DOCUMENTS, copies_for, formats, render_document
 from formgen.documents.assemble import NotInLanguage
-from formgen.documents.languages import language_note
+from formgen.documents.languages import language_note, unreviewed
 from formgen.documents.names import download_name, pack_name, unique
 from formgen.engine import circulation as rules
 from formgen.engine.casefile import CaseFile
@@ -48,6 +48,8 @@ MIMETYPES = {
 }
 NOT_INCLUDED = "NOT-INCLUDED.txt"  # in a zip that left out a copy the converter could not make
 WORD = "word"  # ?format=word: a PDF recipient's copy as Word, for when the PDF cannot be made
+# Recording a translated copy as sent asks that its reader knows no qualified translator has checked it.
+TRANSLATIONS_KNOWN = "translations-known"
 
 
 @dataclass
@@ -127,6 +129,8 @@ def _page(pack: Pack, typed: dict[str, Any], errors: list[dict[str, str]], statu
         errors=errors,
         any_makeable=bool(pack.makeable),
         any_to_send=any(copy.to_send for copy in pack.makeable),
+        any_unreviewed=any(unreviewed(copy.kind, copy.recipient) for copy in pack.makeable),
+        translations_known=TRANSLATIONS_KNOWN,
         can_edit_list=g.user.can(Capability.EDIT_DISTRIBUTION),
         zip_href=url_for("circulation.every_copy", reference=reference),
         back=url_for("cases.case", reference=reference),
@@ -336,7 +340,11 @@ def every_copy(reference: str):
 def record_sent(reference: str):
     """Record that copies were sent (the ticked ones, or every one ready), how, by whom and when."""
     pack = pack_of(visible_case(reference))
-    typed = {"copies": request.form.getlist("copies"), "method": request.form.get("method", "")}
+    typed = {
+        "copies": request.form.getlist("copies"),
+        "method": request.form.get("method", ""),
+        "translations_known": request.form.get(TRANSLATIONS_KNOWN) == "yes",
+    }
     chosen, errors, stale = _chosen(pack, request.form.get("action"), typed)
     if not errors:
         at, by = datetime.now(UTC), g.user.as_person()
@@ -388,6 +396,14 @@ def _chosen(
             errors.append({"text": "Select copies that can be made", "href": "#copies"})
     if typed["method"] not in {method.value for method in Method}:
         errors.append({"text": "Select how the copies were sent", "href": "#method"})
+    if not typed["translations_known"] and any(unreviewed(copy.kind, copy.recipient) for copy in chosen):
+        errors.append(
+            {
+                "text": "Confirm that the family were told their translated copies are not yet reviewed "
+                "by a qualified translator",
+                "href": f"#{TRANSLATIONS_KNOWN}",
+            }
+        )
     for entry in pack.children:
         if any(copy in chosen for copy in entry.copies):
             opened = request.form.get(f"revision-{entry.child.key}", type=int)

@@ -122,7 +122,7 @@ def test_business_support_produce_the_pack_download_the_zip_and_record_what_was_
     support = team[SUPPORT]
     home = support.get("/")
     assert tree(home).xpath("//table[@id='ready-to-circulate']//a/@href") == [PAGE] * 3
-    assert "Assessment plan: 4 not yet sent" in text(home)
+    assert "Assessment plan: 5 not yet sent" in text(home)
 
     page = support.get(PAGE)
     assert page.status_code == 200
@@ -185,8 +185,16 @@ def test_business_support_produce_the_pack_download_the_zip_and_record_what_was_
     )
     assert sent[1] == ["Tilly Dacres"]
 
-    assert record(support, {"method": "secure_email", "action": "all"}).status_code == 302
-    assert len(sendings(app)) == 11
+    # The family friend's copies are in Polish, a translation not yet reviewed: sending them asks that
+    # she was told so.
+    unconfirmed = record(support, {"method": "secure_email", "action": "all"})
+    assert unconfirmed.status_code == 400 and len(sendings(app)) == 2
+    assert "Confirm that the family were told their translated copies are not yet reviewed" in text(
+        unconfirmed
+    )
+    confirmed = {"method": "secure_email", "action": "all", "translations-known": "yes"}
+    assert record(support, confirmed).status_code == 302
+    assert len(sendings(app)) == 14
     assert "Ready to circulate" not in text(support.get("/"))  # nothing waits
     page = support.get(PAGE)
     assert "Record every ready copy as sent" not in text(page) and "Ready Download" not in text(page)
@@ -194,7 +202,9 @@ def test_business_support_produce_the_pack_download_the_zip_and_record_what_was_
 
 def test_a_later_change_to_the_assessment_flags_what_was_sent_to_send_again(app, team):
     support, worker, manager = team[SUPPORT], team[WORKER], team[MANAGER]
-    assert record(support, {"method": "post", "action": "all"}).status_code == 302
+    assert (
+        record(support, {"method": "post", "action": "all", "translations-known": "yes"}).status_code == 302
+    )
     before = revision_of(app, "child-tilly")
     assert "Ready to circulate" not in text(manager.get("/"))
 
@@ -321,8 +331,8 @@ def test_an_approved_outcome_waits_to_be_sent_except_where_it_is_withheld(app):
         for cell in tree(support.get("/")).xpath("//table[@id='ready-to-circulate']//td[3]")
     ]
     assert waiting == [
-        ["Assessment plan: 4 not yet sent", "Assessment outcome: 2 not yet sent"],
-        ["Assessment plan: 4 not yet sent", "Assessment outcome: 4 not yet sent"],
+        ["Assessment plan: 5 not yet sent", "Assessment outcome: 2 not yet sent"],
+        ["Assessment plan: 5 not yet sent", "Assessment outcome: 4 not yet sent"],
         ["Assessment plan: 3 not yet sent", "Assessment outcome: 3 not yet sent"],
     ]
 
@@ -385,7 +395,9 @@ def test_removing_a_child_takes_their_copies_and_their_own_recipients_off_the_li
     case = draft(load_example("sibling-group"))
     team = people(app, case)
     support, worker = team[SUPPORT], team[WORKER]
-    assert record(support, {"method": "post", "action": "all"}).status_code == 302
+    assert (
+        record(support, {"method": "post", "action": "all", "translations-known": "yes"}).status_code == 302
+    )
     path = f"{CASE}/children/child-kai/remove"
     asked = worker.get(path)
     assert (
