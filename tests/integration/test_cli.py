@@ -199,7 +199,7 @@ def test_render_all_writes_the_record_and_childs_version_and_each_recipients_pla
     case = load_case(case_file)
     result = run("render", str(case_file), "--all", "--out-dir", str(tmp_path))
     assert result.exit_code == 0, result.output
-    paths = [Path(line) for line in result.output.splitlines()]
+    paths = [Path(line) for line in result.stdout.splitlines()]
     names = {path.name for path in paths}
     for child in case.children:
         assert {
@@ -235,7 +235,7 @@ def test_render_narrows_to_one_document_of_one_child_and_one_recipient(tmp_path)
         str(tmp_path),
     )
     assert result.exit_code == 0, result.output
-    [path] = [Path(line) for line in result.output.splitlines()]
+    [path] = [Path(line) for line in result.stdout.splitlines()]
     assert path.name == f"{case.reference}-{child_id}-plan-father.docx"
 
 

@@ -352,16 +352,14 @@ def test_the_watchdog_ends_when_the_converter_does():
 
 
 @pytest.mark.parametrize(("language", "font"), [("ar", "NotoNaskhArabic"), ("ur", "NotoNastaliqUrdu")])
-def test_a_right_to_left_outcome_as_pdf_embeds_its_scripts_font(
-    language, font, form, store, running, tmp_path
-):
+def test_a_right_to_left_plan_as_pdf_embeds_its_scripts_font(language, font, form, store, running, tmp_path):
     case = load_example("unaccompanied-asylum-seeker")
     word = render_document(
         form,
         store,
         case,
         "child-yasir",
-        "outcome",
+        "plan",
         today=TODAY,
         recipient=case.recipient("uncle"),
         language=language,
