@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cached_property
 from gettext import NullTranslations
 
 from babel import Locale
@@ -31,7 +32,7 @@ class Language:
     missing: set[str] = field(default_factory=set)
     asked: set[str] | None = None  # when a set, every message asked for is added to it
 
-    @property
+    @cached_property  # every date and list of a document asks for it
     def locale(self) -> Locale:
         return Locale.parse(self.code.replace("-", "_"))
 
