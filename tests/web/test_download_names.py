@@ -75,7 +75,7 @@ def test_each_copy_and_every_entry_of_the_zip_has_its_own_name_even_for_recipien
     pack = support.get(f"{PAGE}/copies.zip")
     with zipfile.ZipFile(io.BytesIO(pack.data)) as archive:
         names = archive.namelist()
-    assert len(names) == len(set(names)) == 14
+    assert len(names) == len(set(names)) == 17
     assert "Assessment plan - Kai Dacres - for PC Dana Whitlock.docx" in names
     assert "Assessment plan - Kai Dacres - for PC Dana Whitlock (2).docx" in names
     assert "Assessment plan - Tilly Dacres - for Shannon Colbeck.docx" in names

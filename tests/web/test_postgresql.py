@@ -187,7 +187,10 @@ def test_a_distribution_list_and_a_sending_on_postgresql(postgres_app):
 
     page = "/cases/EX-SIB-01/circulation"
     hidden = form_values(support.get(page).get_data(as_text=True))
-    sent = support.post(f"{page}/sent", data={**hidden, "copies": "child-tilly/plan/r1", "method": "post"})
+    sent = support.post(
+        f"{page}/sent",
+        data={**hidden, "copies": "child-tilly/plan/r1", "method": "post", "translations-known": "yes"},
+    )
     assert sent.status_code == 302
     exported = worker.get("/cases/EX-SIB-01/case-file.json").get_json()
     (recipient,) = exported["distribution"]
