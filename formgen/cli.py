@@ -172,7 +172,7 @@ def render(
         _fail(f"case {case.reference} has no children yet, so it has no documents")
     for path in paths:
         click.echo(path)
-    for note in _translation_notes(case, language):
+    for note in _translation_notes(case, language, kinds, recipient_ids):
         click.echo(note, err=True)
     if untranslated:
         _fail(
@@ -181,15 +181,18 @@ def render(
         )
 
 
-def _translation_notes(case: CaseFile, language: str | None) -> list[str]:
-    """What the worker must know of the translations used: none of ours is reviewed yet."""
+def _translation_notes(
+    case: CaseFile, language: str | None, kinds: tuple[str, ...], recipient_ids: tuple[str, ...]
+) -> list[str]:
+    """What the worker must know of the translations this run used: none of ours is reviewed yet."""
     from formgen.engine.distribution import Audience
     from formgen.engine.recipients import language_name
     from formgen.i18n import catalogs
 
-    used = (
-        {language} if language else {r.language for r in case.distribution if r.audience is Audience.FAMILY}
-    )
+    if kinds and not any(DOCUMENTS[kind].in_family_language for kind in kinds):
+        return []
+    readers = [r for r in case.distribution if not recipient_ids or r.id in recipient_ids]
+    used = {language} if language else {r.language for r in readers if r.audience is Audience.FAMILY}
     return [
         f"Note: the {language_name(code)} copies are not yet reviewed by a qualified translator "
         f"(translated by {about.translated_by}): check them with the family or an interpreter."

@@ -143,6 +143,12 @@ def copy_language(kind: str, recipient: Recipient | None) -> str:
     return SOURCE_LOCALE
 
 
+def with_english(kind: str, recipient: Recipient | None) -> bool:
+    """Whether the English copy goes with this copy: its reader asked for both, and it is in another
+    language."""
+    return recipient is not None and recipient.english_too and copy_language(kind, recipient) != SOURCE_LOCALE
+
+
 def _language(kind: str, code: str) -> Language:
     if code == SOURCE_LOCALE:
         return Language(code)
@@ -174,10 +180,14 @@ def _untranslated(kind: str, spoken: Language) -> str:
     )
 
 
-def file_name(case: CaseFile, child_id: str, kind: str, recipient_id: str | None = None) -> str:
-    """REF-CHILD-KIND.docx, or REF-CHILD-KIND-RECIPIENT.docx for one recipient's copy."""
+def file_name(
+    case: CaseFile, child_id: str, kind: str, recipient_id: str | None = None, language: str | None = None
+) -> str:
+    """REF-CHILD-KIND.docx, or REF-CHILD-KIND-RECIPIENT.docx for one recipient's copy, and
+    REF-CHILD-KIND-RECIPIENT.en.docx for the English copy that goes with it (no id holds a dot)."""
     parts = (case.reference, child_id, kind, *([recipient_id] if recipient_id else []))
-    return "-".join(_UNSAFE_IN_FILE_NAMES.sub("_", part) for part in parts) + ".docx"
+    named = "-".join(_UNSAFE_IN_FILE_NAMES.sub("_", part) for part in parts)
+    return f"{named}.{language}.docx" if language else f"{named}.docx"
 
 
 def write_documents(
@@ -200,8 +210,9 @@ def write_documents(
     made (or addressed to nobody, for a case without a list); `recipient_ids` writes only theirs.
     Each recipient's copy is in the format they asked for, the other documents in Word, unless
     `copy_format` says one format for every document; a family member's plan and outcome are in their
-    language unless `language` says one for every copy of them. A copy that cannot be made in its
-    language raises NotInLanguage, or, given the list `untranslated`, is said there and the rest made.
+    language unless `language` says one for every copy of them, followed by the English copy
+    (REF-CHILD-KIND-RECIPIENT.en) where they asked for both. A copy that cannot be made in its language
+    raises NotInLanguage, or, given the list `untranslated`, is said there and the rest made.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     chosen_children = list(child_ids) if child_ids is not None else [child.id for child in case.children]
@@ -221,9 +232,8 @@ def write_documents(
                     document = render_document(
                         form, store, case, child_id, kind, today=today, language=spoken
                     )
-                    made, extension = as_format(document, copy_format or CopyFormat.WORD)
-                    name = file_name(case, child_id, kind).removesuffix(".docx") + extension
-                    written.append(write_atomically(out_dir / name, made))
+                    name = file_name(case, child_id, kind)
+                    written.append(_write(out_dir, name, document, copy_format or CopyFormat.WORD))
                 continue
             for copy in copies_for(form, case, child_id, today=today):
                 if copy.kind != kind or (
@@ -234,24 +244,19 @@ def write_documents(
                     refusals.append(f"{copy.recipient.id}: no {kind} for {child_id}: {copy.refused}")
                     continue
                 try:
-                    document = render_document(
-                        form,
-                        store,
-                        case,
-                        child_id,
-                        kind,
-                        today=today,
-                        recipient=copy.recipient,
-                        language=language if DOCUMENTS[kind].in_family_language else None,
-                    )
+                    versions = _versions(form, store, case, child_id, kind, copy.recipient, today, language)
                 except NotInLanguage as error:
                     if untranslated is None:
                         raise
                     untranslated.append(f"{copy.recipient.id}: no {kind} for {child_id}: {error}")
                     continue
-                made, extension = as_format(document, copy_format or copy.recipient.format)
-                name = file_name(case, child_id, kind, copy.recipient.id).removesuffix(".docx") + extension
-                written.append(write_atomically(out_dir / name, made))
+                as_asked = copy_format or copy.recipient.format
+                written += [
+                    _write(
+                        out_dir, file_name(case, child_id, kind, copy.recipient.id, marked), content, as_asked
+                    )
+                    for content, marked in versions
+                ]
     if chosen_recipients is not None and not written:
         raise NoSuchDocument("; ".join(refusals) or "no plan or outcome for these recipients")
     return written
@@ -268,3 +273,33 @@ def write_atomically(path: Path, content: bytes) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+def _versions(
+    form: FormSpec,
+    store: TemplateStore,
+    case: CaseFile,
+    child_id: str,
+    kind: str,
+    recipient: Recipient,
+    today: date,
+    language: str | None,
+) -> list[tuple[bytes, str | None]]:
+    """A recipient's copy (in `language` where one is given for every copy), and the English copy
+    after it where they asked for both: each with the language its file name marks."""
+    spoken = language if DOCUMENTS[kind].in_family_language else None
+    copy = render_document(
+        form, store, case, child_id, kind, today=today, recipient=recipient, language=spoken
+    )
+    if spoken is not None or not with_english(kind, recipient):
+        return [(copy, None)]
+    english = render_document(
+        form, store, case, child_id, kind, today=today, recipient=recipient, language=SOURCE_LOCALE
+    )
+    return [(copy, None), (english, SOURCE_LOCALE)]
+
+
+def _write(out_dir: Path, name: str, document: bytes, copy_format: CopyFormat) -> Path:
+    """A Word document written in `copy_format`, its file `name` given the format's extension."""
+    made, extension = as_format(document, copy_format)
+    return write_atomically(out_dir / (name.removesuffix(".docx") + extension), made)

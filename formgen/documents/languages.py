@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from formgen.documents.assemble import copy_language, documents_for, refusal
+from formgen.documents.assemble import copy_language, documents_for, refusal, with_english
 from formgen.documents.context import build_context
 from formgen.documents.render import TemplateStore
 from formgen.engine.casefile import CaseFile
@@ -38,9 +38,11 @@ def language_note(kind: str, recipient: Recipient) -> str:
     name = language_name(code)
     if code not in catalogs.available():
         return f"In {name}: there is no {name} translation yet"
+    both = " and in English" if with_english(kind, recipient) else ""
     if catalogs.about_language(code).reviewed:
-        return f"In {name}"
-    return f"In {name}: the translation is not yet reviewed by a qualified translator"
+        return f"In {name}{both}"
+    translation = f"the {name} translation" if both else "the translation"
+    return f"In {name}{both}: {translation} is not yet reviewed by a qualified translator"
 
 
 def unreviewed(kind: str, recipient: Recipient) -> bool:

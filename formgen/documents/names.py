@@ -56,16 +56,19 @@ def download_name(
     for_whom: str | None = None,
     extension: str = ".docx",
     large_print: bool = False,
+    in_english: bool = False,
 ) -> str:
     """'Assessment record - Kai Dacres - 2026-12-01.docx', or for one recipient's copy
     'Assessment plan - Kai Dacres - for Marcus Dacres.docx' ('... (large print).docx' in large print:
-    a Word file like the others, which whoever prints it must tell apart)."""
+    a Word file like the others, which whoever prints it must tell apart; '... (English).docx' for the
+    English copy that goes with one in the reader's language)."""
     parts = [DOCUMENTS[kind].short_name, safe_part(child) or "Unnamed child"]
     if for_whom is not None:
         parts.append(f"for {safe_part(for_whom) or 'unnamed recipient'}")
     elif made_on is not None:
         parts.append(made_on.isoformat())
-    return SEPARATOR.join(parts) + (" (large print)" if large_print else "") + extension
+    marks = [mark for mark, wanted in (("English", in_english), ("large print", large_print)) if wanted]
+    return SEPARATOR.join(parts) + "".join(f" ({mark})" for mark in marks) + extension
 
 
 def pack_name(children: Sequence[str], made_on: date, *, what: str = "Plans and outcomes") -> str:

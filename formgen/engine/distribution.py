@@ -80,6 +80,9 @@ class Recipient(_Data):
     address: Block = ""  # postal address
     email: Line = ""  # secure email
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    # A family member whose copy is in another language may ask for the English copy as well (K4):
+    # it is made and sent with theirs, as one copy of the circulation log.
+    english_too: bool = False
     format: CopyFormat = CopyFormat.WORD
     children: list[RecipientId] = Field(default_factory=list)  # whose documents; empty: every child's
     referrer: bool = False  # made the referral: their outcome leaves out what the I4 exception withholds

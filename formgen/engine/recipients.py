@@ -77,6 +77,7 @@ FIELD_WORDS: dict[str, str] = {
     "address": "postal address",
     "email": "secure email",
     "language": "language",
+    "english_too": "the English copy too",
     "format": "format",
     "children": "children",
     "referrer": "made the referral",

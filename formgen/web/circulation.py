@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from formgen.capabilities import Capability
 from formgen.display import format_day
 from formgen.documents import DOCUMENTS, copies_for, formats, render_document
-from formgen.documents.assemble import NotInLanguage
+from formgen.documents.assemble import NotInLanguage, copy_language, with_english
 from formgen.documents.languages import language_note, unreviewed
 from formgen.documents.names import download_name, pack_name, unique
 from formgen.engine import circulation as rules
@@ -157,6 +157,11 @@ def _row(pack: Pack, copy: rules.CopyState, typed: dict[str, Any]) -> dict[str, 
         "checked": copy.key in typed.get("copies", ()),
         "href": _href(pack, copy) if copy.refused is None else None,
         "word_href": _href(pack, copy, format=WORD) if copy.key in pack.word_instead else None,
+        "english_href": (
+            _href(pack, copy, language=SOURCE_LOCALE)
+            if copy.refused is None and with_english(copy.kind, copy.recipient)
+            else None
+        ),
     }
 
 
@@ -200,10 +205,10 @@ def _render(
         language=language,
     )
     made, extension = formats.as_format(content, copy_format or copy.recipient.format)
-    return made, _name(pack, copy, extension)
+    return made, _name(pack, copy, extension, in_english=language == SOURCE_LOCALE)
 
 
-def _name(pack: Pack, copy: rules.CopyState, extension: str) -> str:
+def _name(pack: Pack, copy: rules.CopyState, extension: str, *, in_english: bool = False) -> str:
     """The copy's file name, for the child and the recipient (formgen.documents.names)."""
     return download_name(
         copy.kind,
@@ -211,6 +216,7 @@ def _name(pack: Pack, copy: rules.CopyState, extension: str) -> str:
         for_whom=recipient_name(copy.recipient, pack.people),
         extension=extension,
         large_print=copy.recipient.format is CopyFormat.LARGE_PRINT,
+        in_english=in_english and copy_language(copy.kind, copy.recipient) != SOURCE_LOCALE,
     )
 
 
@@ -234,7 +240,8 @@ def one_copy(reference: str, key: str, document: str, recipient: str):
     pack = pack_of(visible_case(reference))
     found = pack.find(f"{key}/{document}/{recipient}")
     as_word = request.args.get("format") == WORD
-    # ?language=en: the English copy, offered when the copy in the recipient's language cannot be made.
+    # ?language=en: the English copy, which goes with the copy in the recipient's language when they
+    # asked for both, and is offered in its place when that copy cannot be made.
     language = request.args.get("language")
     if (
         found is None
@@ -254,7 +261,9 @@ def one_copy(reference: str, key: str, document: str, recipient: str):
     except NotInLanguage as error:
         return _refused(pack, str(error), english_href=_href(pack, found, language=SOURCE_LOCALE))
     instead = " (as Word, in place of the PDF)" if as_word else ""
-    if language:
+    if language and with_english(document, found.recipient):
+        instead += " (in English, as they asked for with their own language's copy)"
+    elif language:
         instead += " (in English, in place of their language)"
     audit.about(audit.Action.DOWNLOADED, f"{DOCUMENTS[document].title} for {recipient}{instead}")
     return send_file(
@@ -297,6 +306,8 @@ def every_copy(reference: str):
             continue
         try:
             made.append(_render(pack, entry))
+            if with_english(entry.kind, entry.recipient):  # asked for both: the English copy goes with it
+                made.append(_render(pack, entry, language=SOURCE_LOCALE))
         except formats.FormatUnavailable as error:
             unavailable = error
             failed.append(f"{_name(pack, entry, '')}: {error}")

@@ -131,7 +131,8 @@ def _row(case: Case, entry: Recipient, people: dict[str, str], names: dict[str, 
         "gone": entry.person is not None and entry.person not in people,
         "address": entry.address,
         "email": entry.email,
-        "language": rules.language_name(entry.language),
+        "language": rules.language_name(entry.language)
+        + (", and the English copy too" if _both(entry) else ""),
         "format": FORMAT_LABELS[entry.format],
         "children": join_words(children) if entry.children else "Every child in the case",
         "referrer": entry.referrer,
@@ -141,6 +142,11 @@ def _row(case: Case, entry: Recipient, people: dict[str, str], names: dict[str, 
         "remove": url_for("distribution.remove_recipient", reference=case.reference, recipient=entry.id),
         "confirm": url_for("distribution.confirm_recipient", reference=case.reference, recipient=entry.id),
     }
+
+
+def _both(entry: Recipient) -> bool:
+    """A family member who asked for the English copy beside theirs in another language."""
+    return entry.english_too and entry.person is not None and entry.language != rules.DEFAULT_LANGUAGE
 
 
 # --- adding and changing a recipient ------------------------------------------------------------
@@ -178,6 +184,7 @@ def _values(entry: Recipient | None) -> dict[str, Any]:
         "address": entry.address,
         "email": entry.email,
         "language": entry.language,
+        "english_too": entry.english_too,
         "format": entry.format.value,
         "children": list(entry.children),
         "referrer": entry.referrer,
@@ -196,6 +203,7 @@ def _posted(sent: MultiDict) -> dict[str, Any]:
     values |= {key: _text(sent, key) for key in ("address", "email", "excluded_reason")}
     return values | {
         "language": sent.get("language", ""),
+        "english_too": sent.get("english_too") == "yes",
         "format": sent.get("format", ""),
         "children": sent.getlist("children"),
         "referrer": sent.get("referrer") == "yes",
@@ -272,6 +280,7 @@ def read_recipient(
             address=values["address"],
             email=values["email"],
             language=values["language"],
+            english_too=values["english_too"],
             format=CopyFormat(values["format"]),
             children=[key for key in choices.children if key in values["children"]],
             referrer=values["referrer"],
@@ -292,6 +301,7 @@ ORDER = (
     "address",
     "email",
     "language",
+    "english_too",
     "format",
     "children",
     "receives",

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po, write_po
+from click.testing import CliRunner
 from lxml import etree
 
+from formgen.cli import main
 from formgen.display import format_day
-from formgen.documents import documents_for, render_document
+from formgen.documents import documents_for, render_document, write_documents
 from formgen.documents.assemble import NotInLanguage
 from formgen.documents.languages import coverage, family_documents, needed_messages
 from formgen.documents.ooxml import W
@@ -335,3 +337,54 @@ def test_the_family_is_told_the_translation_is_not_yet_reviewed_in_their_languag
         )
     )
     assert "qualified translator" not in english
+
+
+def _asking_for_both(case, recipient_id: str):
+    """The case with one recipient asking for the English copy beside theirs."""
+    asking = case.recipient(recipient_id).model_copy(update={"english_too": True})
+    return case.model_copy(
+        update={"distribution": [asking if r.id == recipient_id else r for r in case.distribution]}
+    )
+
+
+def test_a_family_member_who_asks_for_both_gets_the_english_copy_with_theirs(form, store, tmp_path):
+    case = _asking_for_both(_asking_for_both(load_example("sibling-group"), "family-friend"), "mother")
+    chosen = {"kinds": ["plan"], "child_ids": ["child-tilly"], "today": TODAY}
+    written = write_documents(form, store, case, tmp_path, recipient_ids=["family-friend"], **chosen)
+    assert [path.name for path in written] == [
+        f"{case.reference}-child-tilly-plan-family-friend.docx",
+        f"{case.reference}-child-tilly-plan-family-friend.en.docx",
+    ]
+    polish, english = (_text(path.read_bytes()) for path in written)
+    prepared = "Prepared for Agnieszka Wróbel on "
+    assert prepared not in polish and prepared in english
+    assert "qualified translator" not in english  # the original, not a translation
+    # The mother's copy is in English already: asking for both gives her one copy, not two.
+    (mothers,) = write_documents(form, store, case, tmp_path / "mother", recipient_ids=["mother"], **chosen)
+    assert mothers.name == f"{case.reference}-child-tilly-plan-mother.docx"
+    # One language for every copy (--language): that copy alone.
+    (override,) = write_documents(
+        form, store, case, tmp_path / "cy", recipient_ids=["family-friend"], language="cy", **chosen
+    )
+    assert override.name == f"{case.reference}-child-tilly-plan-family-friend.docx"
+
+
+def test_render_notes_only_the_unreviewed_languages_it_wrote(tmp_path):
+    def render(*arguments: str) -> str:
+        result = CliRunner().invoke(
+            main,
+            [
+                "render",
+                str(PROJECT_ROOT / "examples" / "sibling-group.json"),
+                "--out-dir",
+                str(tmp_path),
+                *arguments,
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        return result.stderr
+
+    assert "Polish" in render("--recipient", "family-friend")
+    assert "Polish" not in render("--recipient", "police")
+    assert "Polish" not in render("--document", "record")
+    assert "Welsh" in render("--recipient", "police", "--language", "cy")

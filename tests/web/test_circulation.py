@@ -19,7 +19,7 @@ from formgen.web.extensions import db
 from formgen.web.models import AccessEvent, Case
 from tests.integration.test_documents import all_text_with_headers
 from tests.support import draft, load_example
-from tests.web.conftest import PASSWORD, sign_in, submit
+from tests.web.conftest import PASSWORD, post_as_a_browser, sign_in, submit
 from tests.web.test_wizard import summary_links, tree
 
 TEAM = "Eastgate Assessment Team"
@@ -462,3 +462,42 @@ def test_a_copy_that_cannot_be_made_in_its_readers_language_offers_the_english_o
     assert "(in English, in place of their language)" in logged(app, "downloaded")[-1][0]
     assert support.get(f"{PAGE}/child-kai/plan/family-friend?language=pl").status_code == 404
     assert support.get(f"{PAGE}/child-kai/plan/mother").status_code == 200  # everyone else's copies
+
+
+def test_a_family_member_who_asks_for_both_is_sent_the_english_copy_with_theirs(app, team):
+    worker, support = team[WORKER], team[SUPPORT]
+    entry = f"{CASE}/distribution/recipients/family-friend"
+    changed = post_as_a_browser(worker, entry, {"language": "pl", "english_too": "yes", "format": "word"})
+    assert changed.status_code == 302, text(changed)
+    listed = text(worker.get(f"{CASE}/distribution"))
+    assert "Polish, and the English copy too" in listed
+    assert logged(app, "recipient_changed")[-1][0].startswith(
+        "Distribution list: a recipient: family-friend: the English copy too"
+    )
+
+    page = support.get(PAGE)
+    (note,) = tree(page).xpath("//*[@id='language-child-kai-plan-family-friend']")
+    assert note.text_content() == (
+        "In Polish and in English: the Polish translation is not yet reviewed by a qualified translator"
+    )
+    assert "Download the English copy too" in row(page, "child-kai", "plan", "family-friend")
+    assert "English copy" not in row(page, "child-kai", "plan", "mother")  # hers is in English already
+    (href,) = tree(page).xpath(
+        "//tr[@id='copy-child-kai-plan-family-friend']//a[starts-with(., 'Download the English copy')]/@href"
+    )
+    english = support.get(href)
+    assert english.status_code == 200
+    assert "Prepared for Agnieszka Wróbel on " in all_text_with_headers(english.data)
+    assert "(English).docx" in english.headers["Content-Disposition"]
+    assert (
+        "(in English, as they asked for with their own language's copy)" in logged(app, "downloaded")[-1][0]
+    )
+
+    with zipfile.ZipFile(io.BytesIO(support.get(f"{PAGE}/copies.zip").data)) as archive:
+        names = set(archive.namelist())
+        for child in ("Tilly Dacres", "Kai Dacres", "Poppy Dacres"):
+            theirs = f"Assessment plan - {child} - for Agnieszka Wróbel.docx"
+            both = f"Assessment plan - {child} - for Agnieszka Wróbel (English).docx"
+            assert {theirs, both} <= names
+            assert "Prepared for Agnieszka Wróbel on " in all_text_with_headers(archive.read(both))
+            assert "Prepared for Agnieszka Wróbel on " not in all_text_with_headers(archive.read(theirs))
