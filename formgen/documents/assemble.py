@@ -146,7 +146,7 @@ def copy_language(kind: str, recipient: Recipient | None) -> str:
 def with_english(kind: str, recipient: Recipient | None) -> bool:
     """Whether the English copy goes with this copy: its reader asked for both, and it is in another
     language."""
-    return recipient is not None and recipient.english_too and copy_language(kind, recipient) != SOURCE_LOCALE
+    return recipient is not None and recipient.in_both_languages and DOCUMENTS[kind].in_family_language
 
 
 def _language(kind: str, code: str) -> Language:

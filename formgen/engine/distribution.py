@@ -93,6 +93,11 @@ class Recipient(_Data):
     def audience(self) -> Audience:
         return Audience.FAMILY if self.person is not None else Audience.PROFESSIONALS
 
+    @property
+    def in_both_languages(self) -> bool:
+        """A family member who reads another language and asked for the English copy with theirs."""
+        return self.english_too and self.audience is Audience.FAMILY and self.language != "en"
+
     def receives(self, child_id: str) -> bool:
         """Whether this recipient is to get copies of a child's documents at all."""
         if self.excluded_reason is not None:

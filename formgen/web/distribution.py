@@ -132,7 +132,7 @@ def _row(case: Case, entry: Recipient, people: dict[str, str], names: dict[str, 
         "address": entry.address,
         "email": entry.email,
         "language": rules.language_name(entry.language)
-        + (", and the English copy too" if _both(entry) else ""),
+        + (", and the English copy too" if entry.in_both_languages else ""),
         "format": FORMAT_LABELS[entry.format],
         "children": join_words(children) if entry.children else "Every child in the case",
         "referrer": entry.referrer,
@@ -142,11 +142,6 @@ def _row(case: Case, entry: Recipient, people: dict[str, str], names: dict[str, 
         "remove": url_for("distribution.remove_recipient", reference=case.reference, recipient=entry.id),
         "confirm": url_for("distribution.confirm_recipient", reference=case.reference, recipient=entry.id),
     }
-
-
-def _both(entry: Recipient) -> bool:
-    """A family member who asked for the English copy beside theirs in another language."""
-    return entry.english_too and entry.person is not None and entry.language != rules.DEFAULT_LANGUAGE
 
 
 # --- adding and changing a recipient ------------------------------------------------------------
