@@ -28,6 +28,7 @@ from formgen.engine.distribution import (
     Audience,
     Recipient,
 )
+from formgen.engine.interpretations import answer_of, matching, translatable
 from formgen.engine.review import STAGE_LABELS, UK, Decision, Stage, approval_date
 from formgen.fieldtypes import capitalised, display, field_type, subject
 from formgen.i18n import N_, _, catalogs, current
@@ -43,6 +44,7 @@ NOT_ANSWERED = N_("Not answered")
 ASKED_NOT_ANSWERED = N_("Questions not answered")
 NOTHING_RECORDED = N_("Nothing recorded.")
 NOT_APPLICABLE = N_("Not applicable")
+INTERPRETED = N_("Translated by the interpreter %(name)s:")  # over an interpreter's translation (K4)
 
 
 @dataclass(frozen=True)
@@ -502,7 +504,7 @@ class _Builder:
                 continue
             text = self.text(info.field.id) or self.logged(info)
             if text:
-                rows.append({"label": _label(info), "value": text})
+                rows.append({"label": _label(info), "value": text + self.interpreted(info)})
             elif self.reader.kind.internal:
                 unanswered.append(_label(info))
         if unanswered:
@@ -510,6 +512,22 @@ class _Builder:
         if rows:
             yield {"kind": "answers", "rows": rows}
         yield from lists
+
+    def interpreted(self, info: FieldInfo) -> str:
+        """In a translated copy, the interpreter's translation of an answer the practitioner wrote,
+        marked as theirs, to follow the original (K4); "" when there is none for the answer as it
+        reads now."""
+        spoken = current()
+        if spoken.is_source or not translatable(info):
+            return ""
+        child = self.record.id if info.section.scope == "child" else None
+        entry = matching(
+            self.case.interpretations, info.field.id, child, spoken.code, answer_of(info, self.case, child)
+        )
+        if entry is None:
+            return ""
+        said = _(INTERPRETED, name=clean_text(entry.interpreter))
+        return f"\n\n{said}\n{clean_text(entry.text)}"
 
     def logged(self, info: FieldInfo) -> str:
         """An answer the record takes from the circulation log when nobody typed it: the day the

@@ -18,10 +18,11 @@ from datetime import date
 from functools import cache
 
 from formgen.documents.assemble import copy_language, documents_for, refusal, with_english
-from formgen.documents.context import build_context
+from formgen.documents.context import INTERPRETED, build_context
 from formgen.documents.render import TemplateStore
 from formgen.engine.casefile import CaseFile
 from formgen.engine.distribution import Recipient
+from formgen.engine.interpretations import translatable
 from formgen.engine.recipients import language_name
 from formgen.i18n import SOURCE_LOCALE, Language, catalogs, speaking
 from formgen.i18n.extract import extract_docx
@@ -96,13 +97,16 @@ def needed_messages(
 
 def _printable(form: FormSpec, kind: str) -> set[str]:
     """What the document could print for any reader, whatever the answers: the title of each section
-    it prints from, and the label and every choice of each answer it may show someone."""
+    it prints from, the label and every choice of each answer it may show someone, and the words over
+    an interpreter's translation where one of them may have one."""
     found: set[str] = set()
     for info in form.fields.values():
         if kind not in (info.field.documents or info.section.documents) or not info.field.audience:
             continue
         found.update({info.section.title, info.field.document_label})
         found.update(choice.label for choice in info.field.choices or [])
+        if translatable(info):
+            found.add(INTERPRETED)
     return found
 
 

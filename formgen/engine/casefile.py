@@ -29,7 +29,8 @@ from formgen.capabilities import Capability
 from formgen.display import clean_text
 from formgen.engine.assessment import Assessment
 from formgen.engine.case_formats import FORMAT, FormatError, upgraded
-from formgen.engine.distribution import Recipient, Sending, Withholding
+from formgen.engine.distribution import Interpretation, Recipient, Sending, Withholding
+from formgen.engine.interpretations import interpretation_problem
 from formgen.engine.review import Allocation, Decision, PlanReview, Review
 from formgen.engine.withholding import withholding_problem
 from formgen.fieldtypes import Invalid, typed_value
@@ -81,6 +82,7 @@ class CaseFile(BaseModel):
     distribution: list[Recipient] = Field(default_factory=list)  # who the plan and outcome go to
     withheld: list[Withholding] = Field(default_factory=list)  # answers kept from named recipients
     circulation: list[Sending] = Field(default_factory=list)  # every copy sent, oldest first
+    interpretations: list[Interpretation] = Field(default_factory=list)  # interpreters' translations
 
     _clean_household = field_validator("household", mode="after")(_clean)
 
@@ -176,6 +178,10 @@ def answer_problems(form: FormSpec, case: CaseFile, label: str) -> list[Problem]
         where = ("children", index, "decisions")
         problems.extend(_decision_problems(form, child.decisions, child.answers, "child", where, label))
     problems.extend(_distribution_problems(form, case, label))
+    for index, entry in enumerate(case.interpretations):
+        problem = interpretation_problem(form, case, entry)
+        if problem:
+            problems.append(Problem(label, None, describe_path(("interpretations", index)), problem))
     return problems
 
 

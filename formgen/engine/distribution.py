@@ -5,7 +5,8 @@ Plain data, kept with the case and carried by the case file:
   `household_members`, so their name is always the answers') or someone outside it (an agency's
   contact, the referrer), or is recorded as one who must not receive a copy, with the reason;
 - withholdings: an answer or a list item the practitioner keeps from named recipients;
-- the circulation log: each copy sent, of which document, from which revision, how, by whom and when.
+- the circulation log: each copy sent, of which document, from which revision, how, by whom and when;
+- interpreters' translations of what the practitioner wrote, for the family's copies in one language.
 
 The rules that read them, deciding what one reader's copy prints, live in one place:
 formgen.documents.context.
@@ -27,6 +28,7 @@ from formgen.registry import (  # Audience and CopyFormat are imported from here
 
 RecipientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 Line = Annotated[str, StringConstraints(max_length=300)]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]  # BCP 47
 Block = Annotated[str, StringConstraints(max_length=2_000)]
 
 
@@ -79,7 +81,7 @@ class Recipient(_Data):
     organisation: Line = ""
     address: Block = ""  # postal address
     email: Line = ""  # secure email
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    language: LanguageCode = "en"
     # A family member whose copy is in another language may ask for the English copy as well (K4):
     # it is made and sent with theirs, as one copy of the circulation log.
     english_too: bool = False
@@ -130,4 +132,18 @@ class Sending(_Data):
     revision: int | None = None  # the assessment's revision the copy was made from
     method: Method
     by: Person
+    at: AwareDatetime
+
+
+class Interpretation(_Data):
+    """An interpreter's translation of one answer the practitioner wrote (K4), printed beside it in the
+    family's copies in `language` while the answer still reads as it did when it was translated."""
+
+    field: Annotated[str, StringConstraints(min_length=1, max_length=200)]  # a top-level free-text question
+    child: RecipientId | None = None  # whose answer: None for the household's
+    language: LanguageCode
+    original: Annotated[str, StringConstraints(max_length=20_000)]  # the answer as it was translated
+    text: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+    interpreter: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    by: Person  # who entered it
     at: AwareDatetime

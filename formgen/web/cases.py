@@ -364,11 +364,14 @@ def _distribution(case: Case) -> tuple[list[Recipient], list[Withholding], list[
 
 
 def _take_off_the_distribution_list(case: Case, child: Child) -> None:
-    """A removed child's documents go from the distribution list, its withholdings and its log."""
+    """A removed child's documents go from the distribution list, its withholdings, its log and the
+    interpreters' translations."""
     distribution, withheld, circulation, _ = without_child(child.key, *_distribution(case))
     case.distribution = [entry.model_dump(mode="json", exclude_none=True) for entry in distribution]
     case.withheld = [entry.model_dump(mode="json", exclude_none=True) for entry in withheld]
     case.circulation = [entry.model_dump(mode="json", exclude_none=True) for entry in circulation]
+    # An interpreter's translation of the child's answers goes with the assessment too.
+    case.interpretations = [entry for entry in case.interpretations or [] if entry.get("child") != child.key]
 
 
 # --- allocation ----------------------------------------------------------------------------------

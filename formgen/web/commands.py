@@ -120,6 +120,7 @@ def import_case(app: Flask, case: CaseFile, email: str, label: str) -> str:
             distribution=_dumped(case.distribution),
             withheld=_dumped(case.withheld),
             circulation=_dumped(case.circulation),
+            interpretations=_dumped(case.interpretations),
         )
         stored.allocate(user)  # the file's allocation stays as history
         stored.children = [_child(child, index) for index, child in enumerate(case.children)]

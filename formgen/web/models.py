@@ -28,7 +28,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from formgen.capabilities import Capability, Role, capabilities_of
 from formgen.engine import CaseFile, ChildRecord
-from formgen.engine.distribution import Recipient, Sending, Withholding
+from formgen.engine.distribution import Interpretation, Recipient, Sending, Withholding
 from formgen.engine.review import (
     Allocation,
     Decision,
@@ -138,6 +138,7 @@ class Case(db.Model):
     distribution: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     withheld: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     circulation: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    interpretations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
 
@@ -200,6 +201,7 @@ class Case(db.Model):
             distribution=[Recipient.model_validate(entry) for entry in self.distribution or []],
             withheld=[Withholding.model_validate(entry) for entry in self.withheld or []],
             circulation=[Sending.model_validate(entry) for entry in self.circulation or []],
+            interpretations=[Interpretation.model_validate(entry) for entry in self.interpretations or []],
         )
 
 
