@@ -10,10 +10,12 @@ formgen.documents.context prints them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from formgen.engine.distribution import Audience, Interpretation
 from formgen.fieldtypes import field_type
+from formgen.i18n import SOURCE_LOCALE
 from formgen.registry import DOCUMENTS
 from formgen.spec.form import FieldInfo, FormSpec
 
@@ -53,6 +55,50 @@ def interpretation_problem(form: FormSpec, case: CaseFile, entry: Interpretation
     if entry.child is not None and entry.child not in {record.id for record in case.children}:
         return f"case {case.reference} has no child {entry.child!r}"
     return None
+
+
+@dataclass(frozen=True)
+class Translatable:
+    """One answer of a case an interpreter may translate, as it reads now, with the translation of it
+    into one language that the case holds, if any."""
+
+    info: FieldInfo
+    child: str | None  # whose answer: None for the household's
+    answer: str
+    translation: Interpretation | None
+
+    @property
+    def stale(self) -> bool:
+        """Whether the practitioner changed the answer after it was translated (so it is not printed)."""
+        return self.translation is not None and self.translation.original != self.answer
+
+
+def family_languages(case: CaseFile) -> list[str]:
+    """The languages other than English in which family members on the distribution list read."""
+    return sorted(
+        {
+            recipient.language
+            for recipient in case.distribution
+            if recipient.audience is Audience.FAMILY
+            and recipient.excluded_reason is None
+            and recipient.language != SOURCE_LOCALE
+        }
+    )
+
+
+def to_translate(form: FormSpec, case: CaseFile, language: str) -> list[Translatable]:
+    """Every answer of the case an interpreter may translate into `language`, in the form's order: the
+    household's once, each child's for each child; an unanswered question has nothing to translate."""
+    found = []
+    for info in form.fields.values():
+        if not translatable(info):
+            continue
+        for child in [None] if info.section.scope == "household" else [record.id for record in case.children]:
+            answer = answer_of(info, case, child)
+            if answer:
+                entry = find(case.interpretations, info.field.id, child, language)
+                found.append(Translatable(info, child, answer, entry))
+    return found
 
 
 def find(

@@ -93,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
         circulation,
         distribution,
         history,
+        interpreting,
         returns,
         withholding,
         wizard,
@@ -108,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
         withholding,
         distribution,
         circulation,
+        interpreting,
         administration,
         returns,
     )

@@ -47,6 +47,7 @@ class Action(StrEnum):
     RECIPIENT_REMOVED = "recipient_removed"
     RECIPIENT_CONFIRMED = "recipient_confirmed"
     CIRCULATED = "circulated"  # copies recorded as sent
+    INTERPRETED = "interpreted"  # an interpreter's translations of answers entered, changed or removed
     WITHHELD = "withheld"  # an answer or a list item kept from named recipients, or no longer
     RETURN_CHECKED = "return_checked"  # a statutory return made and checked, shown on the page
     RETURN_DOWNLOADED = "return_downloaded"  # and downloaded: its children's data left the service
@@ -79,6 +80,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.RECIPIENT_REMOVED: "Recipient removed",
     Action.RECIPIENT_CONFIRMED: "Recipient confirmed",
     Action.CIRCULATED: "Recorded copies as sent",
+    Action.INTERPRETED: "Entered an interpreter’s translations",
     Action.WITHHELD: "Changed who must not see an answer",
     Action.RETURN_CHECKED: "Checked a statutory return",
     Action.RETURN_DOWNLOADED: "Downloaded a statutory return",
@@ -120,6 +122,7 @@ PAGES: dict[str, str] = {
     "circulation.one_copy": "Circulation: one recipient’s copy",
     "circulation.every_copy": "Circulation: every copy (zip)",
     "circulation.record_sent": "Circulation: copies recorded as sent",
+    "interpreting.translations": "Interpreter’s translations",
     "returns.returns_page": "Statutory returns",
     "returns.cin_download": "Statutory returns: the Children in Need census",
     "returns.annex_a_download": "Statutory returns: Ofsted’s Annex A list 4",

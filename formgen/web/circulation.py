@@ -26,7 +26,8 @@ from formgen.documents.names import download_name, pack_name, unique
 from formgen.engine import circulation as rules
 from formgen.engine.casefile import CaseFile
 from formgen.engine.distribution import METHOD_LABELS, CopyFormat, Method, Recipient, Sending
-from formgen.engine.recipients import household_people, recipient_name
+from formgen.engine.interpretations import family_languages
+from formgen.engine.recipients import household_people, language_name, recipient_name
 from formgen.engine.review import UK, Stage
 from formgen.i18n import SOURCE_LOCALE
 from formgen.registry import circulated
@@ -132,6 +133,13 @@ def _page(pack: Pack, typed: dict[str, Any], errors: list[dict[str, str]], statu
         any_unreviewed=any(unreviewed(copy.kind, copy.recipient) for copy in pack.makeable),
         translations_known=TRANSLATIONS_KNOWN,
         can_edit_list=g.user.can(Capability.EDIT_DISTRIBUTION),
+        interpreted=[
+            {
+                "href": url_for("interpreting.translations", reference=reference, language=code),
+                "language": language_name(code),
+            }
+            for code in family_languages(pack.case_file)
+        ],
         zip_href=url_for("circulation.every_copy", reference=reference),
         back=url_for("cases.case", reference=reference),
     )

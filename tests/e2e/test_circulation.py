@@ -88,4 +88,20 @@ def test_business_support_circulate_the_plans_of_a_case(browser: Browser, site: 
     expect(page.locator("#copy-child-poppy-plan-r1")).to_contain_text(f"by {support.name} (secure email)")
     assert_accessible(page)
 
-    assert assert_every_case_page_was_logged(site, support) >= 6
+    # An interpreter's translation of the practitioner's words, for the family friend's Polish copies.
+    page.get_by_role("link", name="Enter an interpreter’s translations into Polish").click()
+    expect_heading(page, "Interpreter’s translations into Polish")
+    expect(page.locator("#t-assessment_aims-household")).to_have_attribute("lang", "pl")
+    assert_accessible(page)
+    page.locator("#t-planning_meeting_attendees-household").fill(
+        "Joanne Ferris, Shannon Colbeck i Pauline Colbeck."
+    )
+    press(page, "Save")
+    expect(page).to_have_title(re.compile(r"^Error: Interpreter’s translations into Polish"))
+    expect(page.get_by_role("alert")).to_contain_text("Enter the name of the interpreter who translated it")
+    assert_accessible(page)
+    page.get_by_label("Name of the interpreter who translated it").fill("Tomasz Zieliński")
+    press(page, "Save")
+    expect(page.get_by_text("Saved. The interpreter’s translations print")).to_be_visible()
+
+    assert assert_every_case_page_was_logged(site, support) >= 8

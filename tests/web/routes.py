@@ -26,6 +26,7 @@ SAMPLE_VALUES = {
     "recipient": "mother",  # on the example's distribution list, confirmed
     "user_id": "1",  # the first account made: tests/web/conftest.py's practitioner, in no test's way
     "field_id": "assessment_actions",  # a list the plan prints, so who must not see it may be chosen
+    "language": "pl",  # the family friend's, on the example's distribution list
 }
 
 

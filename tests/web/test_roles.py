@@ -67,6 +67,7 @@ ALLOWED = {
     "distribution.remove_recipient": {P, M, B},
     "distribution.confirm_recipient": {P, M},
     "circulation.circulation": {P, M, B},
+    "interpreting.translations": {P, M, B},  # whoever circulates the family's copies enters them
     "circulation.one_copy": {P, M, B},
     "circulation.every_copy": {P, M, B},
     "circulation.record_sent": {P, M, B},
