@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -34,8 +35,15 @@ def format_day(day: date | None, locale: str | None = None) -> str:
     """A day in words, in `locale` or the language being spoken ("3 May 2026", "3 Mai 2026")."""
     if day is None:
         return ""
-    # CLDR's long form: "3 May 2026" in British English, "3 de maio de 2026" in Portuguese.
-    return format_date(day, "long", locale=locale or current().babel_locale)
+    return _long_date(day, locale or current().babel_locale)
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date, locale: str) -> str:
+    # CLDR's long form: "3 May 2026" in British English, "3 de maio de 2026" in Portuguese. Kept, since
+    # Babel looks the locale up again on every call (a twentieth of a document's time) and a household's
+    # documents print the same few days again and again.
+    return format_date(day, "long", locale=locale)
 
 
 def format_moment(moment: datetime) -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from formgen.documents.context import DOCUMENTS, build_context
+from formgen.documents.context import DOCUMENTS, Sibling, build_context, household_children
 from formgen.documents.formats import as_format
 from formgen.documents.render import TemplateStore
 from formgen.documents.scripts import for_script
@@ -108,11 +108,13 @@ def render_document(
     recipient: Recipient | None = None,
     version: str | None = None,
     language: str | None = None,
+    siblings: Sequence[Sibling] | None = None,
 ) -> bytes:
     """One document about one child; a plan or outcome for `recipient`, or addressed to nobody.
 
     A family member's copy is in their language unless `language` says which; a copy that cannot be
-    made in it raises NotInLanguage."""
+    made in it raises NotInLanguage. A run of documents of one household passes its `siblings`
+    (formgen.documents.context.household_children), read once for all of them."""
     if kind not in documents_for(form, case, child_id, today=today):
         if kind not in DOCUMENTS:
             raise NoSuchDocument(f"there is no document {kind!r}")
@@ -126,7 +128,9 @@ def render_document(
         raise NoSuchDocument(refused)
     spoken = _language(kind, language or copy_language(kind, recipient))
     with speaking(spoken):
-        context = build_context(form, case, child_id, kind, today=today, recipient=recipient, version=version)
+        context = build_context(
+            form, case, child_id, kind, today=today, recipient=recipient, version=version, siblings=siblings
+        )
         document = store.render(DOCUMENTS[kind].template, context)
     if spoken.missing:
         raise NotInLanguage(_untranslated(kind, spoken))
@@ -220,6 +224,7 @@ def write_documents(
     written: list[Path] = []
     refusals: list[str] = []
     wanted_kinds = list(kinds) if kinds is not None else None
+    siblings = household_children(form, case, today=today)
     for child_id in chosen_children:
         case.child(child_id)  # an unknown child is an error, not an empty result
         available = documents_for(form, case, child_id, today=today)
@@ -230,7 +235,7 @@ def write_documents(
                 if chosen_recipients is None:  # one copy, addressed to nobody where it is a plan or outcome
                     spoken = language if DOCUMENTS[kind].in_family_language else None
                     document = render_document(
-                        form, store, case, child_id, kind, today=today, language=spoken
+                        form, store, case, child_id, kind, today=today, language=spoken, siblings=siblings
                     )
                     name = file_name(case, child_id, kind)
                     written.append(_write(out_dir, name, document, copy_format or CopyFormat.WORD))
@@ -244,7 +249,9 @@ def write_documents(
                     refusals.append(f"{copy.recipient.id}: no {kind} for {child_id}: {copy.refused}")
                     continue
                 try:
-                    versions = _versions(form, store, case, child_id, kind, copy.recipient, today, language)
+                    versions = _versions(
+                        form, store, case, child_id, kind, copy.recipient, today, language, siblings
+                    )
                 except NotInLanguage as error:
                     if untranslated is None:
                         raise
@@ -284,17 +291,34 @@ def _versions(
     recipient: Recipient,
     today: date,
     language: str | None,
+    siblings: Sequence[Sibling],
 ) -> list[tuple[bytes, str | None]]:
     """A recipient's copy (in `language` where one is given for every copy), and the English copy
     after it where they asked for both: each with the language its file name marks."""
     spoken = language if DOCUMENTS[kind].in_family_language else None
     copy = render_document(
-        form, store, case, child_id, kind, today=today, recipient=recipient, language=spoken
+        form,
+        store,
+        case,
+        child_id,
+        kind,
+        today=today,
+        recipient=recipient,
+        language=spoken,
+        siblings=siblings,
     )
     if spoken is not None or not with_english(kind, recipient):
         return [(copy, None)]
     english = render_document(
-        form, store, case, child_id, kind, today=today, recipient=recipient, language=SOURCE_LOCALE
+        form,
+        store,
+        case,
+        child_id,
+        kind,
+        today=today,
+        recipient=recipient,
+        language=SOURCE_LOCALE,
+        siblings=siblings,
     )
     return [(copy, None), (english, SOURCE_LOCALE)]
 

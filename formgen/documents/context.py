@@ -10,7 +10,7 @@ them; a copy addressed to nobody prints only what every reader may see.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -78,9 +78,11 @@ def build_context(
     today: date,
     recipient: Recipient | None = None,
     version: str | None = None,
+    siblings: Sequence[Sibling] | None = None,
 ) -> dict[str, Any]:
     """The template context of one document about one child, for one reader; `version` is the saved
-    answers' version (or revision)."""
+    answers' version (or revision); `siblings`, the household's children when a run of documents has
+    read them already."""
     reader = Reader(DOCUMENTS[kind], recipient)
     assessment = case.assessment(form, child_id, today=today)
     builder = _Builder(form, assessment, reader, case, case.child(child_id))
@@ -106,7 +108,9 @@ def build_context(
             "local_number": builder.text(known.LOCAL_CASE_NUMBER),
         },
         "child": child,
-        "children": _children(form, case, child_id, today),
+        "children": _children(
+            household_children(form, case, today=today) if siblings is None else siblings, child_id
+        ),
         "worker": worker,
         "timescale": builder.timescale(),
         "sections": builder.sections(),
@@ -204,26 +208,50 @@ def _authority(form: FormSpec) -> dict[str, str]:
     }
 
 
-def _children(form: FormSpec, case: CaseFile, subject_id: str, today: date) -> list[dict[str, Any]]:
-    """Every child of the household and whether each was seen (B1)."""
-    rows = []
-    seen_words = {True: _("Yes"), False: _("No"), None: _(NOT_ANSWERED)}
+@dataclass(frozen=True)
+class Sibling:
+    """What every document of the household says of one of its children (B1): read once for a run of
+    documents, so that a household's documents cost no more per child as it grows."""
+
+    id: str
+    name: str
+    unborn: bool
+    due: date | None
+    born: date | None
+    seen: bool | None
+
+
+def household_children(form: FormSpec, case: CaseFile, *, today: date) -> tuple[Sibling, ...]:
+    """Each child of the household as the documents' table of children needs them."""
+    found = []
     for record in case.children:
         sibling = case.assessment(form, record.id, today=today)
-        unborn = sibling.value(known.UNBORN) is True
-        seen = sibling.value(known.CHILD_SEEN)
-        rows.append(
-            {
-                "name": clean_text(sibling.child_name),
-                # A table of dates of birth: an unborn baby's is the day it is due, and says so.
-                "date_of_birth": _due(format_day(sibling.value(known.EXPECTED_DELIVERY)))
-                if unborn
-                else format_day(sibling.value(known.DATE_OF_BIRTH)),
-                "seen": _("Not yet born") if unborn else seen_words.get(seen, seen_words[None]),
-                "is_subject": record.id == subject_id,
-            }
+        found.append(
+            Sibling(
+                id=record.id,
+                name=sibling.child_name,
+                unborn=sibling.value(known.UNBORN) is True,
+                due=sibling.value(known.EXPECTED_DELIVERY),
+                born=sibling.value(known.DATE_OF_BIRTH),
+                seen=sibling.value(known.CHILD_SEEN),
+            )
         )
-    return rows
+    return tuple(found)
+
+
+def _children(siblings: Sequence[Sibling], subject_id: str) -> list[dict[str, Any]]:
+    """Every child of the household and whether each was seen (B1)."""
+    seen_words = {True: _("Yes"), False: _("No"), None: _(NOT_ANSWERED)}
+    return [
+        {
+            "name": clean_text(sibling.name),
+            # A table of dates of birth: an unborn baby's is the day it is due, and says so.
+            "date_of_birth": _due(format_day(sibling.due)) if sibling.unborn else format_day(sibling.born),
+            "seen": _("Not yet born") if sibling.unborn else seen_words.get(sibling.seen, seen_words[None]),
+            "is_subject": sibling.id == subject_id,
+        }
+        for sibling in siblings
+    ]
 
 
 class _Builder:

@@ -12,6 +12,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
@@ -21,6 +22,7 @@ from formgen.capabilities import Capability
 from formgen.display import format_day
 from formgen.documents import DOCUMENTS, copies_for, formats, render_document
 from formgen.documents.assemble import NotInLanguage, copy_language, with_english
+from formgen.documents.context import Sibling, household_children
 from formgen.documents.languages import language_note, unreviewed
 from formgen.documents.names import download_name, pack_name, unique
 from formgen.engine import circulation as rules
@@ -78,6 +80,11 @@ class Pack:
 
     def of(self, child: str) -> ChildCopies:
         return next(entry for entry in self.children if entry.child.key == child)
+
+    @cached_property
+    def siblings(self) -> tuple[Sibling, ...]:
+        """The household's children as each copy's table of them prints them: read once per request."""
+        return household_children(services().form, self.case_file, today=date.today())
 
     @property
     def makeable(self) -> list[rules.CopyState]:
@@ -211,6 +218,7 @@ def _render(
         recipient=copy.recipient,
         version=str(copy.revision),
         language=language,
+        siblings=pack.siblings,
     )
     made, extension = formats.as_format(content, copy_format or copy.recipient.format)
     return made, _name(pack, copy, extension, in_english=language == SOURCE_LOCALE)
