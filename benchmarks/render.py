@@ -35,6 +35,7 @@ from formgen.documents import (
     render_document,
     write_documents,
 )
+from formgen.documents.render import jinja_environment
 from formgen.engine import CaseFile, load_case
 from formgen.engine.distribution import CopyFormat
 from formgen.settings import Settings
@@ -61,7 +62,7 @@ def spread(timings: list[float]) -> str:
 
 def bare_render(path, context) -> bytes:
     template = DocxTemplate(path)
-    template.render(context, autoescape=True)
+    template.render(context, jinja_env=jinja_environment(), autoescape=True)  # its `_` and filters
     output = io.BytesIO()
     template.save(output)
     return output.getvalue()
