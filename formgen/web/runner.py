@@ -122,7 +122,9 @@ def save_records(
         db.session.flush()  # gives each record its new version, or finds that another save came first
         for child in saved:
             revisions.keep(subject.case, child, kind, g.user)
-        summaries.refresh(subject.case)
+        # A child's answers and revision move only their own row; the household's move every child's.
+        children_only = also is None and None not in saved
+        summaries.refresh(subject.case, only=saved if children_only else None)
         audit.with_the_save()  # one write transaction: the answers, their revisions and the log's event
         db.session.commit()
     except StaleDataError:

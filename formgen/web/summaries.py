@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -134,12 +134,21 @@ def _revision_numbers(session: Session, case_ids: Sequence[int]) -> dict[tuple[i
     return {(case_id, child_id): count for case_id, child_id, count in counted}
 
 
-def refresh(case: Case, session: Session | None = None, *, app: Flask | None = None) -> None:
-    """Work out the rows of `case`'s children again, in the caller's transaction (it commits)."""
-    _refresh([case], session or db.session, app or current_app)
+def refresh(
+    case: Case,
+    session: Session | None = None,
+    *,
+    app: Flask | None = None,
+    only: Collection[Child] | None = None,
+) -> None:
+    """Work out the rows of `case`'s children again, in the caller's transaction (it commits); `only`
+    those children's, when the change cannot move the others' (a save of one child's answers)."""
+    _refresh([case], session or db.session, app or current_app, only)
 
 
-def _refresh(cases: Iterable[Case], session: Session, app: Flask) -> None:
+def _refresh(
+    cases: Iterable[Case], session: Session, app: Flask, only: Collection[Child] | None = None
+) -> None:
     cases = list(cases)
     session.flush()  # new children get their ids, removed ones go; revisions are counted
     loaded = app.extensions["formgen"]
@@ -152,6 +161,9 @@ def _refresh(cases: Iterable[Case], session: Session, app: Flask) -> None:
     }
     for case in cases:
         for child in case.children:
+            if only is not None and child not in only:
+                kept.pop(child.id, None)  # kept as it is
+                continue
             revision = numbers.get((case.id, None), 0) + numbers.get((case.id, child.id), 0)
             values = compute(loaded.form, case, child, revision)
             summary = kept.pop(child.id, None)

@@ -71,6 +71,17 @@ def test_a_save_updates_the_summaries_in_the_same_transaction(app, client, examp
     assert summary(app, example_case, "child-kai").status == "completed"
 
 
+def test_a_save_of_one_childs_answers_works_out_their_row_alone(app, client, example_case):
+    before = {key: summary(app, example_case, key) for key in ("child-tilly", "child-kai", "child-poppy")}
+    path = f"/cases/{example_case}/children/child-tilly/child_views/childs_views"
+    assert submit(client, path, {"child_views_text": "", "action": "save-later"}).status_code == 302
+    tilly = summary(app, example_case, "child-tilly")
+    assert tilly.status == "in_progress" and tilly.computed_at > before["child-tilly"].computed_at
+    for key in ("child-kai", "child-poppy"):  # their answers and revisions did not change: nor did their rows
+        sibling = summary(app, example_case, key)
+        assert (sibling.status, sibling.computed_at) == ("completed", before[key].computed_at)
+
+
 def test_approval_steps_and_a_reallocation_update_the_summaries(app, people, example_case_for_worker):  # noqa: F811
     worker, manager = people[WORKER], people[MANAGER]
     assert post_from(worker, TILLY, f"{TILLY}/send", {}).status_code == 302
