@@ -3,8 +3,9 @@ sent; and which assessments are waiting to be circulated.
 
 A copy was sent from one revision of the child's assessment (formgen.engine.distribution.Sending);
 once the assessment has a later revision the plan has changed since, so it is circulated again (the
-plan goes out each time it changes). A sending that names no revision (an older file's) counts as
-changed: it is better sent twice than not at all.
+plan goes out each time it changes). A family member's copy in their language has changed too once
+an interpreter's translation it prints is entered after it was sent (K4). A sending that names no
+revision (an older file's) counts as changed: it is better sent twice than not at all.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from formgen.engine.distribution import Method, Recipient, Sending
+from formgen.engine.distribution import Audience, Interpretation, Method, Recipient, Sending
 from formgen.engine.review import Person
-from formgen.registry import circulated
+from formgen.registry import DOCUMENTS, circulated
 
 
 class State(StrEnum):
@@ -36,6 +37,7 @@ class CopyState:
     refused: str | None
     revision: int  # the child's assessment's revision now
     last: Sending | None  # the latest sending of this copy, if any
+    translated_since: bool = False  # an interpreter's translation it prints is newer than `last`
 
     @property
     def state(self) -> State:
@@ -43,7 +45,8 @@ class CopyState:
             return State.REFUSED
         if self.last is None:
             return State.READY
-        return State.SENT if sent_since(self.last, self.revision) else State.CHANGED
+        unchanged = sent_since(self.last, self.revision) and not self.translated_since
+        return State.SENT if unchanged else State.CHANGED
 
     @property
     def to_send(self) -> bool:
@@ -60,6 +63,19 @@ def sent_since(sending: Sending, revision: int) -> bool:
     return sending.revision is not None and sending.revision >= revision
 
 
+def translated_after(
+    interpretations: Iterable[Interpretation], last: Sending | None, kind: str, recipient: Recipient
+) -> bool:
+    """Whether an interpreter entered a translation for this copy of a child's document after it was
+    last sent: of the household's answers or the child's, into the language the copy is written in."""
+    if last is None or recipient.audience is not Audience.FAMILY or not DOCUMENTS[kind].in_family_language:
+        return False
+    return any(
+        entry.language == recipient.language and entry.child in (None, last.child) and entry.at > last.at
+        for entry in interpretations
+    )
+
+
 def last_sending(circulation: Iterable[Sending], child: str, kind: str, recipient: str) -> Sending | None:
     """The latest sending of a copy (the log is kept oldest first)."""
     found = None
@@ -74,15 +90,16 @@ def states(
     child: str,
     circulation: list[Sending],
     revision: int,
+    interpretations: Collection[Interpretation] = (),
 ) -> list[CopyState]:
     """Each copy (recipient, document, why it cannot be made) of a child's documents, with its state."""
-    return [
-        CopyState(
-            child, kind, recipient, refused, revision, last_sending(circulation, child, kind, recipient.id)
-        )
-        for recipient, kind, refused in copies
-        if kind in circulated()
-    ]
+    found = []
+    for recipient, kind, refused in copies:
+        if kind in circulated():
+            last = last_sending(circulation, child, kind, recipient.id)
+            newer = translated_after(interpretations, last, kind, recipient)
+            found.append(CopyState(child, kind, recipient, refused, revision, last, newer))
+    return found
 
 
 def sendings(copies: Iterable[CopyState], method: Method, by: Person, at: datetime) -> list[Sending]:
@@ -109,6 +126,7 @@ def waiting(
     *,
     approved: bool,
     household: Collection[str],
+    interpretations: Collection[Interpretation] = (),
 ) -> list[CopyState]:
     """For the home pages, without building the assessment: the copies of a child's plan (and, once
     approved, outcome) that recipients are to receive and have not been sent as the assessment stands.
@@ -123,6 +141,8 @@ def waiting(
             continue
         for kind in circulated(approved=approved):
             last = last_sending(circulation, child, kind, recipient.id)
-            if last is None or not sent_since(last, revision):
-                found.append(CopyState(child, kind, recipient, None, revision, last))
+            newer = translated_after(interpretations, last, kind, recipient)
+            copy = CopyState(child, kind, recipient, None, revision, last, newer)
+            if copy.to_send:
+                found.append(copy)
     return found

@@ -27,7 +27,7 @@ from formgen.documents.languages import language_note, unreviewed
 from formgen.documents.names import download_name, pack_name, unique
 from formgen.engine import circulation as rules
 from formgen.engine.casefile import CaseFile
-from formgen.engine.distribution import METHOD_LABELS, CopyFormat, Method, Recipient, Sending
+from formgen.engine.distribution import METHOD_LABELS, CopyFormat, Interpretation, Method, Recipient, Sending
 from formgen.engine.interpretations import family_languages
 from formgen.engine.recipients import household_people, language_name, recipient_name
 from formgen.engine.review import UK, Stage
@@ -103,7 +103,7 @@ def pack_of(case: Case) -> Pack:
             if no_pdf:
                 word_instead.add(f"{child.key}/{copy.kind}/{copy.recipient.id}")
             copies.append((copy.recipient, copy.kind, copy.refused or no_pdf))
-        states = rules.states(copies, child.key, case_file.circulation, revision)
+        states = rules.states(copies, child.key, case_file.circulation, revision, case_file.interpretations)
         children.append(ChildCopies(child, child_name(case, child), revision, states))
     return Pack(case, case_file, children, household_people(case.household), word_instead)
 
@@ -465,6 +465,7 @@ def waiting_lines(form: FormSpec, case: Case, child: Child, revision: int, *, to
         revision,
         approved=child.stage == Stage.APPROVED.value,
         household=set(household_people(case.household)),
+        interpretations=[Interpretation.model_validate(entry) for entry in case.interpretations or []],
     )
     if any(copy.kind == "outcome" and copy.recipient.person is not None for copy in waiting):
         refused = {

@@ -21,7 +21,7 @@ from formgen.engine.distribution import Interpretation
 from formgen.engine.interpretations import Translatable, family_languages, replaced, to_translate, without
 from formgen.engine.recipients import language_name
 from formgen.i18n import catalogs
-from formgen.web import audit
+from formgen.web import audit, summaries
 from formgen.web.access import needs, visible_case
 from formgen.web.extensions import db
 from formgen.web.models import Case, now
@@ -163,6 +163,7 @@ def _save(case: Case, answers: list[Translatable], typed: dict[str, str], langua
         kept_now = replaced(kept_now, entry)
     case.interpretations = [entry.model_dump(mode="json", exclude_none=True) for entry in kept_now]
     try:
+        summaries.refresh(case)  # a family's copy sent before the translation is to be sent again
         db.session.commit()
     except StaleDataError:
         db.session.rollback()  # the case reads as saved now

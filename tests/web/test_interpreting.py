@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from formgen.engine.distribution import Interpretation
+from formgen.engine.distribution import Interpretation, Method, Sending
+from formgen.engine.review import Person
 from formgen.web.extensions import db
-from formgen.web.models import Case
+from formgen.web.models import Case, now
 from tests.integration.test_documents import all_text_with_headers
 from tests.support import draft, load_example
 from tests.web.conftest import post_as_a_browser
-from tests.web.test_circulation import CASE, PAGE, SUPPORT, logged, people, text
+from tests.web.test_circulation import CASE, PAGE, SUPPORT, logged, people, revision_of, row, text
 from tests.web.test_wizard import tree
 
 POLISH = f"{CASE}/interpreter/pl"
@@ -162,3 +163,32 @@ def test_a_save_made_since_the_page_opened_is_not_overwritten_and_the_typing_is_
     assert [(entry.field, entry.original) for entry in saved(app)][1:] == [
         ("planning_meeting_attendees", "Joanne Ferris and Ms Colbeck.")
     ]
+
+
+def test_a_translation_entered_after_the_family_copy_went_makes_it_one_to_send_again(app, team):
+    support = team[SUPPORT]
+    with app.app_context():  # Kai's plan went to the mother and to the family friend, in Polish
+        case = db.session.scalar(db.select(Case).where(Case.reference == "EX-SIB-01"))
+        sent = [
+            Sending(
+                recipient=recipient,
+                document="plan",
+                child="child-kai",
+                revision=revision_of(app, "child-kai"),
+                method=Method.POST,
+                by=Person(name="Bea Support"),
+                at=now(),
+            ).model_dump(mode="json", exclude_none=True)
+            for recipient in ("mother", "family-friend")
+        ]
+        case.circulation = [*case.circulation, *sent]
+        db.session.commit()
+    page = support.get(PAGE)
+    polish = row(page, "child-kai", "plan", "family-friend")
+    assert "Sent on " in polish and "Changed since sent" not in polish
+    assert post(support, {MEETING: TRANSLATION, "interpreter": "Tomasz Zieliński"}).status_code == 302
+    page = support.get(PAGE)
+    assert "Changed since sent: send again" in row(page, "child-kai", "plan", "family-friend")
+    assert row(page, "child-kai", "plan", "mother").startswith("Shannon Colbeck Assessment plan Sent on ")
+    home = text(support.get("/"))  # the team's list says so too
+    assert "1 changed since sent" in home
