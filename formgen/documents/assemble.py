@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from formgen.documents.context import DOCUMENTS, Sibling, build_context, household_children
@@ -296,30 +297,11 @@ def _versions(
     """A recipient's copy (in `language` where one is given for every copy), and the English copy
     after it where they asked for both: each with the language its file name marks."""
     spoken = language if DOCUMENTS[kind].in_family_language else None
-    copy = render_document(
-        form,
-        store,
-        case,
-        child_id,
-        kind,
-        today=today,
-        recipient=recipient,
-        language=spoken,
-        siblings=siblings,
-    )
+    made = partial(render_document, form, store, case, child_id, kind, today=today, recipient=recipient)
+    copy = made(language=spoken, siblings=siblings)
     if spoken is not None or not with_english(kind, recipient):
         return [(copy, None)]
-    english = render_document(
-        form,
-        store,
-        case,
-        child_id,
-        kind,
-        today=today,
-        recipient=recipient,
-        language=SOURCE_LOCALE,
-        siblings=siblings,
-    )
+    english = made(language=SOURCE_LOCALE, siblings=siblings)
     return [(copy, None), (english, SOURCE_LOCALE)]
 
 

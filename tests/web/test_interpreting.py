@@ -12,8 +12,9 @@ from formgen.web.extensions import db
 from formgen.web.models import Case, now
 from tests.integration.test_documents import all_text_with_headers
 from tests.support import draft, load_example
-from tests.web.conftest import post_as_a_browser
+from tests.web.conftest import post_as_a_browser, sign_in
 from tests.web.test_circulation import CASE, PAGE, SUPPORT, logged, people, revision_of, row, text
+from tests.web.test_held import time_out
 from tests.web.test_wizard import tree
 
 POLISH = f"{CASE}/interpreter/pl"
@@ -192,3 +193,18 @@ def test_a_translation_entered_after_the_family_copy_went_makes_it_one_to_send_a
     assert row(page, "child-kai", "plan", "mother").startswith("Shannon Colbeck Assessment plan Sent on ")
     home = text(support.get("/"))  # the team's list says so too
     assert "1 changed since sent" in home
+
+
+def test_translations_sent_as_the_session_ended_are_shown_again_to_be_saved(app, team):
+    support = team[SUPPORT]
+    opened = support.get(POLISH).get_data(as_text=True)
+    time_out(support)
+    sent = post(support, {MEETING: TRANSLATION, "interpreter": "Tomasz Zieliński"}, opened)
+    assert sent.status_code == 302 and "/sign-in" in sent.headers["Location"]
+    landing = sign_in(support, SUPPORT).headers["Location"]
+    page = support.get(landing)
+    assert "This has not been saved yet" in text(page) and "The boxes show what you typed" in text(page)
+    assert box(page, MEETING).text_content().strip() == TRANSLATION
+    assert [entry.field for entry in saved(app)] == ["assessment_aims"]  # shown, not yet saved
+    assert post_as_a_browser(support, landing, {}, page.get_data(as_text=True)).status_code == 302
+    assert [entry.field for entry in saved(app)] == ["assessment_aims", "planning_meeting_attendees"]
