@@ -21,6 +21,7 @@ from formgen.engine.distribution import Interpretation
 from formgen.engine.interpretations import Translatable, family_languages, replaced, to_translate, without
 from formgen.engine.recipients import language_name
 from formgen.i18n import catalogs
+from formgen.spec import known_fields as known
 from formgen.web import audit, summaries
 from formgen.web.access import needs, visible_case
 from formgen.web.extensions import db
@@ -182,7 +183,8 @@ def _shown(case_file: CaseFile, answer: Translatable, typed: dict[str, str], err
     whose = "The household"
     if answer.child is not None:
         child = next(record for record in case_file.children if record.id == answer.child)
-        whose = child.answers.get("child_name") or "Unnamed child"
+        given = child.answers.get(known.CHILD_NAME)
+        whose = given.strip() if isinstance(given, str) and given.strip() else "Unnamed child"
     name = box_name(answer)
     return {
         "name": name,
