@@ -86,7 +86,7 @@ def translations(reference: str, language: str):
         case=case,
         language=catalogs.language(language),
         language_name=language_name(language),
-        answers=[_shown(case_file, answer, typed, errors) for answer in answers],
+        groups=_grouped(case_file, [_shown(case_file, answer, typed, errors) for answer in answers]),
         interpreter=typed[INTERPRETER],
         errors=errors,
         held=held is not None,
@@ -187,6 +187,7 @@ def _shown(case_file: CaseFile, answer: Translatable, typed: dict[str, str], err
         whose = given.strip() if isinstance(given, str) and given.strip() else "Unnamed child"
     name = box_name(answer)
     return {
+        "child": answer.child,
         "name": name,
         "question": answer.info.field.label,
         "whose": whose,
@@ -196,3 +197,13 @@ def _shown(case_file: CaseFile, answer: Translatable, typed: dict[str, str], err
         "value": typed[name],
         "error": next((error["text"] for error in errors if error["href"] == f"#{name}"), None),
     }
+
+
+def _grouped(case_file: CaseFile, shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The answers under whose they are: the household's first, then each child's, in the form's order."""
+    groups = []
+    for child in [None, *(record.id for record in case_file.children)]:
+        theirs = [answer for answer in shown if answer["child"] == child]
+        if theirs:
+            groups.append({"whose": theirs[0]["whose"], "answers": theirs})
+    return groups

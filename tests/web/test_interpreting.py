@@ -64,7 +64,14 @@ def test_the_circulation_page_leads_to_each_family_language_and_the_page_shows_t
     )
     (written,) = tree(page).xpath(f"//*[@id='{MEETING}-answer']/p[@lang='en']")  # the practitioner's words
     assert written.text_content().startswith("Joanne Ferris (social worker), Shannon Colbeck")
-    assert box(page, KAI) is not None  # each child's own answers too
+    # The household's answers, then each child's own, under whose they are.
+    assert [h.text_content() for h in tree(page).xpath("//main//h2")] == [
+        "The household",
+        "Tilly Dacres",
+        "Kai Dacres",
+        "Poppy Dacres",
+    ]
+    assert box(page, KAI) is not None
     assert logged(app, "viewed")[-1][0] == f"Interpreter’s translations: into Polish ({POLISH})"
     # A language nobody on the list reads, English included, has no page.
     for code in ("ar", "en", "xx"):
