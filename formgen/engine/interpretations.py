@@ -123,18 +123,17 @@ def matching(
     return entry if entry is not None and entry.original == answer else None
 
 
-def replaced(interpretations: Iterable[Interpretation], entry: Interpretation) -> list[Interpretation]:
-    """The case's translations with `entry` in place of any earlier one of the same answer and language."""
-    place = (entry.field, entry.child, entry.language)
-    kept = [other for other in interpretations if (other.field, other.child, other.language) != place]
-    return [*kept, entry]
-
-
 def without(
     interpretations: Iterable[Interpretation], field: str, child: str | None, language: str
 ) -> list[Interpretation]:
+    """The case's translations less any of one answer into one language."""
     return [
         entry
         for entry in interpretations
         if (entry.field, entry.child, entry.language) != (field, child, language)
     ]
+
+
+def replaced(interpretations: Iterable[Interpretation], entry: Interpretation) -> list[Interpretation]:
+    """The case's translations with `entry` in place of any earlier one of the same answer and language."""
+    return [*without(interpretations, entry.field, entry.child, entry.language), entry]

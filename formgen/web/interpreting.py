@@ -65,16 +65,17 @@ def translations(reference: str, language: str):
         typed, version = _typed(held, answers), sent_version(held)
     if request.method == "POST":
         typed = _typed(request.form, answers)
-        errors, status = _errors(typed, answers), 400
-        if not errors and not _changes(answers, typed):
+        changed = _changes(answers, typed)
+        errors, status = _errors(typed[INTERPRETER], changed), 400
+        if not errors and not changed:
             flash("No translation was changed.")
             return redirect(url_for("circulation.circulation", reference=reference))
         if (
             not errors
             and sent_version(request.form) == case.version
-            and _save(case, answers, typed, language)
+            and _save(case, case_file, changed, typed[INTERPRETER], language)
         ):
-            _said_saved(language, len(_changes(answers, typed)))
+            _said_saved(language, len(changed))
             return redirect(url_for("circulation.circulation", reference=reference))
         if not errors:  # someone saved the case first: show its answers now, keep what was typed
             case_file = case.to_case_file()
@@ -115,11 +116,9 @@ def _changes(answers: list[Translatable], typed: dict[str, str]) -> list[tuple[T
     ]
 
 
-def _errors(typed: dict[str, str], answers: list[Translatable]) -> list[dict[str, str]]:
+def _errors(name: str, changed: list[tuple[Translatable, str]]) -> list[dict[str, str]]:
     """What stops the page being saved, each naming its box (GOV.UK's error summary links to them)."""
     errors = []
-    changed = _changes(answers, typed)
-    name = typed[INTERPRETER]
     if changed and any(text for _, text in changed) and not name:
         errors.append(
             {"text": "Enter the name of the interpreter who translated it", "href": f"#{INTERPRETER}"}
@@ -143,10 +142,12 @@ def _errors(typed: dict[str, str], answers: list[Translatable]) -> list[dict[str
     return errors
 
 
-def _save(case: Case, answers: list[Translatable], typed: dict[str, str], language: str) -> bool:
+def _save(
+    case: Case, case_file: CaseFile, changed: list[tuple[Translatable, str]], interpreter: str, language: str
+) -> bool:
     """Keep the translations typed (an emptied box drops its answer's), unless another save came first."""
-    kept_now = case.to_case_file().interpretations
-    for answer, text in _changes(answers, typed):
+    kept_now = case_file.interpretations
+    for answer, text in changed:
         field, child = answer.info.field.id, answer.child
         if not text:
             kept_now = without(kept_now, field, child, language)
@@ -157,7 +158,7 @@ def _save(case: Case, answers: list[Translatable], typed: dict[str, str], langua
             language=language,
             original=answer.answer,
             text=text,
-            interpreter=typed[INTERPRETER],
+            interpreter=interpreter,
             by=g.user.as_person(),
             at=now(),
         )
