@@ -20,6 +20,9 @@ from formgen.web.database import after_fork
 from formgen.web.templating import preload
 
 log = logging.getLogger("formgen.server")
+# On SIGTERM the requests in hand get this long; then gunicorn kills the workers (a worker still
+# booting when the signal comes is one of them), so a stopped server is gone within about this.
+GRACEFUL_SECONDS = 10
 
 
 class _Gunicorn(BaseApplication):
@@ -63,7 +66,7 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
         # long is restarted. It does not limit one request's time; a PDF's wait has its own limit
         # (formgen.documents.converter.REQUEST_SECONDS).
         "timeout": 60,
-        "graceful_timeout": 10,
+        "graceful_timeout": GRACEFUL_SECONDS,
         # gunicorn's runtime control socket lives in one place per account, so two servers would
         # share it: formgen needs none.
         "control_socket_disable": True,

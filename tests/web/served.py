@@ -19,9 +19,12 @@ from dataclasses import dataclass, field
 from http.client import HTTPConnection
 from urllib.parse import urlencode
 
+from formgen.web.server import GRACEFUL_SECONDS
 from tests.web.pagecheck import form_values
 
 READY = "Serving on"
+# A server sent SIGTERM has finished by then: its graceful period, and time to exit on a busy machine.
+STOPS_WITHIN = GRACEFUL_SECONDS + 20
 
 
 def free_port() -> int:
@@ -49,7 +52,7 @@ class Server:
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
+            self.process.wait(timeout=STOPS_WITHIN)
 
 
 @contextmanager

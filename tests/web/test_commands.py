@@ -17,6 +17,7 @@ from formgen.web import create_app
 from tests.support import EXAMPLES_DIR
 from tests.web.conftest import sign_in
 from tests.web.pagecheck import CheckedClient
+from tests.web.served import STOPS_WITHIN
 
 
 @pytest.fixture
@@ -173,7 +174,7 @@ def test_serve_answers_on_the_port_with_a_production_server(env):
                 time.sleep(0.3)
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=STOPS_WITHIN)
 
 
 def test_export_cin_without_case_files_makes_the_census_of_the_databases_cases(env, tmp_path):

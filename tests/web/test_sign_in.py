@@ -32,6 +32,7 @@ from formgen.web.extensions import db
 from formgen.web.models import SignInThrottle
 from tests.web.conftest import EMAIL, FAILED, PASSWORD, sign_in
 from tests.web.pagecheck import form_values
+from tests.web.served import STOPS_WITHIN
 
 SECRET = "a-secret-key-for-the-sign-in-tests"
 ACCOUNTS = ["ines.marlowe@example.org", "tobias.achterberg@example.org", "grace.oyelaran@example.org"]
@@ -173,7 +174,7 @@ def server(request, tmp_path) -> Iterator[Server]:
         yield Server(port, env.get("DATABASE_URL") or f"sqlite:///{instance / 'formgen.db'}", log)
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=STOPS_WITHIN)
         reader.join(timeout=10)
         process.stderr.close()
 
