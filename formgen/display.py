@@ -60,7 +60,10 @@ def join_words(words: Sequence[str]) -> str:
 
 
 def article(noun: str) -> str:
-    """'an agency', 'a person': enough English for the item names a spec gives."""
+    """'an agency', 'a person': enough English for the item names a spec gives. Another language's
+    words for the sentence around it say what they need, so the noun comes back as it is."""
+    if not current().is_source:
+        return noun
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from functools import cached_property
 from gettext import NullTranslations
@@ -55,7 +55,9 @@ class Language:
             return message
         return getattr(self.translations, "_catalog", {}).get(message) or None
 
-    def _lookup(self, message: str) -> str:
+    def words(self, message: str) -> str:
+        """The catalog's words for `message`, placeholders unfilled (the English, noted as missing,
+        when it has none)."""
         if self.asked is not None:
             self.asked.add(message)
         found = self.gettext_or_none(message)
@@ -64,25 +66,28 @@ class Language:
             return message
         return found
 
-    def gettext(self, message: str, /, **values: object) -> str:
-        text = self._lookup(message)
-        # %-formatting with names only: a translation reorders them freely, and a spec text is never
-        # a format string (values are given only by our own code).
-        return text % values if values else text
-
-    def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> str:
-        values = {"num": n, **values}
+    def plural_words(self, singular: str, plural: str, n: int) -> str:
+        """The catalog's plural form for `n`, placeholders unfilled."""
         if self.asked is not None:
             self.asked.add(singular)
         if self.is_source:
-            return (singular if n == 1 else plural) % values
+            return singular if n == 1 else plural
         catalog = getattr(self.translations, "_catalog", {})
         index = self.translations.plural(n) if hasattr(self.translations, "plural") else int(n != 1)
         found = catalog.get((singular, index))
         if not found:
             self.missing.add(singular)
-            found = singular if n == 1 else plural
-        return found % values
+            return singular if n == 1 else plural
+        return found
+
+    def gettext(self, message: str, /, **values: object) -> str:
+        text = self.words(message)
+        # %-formatting with names only: a translation reorders them freely, and a spec text is never
+        # a format string (values are given only by our own code).
+        return text % values if values else text
+
+    def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> str:
+        return self.plural_words(singular, plural, n) % {"num": n, **values}
 
 
 ENGLISH = Language(SOURCE_LOCALE)
@@ -96,11 +101,20 @@ def current() -> Language:
 @contextmanager
 def speaking(language: Language) -> Iterator[Language]:
     """Everything `_` says inside the block is in `language`."""
-    token = _speaking.set(language)
+    token = start_speaking(language)
     try:
         yield language
     finally:
-        _speaking.reset(token)
+        stop_speaking(token)
+
+
+def start_speaking(language: Language) -> Token[Language]:
+    """`speaking` for a span that is not a block, such as a web request; `stop_speaking` ends it."""
+    return _speaking.set(language)
+
+
+def stop_speaking(token: Token[Language]) -> None:
+    _speaking.reset(token)
 
 
 def _(message: str, /, **values: object) -> str:

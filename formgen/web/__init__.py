@@ -10,12 +10,15 @@ from typing import Any
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from markupsafe import Markup, escape
 
 from formgen.documents import TemplateStore
+from formgen.i18n import current
 from formgen.settings import Settings
 from formgen.spec import load_spec
 from formgen.web import audit, config, database
 from formgen.web.extensions import csrf, db
+from formgen.web.languages import init_languages
 from formgen.web.security import init_security
 from formgen.web.services import Services, services
 from formgen.web.templating import ImportingTemplate
@@ -44,11 +47,13 @@ def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | No
     app.jinja_env.template_class = ImportingTemplate
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    _install_translations(app)
     db.init_app(app)
     with app.app_context():
         for engine in db.engines.values():
             database.prepare(engine, app.config["SQLITE_SYNCHRONOUS"])
     init_security(app)  # before CSRF's own check, so even its error page has a nonce and a user
+    init_languages(app)  # after the user is known, whose language it may be
     csrf.init_app(app)
     app.after_request(audit.log_request)
     _keep_lists_current(app)
@@ -56,6 +61,23 @@ def create_app(overrides: dict[str, Any] | None = None, instance_path: Path | No
     _register_errors(app)
     app.add_url_rule("/healthz", "healthz", healthz)
     return app
+
+
+def _install_translations(app: Flask) -> None:
+    """`_` and `ngettext` in every template, in the language of the request (formgen.web.languages).
+    Jinja marks what they return as safe and escapes only the values put into it, so the words are
+    escaped here: a catalog's words are text, never markup."""
+    from jinja2.ext import i18n
+
+    def gettext(message: str) -> Markup:
+        return escape(current().words(message))
+
+    def ngettext(singular: str, plural: str, n: int) -> Markup:
+        return escape(current().plural_words(singular, plural, n))
+
+    app.jinja_env.add_extension(i18n)
+    app.jinja_env.add_extension("jinja2.ext.do")  # `{% do list.append(...) %}`: `_` is the translation
+    app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)
 
 
 def healthz() -> tuple[str, int, dict[str, str]]:

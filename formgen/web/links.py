@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import request, url_for
@@ -24,3 +25,14 @@ def back_to_tasks(subject: Subject) -> str:
 def journey_args() -> dict[str, str]:
     """Where the journey goes next (back to check answers, on to the children), kept from page to page."""
     return {key: request.args[key] for key in ("return", "then") if key in request.args}
+
+
+def leaving_for(sent: Mapping[str, str], back: str) -> str | None:
+    """Where a page's leaving button goes once what was typed is saved (or the page has asked): Back,
+    or the language toggle, which is a button of the page's form on a page of questions."""
+    leave = sent.get("leave") or ""
+    if leave == "back":
+        return back
+    if leave.startswith("language:"):
+        return url_for("language.choose", code=leave.removeprefix("language:"), next=request.full_path)
+    return None

@@ -78,6 +78,8 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(String(32), default="practitioner")
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     phone: Mapped[str | None] = mapped_column(String(40))  # printed as the lead practitioner's phone
+    # The language of the service's pages, as they chose it (formgen.web.languages); None: not chosen.
+    language: Mapped[str | None] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(256))
     # Raised on signing out: every session cookie issued before it stops working, copies included.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -34,7 +34,7 @@ from formgen.web.access import edit_refusal, require, visible_case
 from formgen.web.conflicts import Conflict, child_conflict, combined, conflict
 from formgen.web.extensions import db
 from formgen.web.held import PARAMETER, held_form
-from formgen.web.links import back_to_tasks, journey_args, url
+from formgen.web.links import back_to_tasks, journey_args, leaving_for, url
 from formgen.web.models import Case, Child
 from formgen.web.pages import PageState, Subject
 from formgen.web.services import services
@@ -237,8 +237,9 @@ class QuestionPage:
     def destination(self, sent: MultiDict, assessment: Assessment) -> str | None:
         """Where a leaving button (Back, Add, Change, Remove, the chronology beside the analysis) goes,
         once what was typed is saved."""
-        if sent.get("leave") == "back":
-            return back_to_tasks(self.subject)
+        leaving = leaving_for(sent, back_to_tasks(self.subject))
+        if leaving is not None:
+            return leaving
         if sent.get("leave") == "chronology":
             beside = chronology.beside(self.subject, self.section, self.page, assessment)
             if beside is None:
@@ -571,12 +572,12 @@ class ItemPage:
         assessment = self.assessment(items)
         state = posted.state
         versions = self.versions(sent)
-        if sent.get("leave") == "back":
+        back = leaving_for(sent, self.found.back())
+        if back is not None:
             unchanged = updated == self.existing and all(r.entry == r.part.entry for r in readings)
             unreadable = state.errors or any(r.posted and r.posted.state.errors for r in readings)
             if unchanged and not unreadable:
-                return redirect_to(self.found.back())
-            back = self.found.back()
+                return redirect_to(back)
             children = self.children_shown(readings, items, updated)
             return self.render(
                 assessment,
@@ -765,10 +766,10 @@ class NewRecordPage:
         posted = pages.read(self.assessment({}), self.infos, sent)
         answers = pages.merge({}, posted.values)
         after = self.assessment(answers)
-        if sent.get("leave") == "back":
+        leave = leaving_for(sent, self.context["back"])
+        if leave is not None:
             if not answers and not posted.state.errors:
-                return redirect_to(self.context["back"])
-            leave = self.context["back"]
+                return redirect_to(leave)
             return pages.form_page(
                 after, self.infos, posted.state, leave_without_saving=leave, **self.context
             )
