@@ -205,12 +205,13 @@ def _translation_notes(
 @click.pass_obj
 def languages(settings: Settings) -> None:
     """Each language's catalog: who translated it, whether a qualified translator has reviewed it,
-    and how much of each family document (the plan and the outcome) it can write."""
+    how much of each family document (the plan and the outcome) it can write, and how much of the
+    service's own pages (a language is offered on them once it has all their words)."""
     from formgen.documents import TemplateStore
     from formgen.documents.languages import coverage, family_documents, needed_messages
     from formgen.engine.casefile import load_case
     from formgen.engine.recipients import language_name
-    from formgen.i18n import catalogs
+    from formgen.i18n import catalogs, service
     from formgen.spec import SpecError, load_spec
 
     try:
@@ -234,6 +235,13 @@ def languages(settings: Settings) -> None:
                 if found.first_missing:
                     line += f"; not yet translated: {found.first_missing[:60]!r}"
                 click.echo(line)
+            pages = service.coverage(code)
+            line = f"    The service's pages: {pages.percent}% ({pages.translated} of {pages.needed})"
+            if pages.complete:
+                line += ", offered on the language toggle"
+            else:
+                line += f"; not yet translated: {pages.first_missing[:60]!r}"
+            click.echo(line)
     except SpecError as error:
         _fail([str(problem) for problem in error.problems])
     except catalogs.CatalogError as error:

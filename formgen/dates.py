@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from formgen.i18n import N_
+
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2100, 12, 31)
-RANGE_TEXT = "between 1 January 1900 and 31 December 2100"
+RANGE_TEXT = N_("between 1 January 1900 and 31 December 2100")
 
 
 def in_range(day: date) -> bool:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from formgen import dates
 from formgen.conditions import Kind
 from formgen.display import clean_text, format_day
-from formgen.i18n import _
+from formgen.i18n import N_, _
 
 if TYPE_CHECKING:
     from formgen.spec.model import FormField
@@ -68,8 +68,9 @@ class FormData(Protocol):
 
 
 def subject(field: FormField) -> str:
-    """The field as it stands in a message: its `name`, or its label when it has none."""
-    return field.name or field.label.rstrip("?")
+    """The field as it stands in a message, in the language being spoken: its `name`, or its label
+    when it has none."""
+    return _(field.name) if field.name else _(field.label).rstrip("?")
 
 
 def capitalised(text: str) -> str:
@@ -79,7 +80,7 @@ def capitalised(text: str) -> str:
 def fill(template: str, field: FormField, **values: str) -> str:
     """A message template with {Name} or {name} for the field's subject, and any other {placeholder}."""
     name = subject(field)
-    text = template.replace("{Name}", capitalised(name)).replace("{name}", name)
+    text = _(template).replace("{Name}", capitalised(name)).replace("{name}", name)
     for key, value in values.items():
         text = text.replace(f"{{{key}}}", value)
     return text
@@ -99,8 +100,8 @@ class FieldType:
     inline: ClassVar[bool] = False  # its options side by side (GOV.UK: two short answers)
     # Prose the practitioner writes: printed as written in a translated copy, marked as their words.
     prose: ClassVar[bool] = False
-    missing: ClassVar[str] = "Enter {name}"
-    invalid: ClassVar[str] = "{Name} must be text"
+    missing: ClassVar[str] = N_("Enter {name}")
+    invalid: ClassVar[str] = N_("{Name} must be text")
     blank_input: ClassVar[Any] = ""
 
     # --- the spec
@@ -159,7 +160,7 @@ class _Texts(FieldType):
 
     def constraint(self, field: FormField, value: Any, checks: Checks) -> str | None:
         if field.max_length is not None and len(value) > field.max_length:
-            return fill("{Name} must be {n} characters or fewer", field, n=str(field.max_length))
+            return fill(N_("{Name} must be {n} characters or fewer"), field, n=str(field.max_length))
         return None
 
 
@@ -189,7 +190,7 @@ class Upn(FieldType):
         from formgen.upn import upn_problem
 
         found = upn_problem(value)
-        return None if found is None else fill("{Name} " + found[1], field)
+        return None if found is None else fill(found[1], field)
 
 
 class LongText(_Texts):
@@ -201,8 +202,8 @@ class LongText(_Texts):
 
 class _Choices(FieldType):
     keys = frozenset({"choices", "choice_list", "choices_from"})
-    missing = "Select {name}"
-    invalid = "Select {name}"
+    missing = N_("Select {name}")
+    invalid = N_("Select {name}")
 
     def spec_problem(self, field: FormField) -> str | None:
         sources = [
@@ -225,7 +226,10 @@ class _Choices(FieldType):
         """Value, label and hint of each choice a page offers."""
         if field.choices_from is not None:
             return [(value, name, None) for value, name in people.items()]
-        return [(choice.value, choice.label, choice.hint) for choice in field.choices or []]
+        choices = field.choices or []
+        return [
+            (choice.value, _(choice.label), _(choice.hint) if choice.hint else None) for choice in choices
+        ]
 
     def stranger(self, field: FormField, chosen: list[str], allowed: Collection[str] | None) -> str | None:
         """The first chosen value that is not one of the choices, if any."""
@@ -245,7 +249,7 @@ class _Choices(FieldType):
         return (
             None
             if value is None
-            else fill("{Name}: {value} is not one of the choices", field, value=repr(value))
+            else fill(N_("{Name}: {value} is not one of the choices"), field, value=repr(value))
         )
 
     def label(self, field: FormField, value: str, people: People | None, child: bool) -> str:
@@ -309,11 +313,12 @@ class MultipleChoice(_Choices):
         if problem:
             return problem
         if len(set(value)) != len(value):
-            return fill("{Name}: each choice can be selected only once", field)
+            return fill(N_("{Name}: each choice can be selected only once"), field)
         for exclusive in field.exclusive:
             if exclusive in value and len(value) > 1:
                 label = self.label(field, exclusive, None, False)
-                return f"Select ‘{label}’ on its own, or remove it and keep the other answers"
+                message = N_("Select ‘%(label)s’ on its own, or remove it and keep the other answers")
+                return _(message, label=label)
         return None
 
     def display(
@@ -331,8 +336,8 @@ class YesNo(FieldType):
     name = "yes_no"
     component = "govukRadios"
     inline = True
-    missing = "Select yes if {name}"
-    invalid = "Select yes if {name}"
+    missing = N_("Select yes if {name}")
+    invalid = N_("Select yes if {name}")
     _VALUES: ClassVar[dict[str, bool]] = {"yes": True, "no": False}
 
     def parse(self, field: FormField, raw: Any, allowed: Collection[str] | None = None) -> Parsed:
@@ -346,7 +351,7 @@ class YesNo(FieldType):
         return "yes" if value is True else "no" if value is False else ""
 
     def options(self, field: FormField, people: People) -> list[tuple[str, str, str | None]]:
-        return [("yes", "Yes", None), ("no", "No", None)]
+        return [("yes", _("Yes"), None), ("no", _("No"), None)]
 
     def read_stored(self, raw: Any) -> Any:
         if not isinstance(raw, bool):
@@ -372,8 +377,8 @@ class Date(FieldType):
     name = "date"
     component = "govukDateInput"
     keys = frozenset({"not_future", "within", "chronology"})
-    default_hint = "For example, 27 3 2025"
-    invalid = "{Name} must be a real date"
+    default_hint = N_("For example, 27 3 2025")
+    invalid = N_("{Name} must be a real date")
     blank_input: ClassVar[dict] = {}
     PARTS = ("day", "month", "year")
     _MONTHS: ClassVar[dict[str, int]] = {
@@ -389,6 +394,14 @@ class Date(FieldType):
     # ASCII digits only: "²".isdigit() is true, and int() of a 5,000-digit year is refused by Python.
     _DAY_OR_MONTH = re.compile(r"[0-9]{1,2}")
     _YEAR = re.compile(r"[0-9]{4}")
+    _MISSING_PARTS: ClassVar[dict[tuple[str, ...], str]] = {
+        ("day",): N_("{Name} must include a day"),
+        ("month",): N_("{Name} must include a month"),
+        ("year",): N_("{Name} must include a year"),
+        ("day", "month"): N_("{Name} must include a day and a month"),
+        ("day", "year"): N_("{Name} must include a day and a year"),
+        ("month", "year"): N_("{Name} must include a month and a year"),
+    }
 
     def read_input(self, form: FormData, name: str) -> Any:
         return {part: form.get(f"{name}-{part}", "") for part in self.PARTS}
@@ -400,7 +413,7 @@ class Date(FieldType):
         if len(missing) == len(self.PARTS):
             return Parsed()
         if missing:
-            message = fill("{Name} must include a {parts}", field, parts=" and a ".join(missing))
+            message = fill(self._MISSING_PARTS[tuple(missing)], field)
             return Parsed(error=message, part=missing[0])
         day = int(given["day"]) if self._DAY_OR_MONTH.fullmatch(given["day"]) else None
         month = self._month(given["month"])
@@ -410,14 +423,15 @@ class Date(FieldType):
         if not self._YEAR.fullmatch(given["year"]):
             plain = given["year"].isascii() and given["year"].isdigit()
             return Parsed(
-                error="Year must include 4 numbers" if plain else fill(self.invalid, field), part="year"
+                error=_("Year must include 4 numbers") if plain else fill(self.invalid, field), part="year"
             )
         try:
             day_value = date(int(given["year"]), month, day)
         except ValueError:
             return Parsed(error=fill(self.invalid, field), part="day" if 1 <= month <= 12 else "month")
         if not dates.in_range(day_value):
-            return Parsed(error=fill("{Name} must be {range}", field, range=dates.RANGE_TEXT), part="year")
+            message = fill(N_("{Name} must be {range}"), field, range=_(dates.RANGE_TEXT))
+            return Parsed(error=message, part="year")
         return Parsed(day_value.isoformat())
 
     def _month(self, text: str) -> int | None:
@@ -439,14 +453,14 @@ class Date(FieldType):
 
     def constraint(self, field: FormField, value: Any, checks: Checks) -> str | None:
         if field.not_future and value > checks.today:
-            return fill("{Name} must be today or in the past", field)
+            return fill(N_("{Name} must be today or in the past"), field)
         within = field.within
         if within is not None:
             other = checks.lookup(within.of)
             if isinstance(other, date) and not (
                 dates.add_months(other, -within.months) <= value <= dates.add_months(other, within.months)
             ):
-                message = "{Name} must be within {n} months of {other}"
+                message = N_("{Name} must be within {n} months of {other}")
                 return fill(message, field, n=str(within.months), other=checks.subject_of(within.of))
         return None
 
@@ -463,8 +477,8 @@ class Time(FieldType):
     name = "time"
     component = "govukInput"
     input_options: ClassVar[Mapping[str, Any]] = {"classes": "govuk-input--width-5", "spellcheck": False}
-    default_hint = "Use the 24-hour clock, for example 14:30"
-    invalid = "{Name} must be a real time, like 14:30"
+    default_hint = N_("Use the 24-hour clock, for example 14:30")
+    invalid = N_("{Name} must be a real time, like 14:30")
     _TIME = re.compile(r"([0-9]{1,2})[:.]?([0-9]{2})")
 
     def parse(self, field: FormField, raw: Any, allowed: Collection[str] | None = None) -> Parsed:
@@ -501,7 +515,7 @@ class Number(FieldType):
         "classes": "govuk-input--width-10",
         "spellcheck": False,
     }
-    invalid = "{Name} must be a number"
+    invalid = N_("{Name} must be a number")
     DIGITS = 15  # what a float holds exactly: more is a typing slip, and would not round-trip
     _NUMBER = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 
@@ -513,7 +527,7 @@ class Number(FieldType):
             return self.refused(field)
         digits = sum(character.isdigit() for character in text)
         if digits > self.DIGITS:
-            return Parsed(error=fill("{Name} must have {n} digits or fewer", field, n=str(self.DIGITS)))
+            return Parsed(error=fill(N_("{Name} must have {n} digits or fewer"), field, n=str(self.DIGITS)))
         plain = text.replace(",", "")
         return Parsed(float(plain) if "." in plain else int(plain))
 
@@ -532,9 +546,9 @@ class Number(FieldType):
 
     def constraint(self, field: FormField, value: Any, checks: Checks) -> str | None:
         if field.min is not None and value < field.min:
-            return fill("{Name} must be {n} or more", field, n=f"{field.min:g}")
+            return fill(N_("{Name} must be {n} or more"), field, n=f"{field.min:g}")
         if field.max is not None and value > field.max:
-            return fill("{Name} must be {n} or less", field, n=f"{field.max:g}")
+            return fill(N_("{Name} must be {n} or less"), field, n=f"{field.max:g}")
         return None
 
     def display(
@@ -551,8 +565,8 @@ class Group(FieldType):
 
     name = "group"
     keys = frozenset({"fields", "item_name", "item_label", "columns", "min_items"})
-    missing = "Add {name}"
-    invalid = "{Name} must be a list"
+    missing = N_("Add {name}")
+    invalid = N_("{Name} must be a list")
     blank_input = []  # noqa: RUF012 - never mutated
 
     def spec_problem(self, field: FormField) -> str | None:
@@ -597,13 +611,13 @@ def typed_value(field: FormField, raw: Any) -> Any:
     try:
         return kind.read_stored(raw)
     except dates.OutOfRange:
-        return Invalid(fill("{Name} must be {range}", field, range=dates.RANGE_TEXT))
+        return Invalid(fill(N_("{Name} must be {range}"), field, range=_(dates.RANGE_TEXT)))
     except (TypeError, ValueError):
         return Invalid(fill(kind.invalid, field))
 
 
 def missing_message(field: FormField) -> str:
-    return field.error or fill(field_type(field).missing, field)
+    return _(field.error) if field.error else fill(field_type(field).missing, field)
 
 
 def display(field: FormField, value: Any, people: People | None = None, *, child: bool = False) -> str:

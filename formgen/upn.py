@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from formgen.i18n import N_
+
 CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 _SHAPE = re.compile(rf"[{CHECK_LETTERS}][0-9]{{11}}[0-9{CHECK_LETTERS}]")
 SHAPE_RULE, LETTER_RULE = "1540", "1510"
@@ -24,13 +26,15 @@ def normal(text: str) -> str:
 def upn_problem(upn: str) -> tuple[str, str] | None:
     """The census rule a UPN breaks and what is wrong with it, or None for a good one."""
     if not _SHAPE.fullmatch(upn):
-        return SHAPE_RULE, "must be 13 characters: a capital letter, 11 digits, then a digit or a letter"
+        return SHAPE_RULE, N_(
+            "{Name} must be 13 characters: a capital letter, 11 digits, then a digit or a letter"
+        )
     last = upn[12]
     total = sum(int(digit) * weight for weight, digit in enumerate(upn[1:12], start=2))
     total += 13 * (int(last) if last.isdigit() else CHECK_LETTERS.index(last))
     if CHECK_LETTERS[total % 23] != upn[0]:
         return (
             LETTER_RULE,
-            "does not have the right check letter at the start: check it with the child's school",
+            N_("{Name} does not have the right check letter at the start: check it with the child's school"),
         )
     return None

@@ -15,7 +15,10 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
+
 from formgen.engine.distribution import DISTRIBUTION_LIST, Recipient, Sending, Withholding
+from formgen.i18n import current
 
 # Languages a distribution list offers, by the codes stored (BCP 47: ISO 639-1, or 639-3 where a
 # language has no two-letter code). The family's preferred language; English first, as the default.
@@ -90,7 +93,15 @@ REMOVED_PERSON = "Someone no longer in the household"
 
 
 def language_name(code: str) -> str:
-    return LANGUAGES.get(code, code)
+    """A language's name in the language being spoken: CLDR's, where it has one ("Pwyleg" in Welsh)."""
+    english = LANGUAGES.get(code, code)
+    speaking = current()
+    if speaking.is_source:
+        return english
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name(speaking.locale) or english
+    except (UnknownLocaleError, ValueError):  # a code CLDR does not know, such as British Sign Language's
+        return english
 
 
 def household_people(household: Mapping[str, Any]) -> dict[str, str]:

@@ -18,7 +18,12 @@ from babel import Locale
 from formgen.i18n import SOURCE_LOCALE, catalogs
 
 # Where the messages only documents need are written (paths as the catalog template gives them).
-_DOCUMENT_ONLY = ("templates_docx/", "formgen/documents/", "formgen/returns/")
+_DOCUMENT_ONLY = (
+    "templates_docx/",
+    "formgen/documents/context.py",
+    "formgen/documents/letters.py",
+    "formgen/returns/",
+)
 
 
 @dataclass(frozen=True)

@@ -169,7 +169,7 @@ def _identity_problems(child: _Child) -> list[Problem]:
     elif isinstance(upn, str) and upn.strip():
         if wrong := upn_problem(upn.strip()):
             rule, message = wrong
-            found.append(child.problem(rule, f"the UPN {message}", "upn"))
+            found.append(child.problem(rule, message.replace("{Name}", "the UPN"), "upn"))
     elif not child.value("upn_unknown_reason"):
         found.append(child.problem("answer", "give the child's UPN or why it is not known", "upn"))
     if child.value("disability") is True and not child.value("disability_codes"):

@@ -16,10 +16,12 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from formgen.fieldtypes import Date, field_type
+from formgen.i18n import N_, _
 from formgen.spec.form import FieldInfo
 from formgen.spec.model import FormField
 
 FIELDSETS = {"govukRadios", "govukCheckboxes", "govukDateInput"}  # asked with a legend, not a label
+_PART_LABELS = {"day": N_("Day"), "month": N_("Month"), "year": N_("Year")}
 
 
 @dataclass
@@ -67,9 +69,9 @@ def params(view: FieldView, render: Callable[[FieldView], Markup]) -> dict[str, 
     common: dict[str, Any] = {"id": view.id, "name": view.id}
     hint = field.hint or kind.default_hint
     if hint:
-        common["hint"] = {"text": hint}
+        common["hint"] = {"text": _(hint)}
     if view.error:
-        common["errorMessage"] = {"text": view.error}
+        common["errorMessage"] = {"text": view.error, "visuallyHiddenText": _("Error")}
     if kind.component in {"govukRadios", "govukCheckboxes"}:
         return _choices(view, common, render)
     if kind.component == "govukDateInput":
@@ -84,9 +86,11 @@ def _label_size(view: FieldView, kind: str) -> str:
 
 
 def label_text(field: FormField) -> str:
-    """The question as its label shows it: GOV.UK marks a question that needs no answer "(optional)"."""
+    """The question as its label shows it, in the language being spoken: GOV.UK marks a question that
+    needs no answer "(optional)"."""
     optional = not field.required and field.required_if is None and field.type != "group"
-    return f"{field.label} (optional)" if optional else field.label
+    label = _(field.label)
+    return _("%(question)s (optional)", question=label) if optional else label
 
 
 def _fieldset(view: FieldView) -> dict[str, Any]:
@@ -108,7 +112,7 @@ def _choices(
     items: list[dict[str, Any]] = []
     for value, text, hint in options:
         if value in field.exclusive and items:
-            items.append({"divider": "or"})
+            items.append({"divider": _("or")})
         item: dict[str, Any] = {"value": value, "text": text, "checked": value in chosen}
         if hint:
             item["hint"] = {"text": hint}
@@ -133,6 +137,6 @@ def _date(view: FieldView, common: dict[str, Any]) -> dict[str, Any]:
         wrong = view.error is not None and view.error_part in (None, part)
         classes = f"govuk-input--width-{widths[part]}" + (" govuk-input--error" if wrong else "")
         items.append(
-            {"name": part, "label": part.capitalize(), "classes": classes, "value": raw.get(part, "")}
+            {"name": part, "label": _(_PART_LABELS[part]), "classes": classes, "value": raw.get(part, "")}
         )
     return {**common, "namePrefix": view.id, "fieldset": _fieldset(view), "items": items}

@@ -76,7 +76,9 @@ def keep_in_browser(response: Response) -> Response:
 
 
 def _remember(response: Response, code: str) -> None:
-    response.set_cookie(COOKIE, code, max_age=COOKIE_SECONDS, secure=request.is_secure, httponly=True, samesite="Lax")
+    response.set_cookie(
+        COOKIE, code, max_age=COOKIE_SECONDS, secure=request.is_secure, httponly=True, samesite="Lax"
+    )
 
 
 def toggle() -> dict[str, Any]:
@@ -84,7 +86,12 @@ def toggle() -> dict[str, Any]:
     language = g.get("language") or catalogs.language(SOURCE_LOCALE)
     here = request.full_path.rstrip("?") if request.endpoint else url_for("cases.home")
     choices = [
-        Choice(code, service.own_name(code), url_for("language.choose", code=code, next=here), code == language.code)
+        Choice(
+            code,
+            service.own_name(code),
+            url_for("language.choose", code=code, next=here),
+            code == language.code,
+        )
         for code in service.offered()
     ]
     about = catalogs.about_language(language.code)

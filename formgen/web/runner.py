@@ -27,6 +27,7 @@ from formgen.engine.assessment import PendingDecision
 from formgen.engine.journey import first_unanswered_page, next_page
 from formgen.engine.removal import HOUSEHOLD
 from formgen.fieldtypes import Parsed
+from formgen.i18n import N_, _
 from formgen.spec.form import FieldInfo
 from formgen.spec.model import Page, Section
 from formgen.web import audit, chronology, pages, revisions, summaries
@@ -41,6 +42,9 @@ from formgen.web.services import services
 from formgen.web.withheld import Withheld
 
 NEXT_STEPS = {"children": "cases.children"}  # where the new-case journey goes after the people page
+DECISION_ASKED = N_(
+    "A manager must now record %(decision)s. Your team’s managers see this on their home page."
+)
 Response = Any  # what a Flask view returns
 
 
@@ -230,7 +234,7 @@ class QuestionPage:
         for pending in pages.decisions_asked_by(saved, self.page):
             if key(pending) not in before:
                 words = pages.decision_words(saved, pending)
-                flash(f"A manager must now record {words}. Your team’s managers see this on their home page.")
+                flash(_(DECISION_ASKED, decision=words))
 
     # --- where next ------------------------------------------------------------------------------
 
@@ -318,8 +322,8 @@ class QuestionPage:
         group = self.only_group(assessment)
         if group is None or not assessment.items(group.field.id) or sent.get("add-another") in {"yes", "no"}:
             return {}
-        name = group.field.item_name or "item"
-        return {"add-another": Parsed(error=f"Select yes if you need to add another {name}")}
+        name = _(group.field.item_name or N_("item"))
+        return {"add-another": Parsed(error=_("Select yes if you need to add another %(item)s", item=name))}
 
     # --- showing the page ------------------------------------------------------------------------
 
@@ -710,9 +714,9 @@ class ItemPage:
     ) -> str:
         group = self.found.group
         if self.new:
-            title = f"Add {article(group.field.item_name or 'item')}"
+            title = _("Add %(item)s", item=article(_(group.field.item_name or N_("item"))))
         else:
-            title = f"Change the details of {assessment.item_label(group, values)}"
+            title = _("Change the details of %(item)s", item=assessment.item_label(group, values))
         return pages.form_page(
             assessment,
             self.infos,
@@ -721,7 +725,7 @@ class ItemPage:
             for_children_after=self.before_children,
             item=values,
             index=index,
-            caption=self.found.section.title,
+            caption=_(self.found.section.title),
             title=title,
             version=version,
             versions=versions,

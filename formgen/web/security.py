@@ -14,7 +14,14 @@ from werkzeug.routing import UnicodeConverter, ValidationError
 from formgen.web import held, sessions
 
 # The only endpoints anyone may reach without signing in (a test checks every other one is guarded).
-PUBLIC_ENDPOINTS = {"auth.sign_in", "auth.sign_out", "auth.keep_alive", "static", "healthz"}
+PUBLIC_ENDPOINTS = {
+    "auth.sign_in",
+    "auth.sign_out",
+    "auth.keep_alive",
+    "language.choose",
+    "static",
+    "healthz",
+}
 # Endpoints that show nobody's data and need no account: served without reading the session or the
 # database, so they send no cookie and cost a request no query.
 WITHOUT_SESSION = {"static", "healthz"}

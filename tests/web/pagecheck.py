@@ -10,8 +10,6 @@ import html5lib
 from flask.testing import FlaskClient
 from lxml import html as lxml_html
 
-_TITLE_SUFFIX = " – Children’s assessments – "
-
 
 class PageProblem(AssertionError):
     pass
@@ -30,7 +28,11 @@ def check_page(body: str) -> None:
         raise PageProblem(f"expected one h1, found {len(headings)}")
     h1 = " ".join(headings[0].text_content().split())
     title = " ".join(tree.findtext(".//title").split())
-    page_title = title.removeprefix("Error: ").split(_TITLE_SUFFIX)[0]
+    # "Error: " (or its words in the page's language) before a page with errors; an en dash then the
+    # service's name after the page's own title, in any language.
+    page_title = title.split(" – ")[0]
+    if tree.xpath("//div[contains(@class, 'govuk-error-summary')]"):
+        page_title = page_title.split(": ", 1)[-1]
     if not h1.endswith(page_title) or not page_title:
         raise PageProblem(f"title {title!r} does not start with the h1 {h1!r}")
     ids = Counter(tree.xpath("//@id"))
