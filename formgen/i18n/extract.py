@@ -66,6 +66,8 @@ def extract_yaml(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: 
 def _texts(node: yaml.Node) -> Extracted:
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
+            if key.value == "choice_lists":
+                continue  # the lists' `label:` and `hint:` name their files' columns; the CSV holds the words
             if (
                 isinstance(value, yaml.ScalarNode)
                 and key.value in SPEC_TEXT_KEYS

@@ -39,6 +39,18 @@ pages:
     }
 
 
+def test_a_choice_lists_columns_are_not_texts():
+    spec = b"""title: Child and family assessment
+choice_lists:
+  cin_census_factors:
+    file: choice_lists/cin-census-assessment-factors.csv
+    value: code
+    label: short
+    hint: description
+"""
+    assert _found(extract_yaml(io.BytesIO(spec), KEYWORDS, (), {})) == {"Child and family assessment": 1}
+
+
 def test_a_choice_list_gives_every_column_but_its_codes():
     rows = b"code,label,hint\nN1,Abuse or neglect,The risk of it\nN2,Disability,\n"
     found = _found(extract_csv(io.BytesIO(rows), KEYWORDS, (), {"skip": "code"}))
