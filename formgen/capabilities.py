@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from formgen.i18n import N_
+
 
 class Capability(StrEnum):
     VIEW_ASSESSMENT = "view_assessment"  # read a child's answers: the task list, check answers, the record
@@ -38,12 +40,12 @@ class Role(StrEnum):
 
 
 ROLE_LABELS: dict[Role, str] = {
-    Role.PRACTITIONER: "Practitioner",
-    Role.MANAGER: "Practice supervisor or team manager",
-    Role.BUSINESS_SUPPORT: "Business support",
-    Role.ADMINISTRATOR: "Administrator",
-    Role.AUDITOR: "Auditor (information governance)",
-    Role.PERFORMANCE: "Performance and information officer",
+    Role.PRACTITIONER: N_("Practitioner"),
+    Role.MANAGER: N_("Practice supervisor or team manager"),
+    Role.BUSINESS_SUPPORT: N_("Business support"),
+    Role.ADMINISTRATOR: N_("Administrator"),
+    Role.AUDITOR: N_("Auditor (information governance)"),
+    Role.PERFORMANCE: N_("Performance and information officer"),
 }
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -96,7 +98,8 @@ def capabilities_of(role: str) -> frozenset[Capability]:
 
 
 def role_label(role: str) -> str:
-    """A stored role's name as people read it."""
+    """A stored role's name as people read it, in English (the log stores it so): a page shows
+    `_(role_label(role))`."""
     try:
         return ROLE_LABELS[Role(role)]
     except ValueError:

@@ -51,7 +51,12 @@ def format_moment(moment: datetime) -> str:
     as SQLite returns one, is in UTC)."""
     local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(ZoneInfo("Europe/London"))
     hour = local.hour % 12 or 12
-    return f"{format_day(local.date())} at {hour}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
+    minute = f"{local.minute:02d}"
+    if local.hour < 12:
+        time = _("%(hour)s:%(minute)sam", hour=hour, minute=minute)
+    else:
+        time = _("%(hour)s:%(minute)spm", hour=hour, minute=minute)
+    return _("%(day)s at %(time)s", day=format_day(local.date()), time=time)
 
 
 def join_words(words: Sequence[str]) -> str:

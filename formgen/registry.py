@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from formgen.capabilities import Capability
+from formgen.i18n import N_
 
 
 class Audience(StrEnum):
@@ -59,14 +60,18 @@ DOCUMENTS: dict[str, DocumentKind] = {
     kind.id: kind
     for kind in (
         DocumentKind(
-            "record", "Child and family assessment record", "Assessment record", "record.docx", READERS
+            "record",
+            N_("Child and family assessment record"),
+            N_("Assessment record"),
+            "record.docx",
+            READERS,
         ),
         # The child's chronology on its own (K5), for the case record, a court bundle or a review.
-        DocumentKind("chronology", "Chronology", "Chronology", "chronology.docx", READERS),
+        DocumentKind("chronology", N_("Chronology"), N_("Chronology"), "chronology.docx", READERS),
         DocumentKind(
             "plan",
-            "Assessment plan",
-            "Assessment plan",
+            N_("Assessment plan"),
+            N_("Assessment plan"),
             "plan.docx",
             CIRCULATORS,
             audiences=EVERYONE,
@@ -75,8 +80,8 @@ DOCUMENTS: dict[str, DocumentKind] = {
         ),
         DocumentKind(
             "outcome",
-            "The outcome of the assessment",
-            "Assessment outcome",
+            N_("The outcome of the assessment"),
+            N_("Assessment outcome"),
             "outcome.docx",
             CIRCULATORS,
             audiences=EVERYONE,
@@ -86,8 +91,8 @@ DOCUMENTS: dict[str, DocumentKind] = {
         ),
         DocumentKind(
             "child",
-            "Your assessment, in words for you",
-            "Assessment for the child",
+            N_("Your assessment, in words for you"),
+            N_("Assessment for the child"),
             "child.docx",
             READERS,
             audiences=frozenset({Audience.FAMILY}),

@@ -24,7 +24,7 @@ from formgen.engine.casefile import CaseFile
 from formgen.engine.distribution import Recipient
 from formgen.engine.interpretations import translatable
 from formgen.engine.recipients import language_name
-from formgen.i18n import SOURCE_LOCALE, Language, catalogs, speaking
+from formgen.i18n import SOURCE_LOCALE, Language, _, catalogs, speaking
 from formgen.i18n.extract import extract_docx
 from formgen.registry import DOCUMENTS
 from formgen.spec.form import FormSpec
@@ -38,12 +38,21 @@ def language_note(kind: str, recipient: Recipient) -> str:
         return ""
     name = language_name(code)
     if code not in catalogs.available():
-        return f"In {name}: there is no {name} translation yet"
-    both = " and in English" if with_english(kind, recipient) else ""
+        return _("In %(language)s: there is no %(language)s translation yet", language=name)
+    both = with_english(kind, recipient)
     if catalogs.about_language(code).reviewed:
-        return f"In {name}{both}"
-    translation = f"the {name} translation" if both else "the translation"
-    return f"In {name}{both}: {translation} is not yet reviewed by a qualified translator"
+        return (
+            _("In %(language)s and in English", language=name)
+            if both
+            else _("In %(language)s", language=name)
+        )
+    if both:
+        return _(
+            "In %(language)s and in English: the %(language)s translation is not yet reviewed by a qualified"
+            " translator",
+            language=name,
+        )
+    return _("In %(language)s: the translation is not yet reviewed by a qualified translator", language=name)
 
 
 def unreviewed(kind: str, recipient: Recipient) -> bool:

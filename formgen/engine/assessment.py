@@ -28,6 +28,7 @@ from formgen.fieldtypes import (
     subject,
     typed_value,
 )
+from formgen.i18n import N_
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo, FormSpec
 from formgen.spec.model import Section
@@ -45,9 +46,9 @@ class Status(enum.StrEnum):
 
 
 STATUS_LABELS: dict[Status, str] = {
-    Status.NOT_STARTED: "Not yet started",
-    Status.IN_PROGRESS: "In progress",
-    Status.COMPLETED: "Completed",
+    Status.NOT_STARTED: N_("Not yet started"),
+    Status.IN_PROGRESS: N_("In progress"),
+    Status.COMPLETED: N_("Completed"),
 }
 
 

@@ -23,6 +23,7 @@ from formgen.engine.assessment import Assessment
 from formgen.engine.casefile import CaseFile
 from formgen.engine.review import UK, approval_date
 from formgen.fieldtypes import display
+from formgen.i18n import N_
 from formgen.registry import DOCUMENTS
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo, FormSpec
@@ -37,11 +38,11 @@ class Kind(StrEnum):
 
 
 KIND_LABELS: dict[Kind, str] = {
-    Kind.ASSESSMENT: "From the assessment",
-    Kind.SEEN_ALONE: "Child seen alone",
-    Kind.HOUSEHOLD: "Family event",
-    Kind.ADDED: "Added for this child",
-    Kind.SENT: "Document sent",
+    Kind.ASSESSMENT: N_("From the assessment"),
+    Kind.SEEN_ALONE: N_("Child seen alone"),
+    Kind.HOUSEHOLD: N_("Family event"),
+    Kind.ADDED: N_("Added for this child"),
+    Kind.SENT: N_("Document sent"),
 }
 
 SEEN_ALONE = "Child seen alone"

@@ -20,6 +20,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from formgen.engine.review import Person
+from formgen.i18n import N_
 from formgen.registry import (  # Audience and CopyFormat are imported from here too
     Audience,
     CopyFormat,
@@ -33,15 +34,15 @@ Block = Annotated[str, StringConstraints(max_length=2_000)]
 
 
 AUDIENCE_LABELS: dict[Audience, str] = {
-    Audience.FAMILY: "The child and family",
-    Audience.PROFESSIONALS: "Professionals and agencies",
+    Audience.FAMILY: N_("The child and family"),
+    Audience.PROFESSIONALS: N_("Professionals and agencies"),
 }
 
 
 FORMAT_LABELS: dict[CopyFormat, str] = {
-    CopyFormat.WORD: "Word",
-    CopyFormat.PDF: "PDF",
-    CopyFormat.LARGE_PRINT: "Large print",
+    CopyFormat.WORD: N_("Word"),
+    CopyFormat.PDF: N_("PDF"),
+    CopyFormat.LARGE_PRINT: N_("Large print"),
 }
 
 
@@ -52,9 +53,9 @@ class Method(StrEnum):
 
 
 METHOD_LABELS: dict[Method, str] = {
-    Method.POST: "Post",
-    Method.SECURE_EMAIL: "Secure email",
-    Method.HANDED_OVER: "Handed over",
+    Method.POST: N_("Post"),
+    Method.SECURE_EMAIL: N_("Secure email"),
+    Method.HANDED_OVER: N_("Handed over"),
 }
 
 

@@ -114,6 +114,15 @@ def household_people(household: Mapping[str, Any]) -> dict[str, str]:
     return people
 
 
+def wants_welsh(household: Mapping[str, Any], person: str | None) -> bool:
+    """Whether the household's answers say this member wants to deal with the council in Welsh (the
+    Welsh Language Standards' record of each person's wish)."""
+    return any(
+        isinstance(item, Mapping) and item.get("id") == person and item.get("wants_welsh") is True
+        for item in household.get("household_members") or []
+    )
+
+
 def recipient_name(recipient: Recipient, people: Mapping[str, str]) -> str:
     """A recipient's name: a household member's from the answers, anyone else's as entered."""
     if recipient.person is not None:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from formgen.capabilities import Capability
+from formgen.i18n import N_
 
 COMMENT_LENGTH = 20_000  # a manager's comments, a reason, a review of the plan
 Comment = Annotated[str, StringConstraints(max_length=COMMENT_LENGTH)]
@@ -33,18 +34,18 @@ class Stage(StrEnum):
 
 
 STAGE_LABELS: dict[Stage, str] = {
-    Stage.DRAFT: "Draft",
-    Stage.SENT: "Sent for approval",
-    Stage.RETURNED: "Returned to the practitioner",
-    Stage.APPROVED: "Approved",
-    Stage.REOPENED: "Reopened",
+    Stage.DRAFT: N_("Draft"),
+    Stage.SENT: N_("Sent for approval"),
+    Stage.RETURNED: N_("Returned to the practitioner"),
+    Stage.APPROVED: N_("Approved"),
+    Stage.REOPENED: N_("Reopened"),
 }
 STAGE_SENTENCES: dict[Stage, str] = {
-    Stage.DRAFT: "it has not been sent for approval",
-    Stage.SENT: "it is waiting for a manager's approval",
-    Stage.RETURNED: "it has been returned to the practitioner",
-    Stage.APPROVED: "it has been approved",
-    Stage.REOPENED: "it has been reopened and not yet sent for approval again",
+    Stage.DRAFT: N_("it has not been sent for approval"),
+    Stage.SENT: N_("it is waiting for a manager's approval"),
+    Stage.RETURNED: N_("it has been returned to the practitioner"),
+    Stage.APPROVED: N_("it has been approved"),
+    Stage.REOPENED: N_("it has been reopened and not yet sent for approval again"),
 }
 EDITABLE = frozenset({Stage.DRAFT, Stage.RETURNED, Stage.REOPENED})  # the practitioner may change answers
 

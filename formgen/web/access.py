@@ -17,6 +17,7 @@ from sqlalchemy import and_, or_
 
 from formgen.capabilities import Capability
 from formgen.engine.review import EDITABLE, STAGE_SENTENCES, Stage, Step
+from formgen.i18n import _
 from formgen.spec.model import Section
 from formgen.web import audit
 from formgen.web.extensions import db
@@ -87,7 +88,10 @@ def edit_refusal(case: Case, child: Child | None, section: Section, answering: C
         stage = child.review.stage if child else Stage.DRAFT
         if stage is Stage.SENT:
             return None
-        return f"The review is recorded while the assessment waits for approval: {STAGE_SENTENCES[stage]}."
+        return _(
+            "The review is recorded while the assessment waits for approval: %(stage)s.",
+            stage=_(STAGE_SENTENCES[stage]),
+        )
     if child is not None and section.scope == "child":
         return _held_by(child, case) if child.review.stage not in EDITABLE else None
     held = [sibling for sibling in case.children if sibling.review.stage not in EDITABLE]
@@ -116,11 +120,14 @@ def _held_by(child: Child, case: Case) -> str:
     name = child_name(case, child)
     if child.review.stage is Stage.APPROVED:
         approval = child.review.approval
-        return (
-            f"{name}’s assessment was approved by {approval.by.name}, so it cannot be changed. "
-            "A manager can reopen it, with a reason, if it needs to change."
+        return _(
+            "%(name)s’s assessment was approved by %(manager)s, so it cannot be changed. "
+            "A manager can reopen it, with a reason, if it needs to change.",
+            name=name,
+            manager=approval.by.name,
         )
-    return (
-        f"{name}’s assessment has been sent for approval, so it cannot be changed while a manager "
-        "reviews it. Ask a manager to return it to you if something needs to change."
+    return _(
+        "%(name)s’s assessment has been sent for approval, so it cannot be changed while a manager "
+        "reviews it. Ask a manager to return it to you if something needs to change.",
+        name=name,
     )

@@ -13,6 +13,7 @@ from flask import current_app
 
 from formgen.capabilities import Capability, capabilities_of, role_label
 from formgen.display import article
+from formgen.i18n import _
 from formgen.web import audit, throttle
 from formgen.web.audit import Action
 from formgen.web.extensions import db
@@ -36,11 +37,11 @@ def team_problem(role: str, team: Team | None) -> str | None:
     A manager and business support see their team's cases, so without a team they would see none; an
     administrator or auditor sees no case, so a team would mean nothing for them.
     """
-    label = role_label(role)
+    label = _(role_label(role)).lower()
     if team is None and Capability.VIEW_TEAM in capabilities_of(role):
-        return f"Select a team: {article(label.lower())} sees their team’s cases"
+        return _("Select a team: %(a_role)s sees their team’s cases", a_role=article(label))
     if team is not None and not works_on_cases(role):
-        return f"Select No team: {article(label.lower())} sees no cases, so is in no team"
+        return _("Select No team: %(a_role)s sees no cases, so is in no team", a_role=article(label))
     return None
 
 
@@ -51,9 +52,9 @@ def own_account_problem(actor: User | None, account: User, *, role: str | None =
     if actor is None or actor.id != account.id:
         return None
     if role is None:
-        return "You cannot deactivate your own account. Ask another administrator"
+        return _("You cannot deactivate your own account. Ask another administrator")
     if Capability.ADMINISTER not in capabilities_of(role):
-        return "You cannot take away your own administrator role. Ask another administrator"
+        return _("You cannot take away your own administrator role. Ask another administrator")
     return None
 
 

@@ -17,6 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 from formgen.capabilities import ROLE_LABELS, Capability, Role, role_label
 from formgen.display import format_day
+from formgen.i18n import N_, _
 from formgen.spec.loader import AUTHORITIES
 from formgen.web import accounts, audit, logsearch
 from formgen.web.access import needs
@@ -30,15 +31,19 @@ blueprint = Blueprint("administration", __name__, url_prefix="/administration")
 blueprint.before_request(require_sign_in)
 
 ROLE_HINTS: dict[Role, str] = {
-    Role.PRACTITIONER: "Opens cases, completes assessments and sends them for approval",
-    Role.MANAGER: "Approves or returns assessments, records a manager’s decisions and allocates cases",
-    Role.BUSINESS_SUPPORT: "Sees the team’s assessments and produces their plans, not their answers",
-    Role.ADMINISTRATOR: "Looks after accounts and teams and searches the access log; sees no child’s record",
-    Role.AUDITOR: "Searches the access log; sees no child’s record",
-    Role.PERFORMANCE: "Makes the statutory returns, such as the Children in Need census, from every case; "
-    "opens no assessment",
+    Role.PRACTITIONER: N_("Opens cases, completes assessments and sends them for approval"),
+    Role.MANAGER: N_("Approves or returns assessments, records a manager’s decisions and allocates cases"),
+    Role.BUSINESS_SUPPORT: N_("Sees the team’s assessments and produces their plans, not their answers"),
+    Role.ADMINISTRATOR: N_(
+        "Looks after accounts and teams and searches the access log; sees no child’s record"
+    ),
+    Role.AUDITOR: N_("Searches the access log; sees no child’s record"),
+    Role.PERFORMANCE: N_(
+        "Makes the statutory returns, such as the Children in Need census, from every case; "
+        "opens no assessment"
+    ),
 }
-NATIONS = {"ENG": "England", "WLS": "Wales", "SCT": "Scotland", "NIR": "Northern Ireland"}
+NATIONS = {"ENG": N_("England"), "WLS": N_("Wales"), "SCT": N_("Scotland"), "NIR": N_("Northern Ireland")}
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -56,7 +61,7 @@ def _error(errors: list[dict[str, str]], name: str, text: str) -> None:
 def read_role(sent: MultiDict, errors: list[dict[str, str]]) -> str | None:
     role = sent.get("role", "")
     if role not in {role.value for role in Role}:
-        _error(errors, "role", "Select their role")
+        _error(errors, "role", _("Select their role"))
         return None
     return role
 
@@ -68,7 +73,7 @@ def read_team(sent: MultiDict, errors: list[dict[str, str]]) -> tuple[bool, Team
         return True, None
     team = db.session.get(Team, int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
     if team is None:
-        _error(errors, "team", "Select a team from the list")
+        _error(errors, "team", _("Select a team from the list"))
         return False, None
     return True, team
 
@@ -86,30 +91,38 @@ def read_new_account(sent: MultiDict) -> tuple[dict, list[dict[str, str]]]:
     errors: list[dict[str, str]] = []
     typed = {name: _text(sent, name) for name in ("name", "email", "phone")}
     if not typed["name"]:
-        _error(errors, "name", "Enter their full name")
+        _error(errors, "name", _("Enter their full name"))
     elif len(typed["name"]) > accounts.NAME_LENGTH:
-        _error(errors, "name", f"Their name must be {accounts.NAME_LENGTH} characters or fewer")
+        _error(errors, "name", _("Their name must be %(n)s characters or fewer", n=accounts.NAME_LENGTH))
     email = normal_email(typed["email"])
     if not email:
-        _error(errors, "email", "Enter their email address")
+        _error(errors, "email", _("Enter their email address"))
     elif len(email) > accounts.EMAIL_LENGTH or not EMAIL.fullmatch(email):
-        _error(errors, "email", "Enter an email address in the correct format, like name@example.org")
+        _error(errors, "email", _("Enter an email address in the correct format, like name@example.org"))
     elif db.session.scalar(db.select(User.id).where(User.email == email)) is not None:
-        _error(errors, "email", f"There is already an account with the email address {email}")
+        _error(
+            errors, "email", _("There is already an account with the email address %(email)s", email=email)
+        )
     if len(typed["phone"]) > accounts.PHONE_LENGTH:
-        _error(errors, "phone", f"Their phone number must be {accounts.PHONE_LENGTH} characters or fewer")
+        _error(
+            errors,
+            "phone",
+            _("Their phone number must be %(n)s characters or fewer", n=accounts.PHONE_LENGTH),
+        )
     role = read_role(sent, errors)
     team_read = read_team(sent, errors)
     check_team(role, team_read, errors)
     password, again = sent.get("password", ""), sent.get("password-again", "")
     if not password:
-        _error(errors, "password", "Enter a first password for them")
+        _error(errors, "password", _("Enter a first password for them"))
     elif len(password) < accounts.PASSWORD_LENGTH:
-        _error(errors, "password", f"The password must be {accounts.PASSWORD_LENGTH} characters or more")
+        _error(
+            errors, "password", _("The password must be %(n)s characters or more", n=accounts.PASSWORD_LENGTH)
+        )
     elif len(password) > 1000:
-        _error(errors, "password", "The password must be 1,000 characters or fewer")
+        _error(errors, "password", _("The password must be 1,000 characters or fewer"))
     elif again != password:
-        _error(errors, "password-again", "The passwords do not match: type the same password twice")
+        _error(errors, "password-again", _("The passwords do not match: type the same password twice"))
     values = {
         **typed,
         "email": email,
@@ -140,8 +153,8 @@ def _role_items(chosen: str | None) -> list[dict]:
     return [
         {
             "value": role.value,
-            "text": label,
-            "hint": {"text": ROLE_HINTS[role]},
+            "text": _(label),
+            "hint": {"text": _(ROLE_HINTS[role])},
             "checked": role.value == chosen,
         }
         for role, label in ROLE_LABELS.items()
@@ -149,7 +162,7 @@ def _role_items(chosen: str | None) -> list[dict]:
 
 
 def _team_items(chosen: Team | None) -> list[dict]:
-    items = [{"value": "", "text": "No team", "selected": chosen is None}]
+    items = [{"value": "", "text": _("No team"), "selected": chosen is None}]
     return items + [
         {"value": str(team.id), "text": team.name, "selected": chosen is not None and team.id == chosen.id}
         for team in _teams()
@@ -181,7 +194,12 @@ def new_user():
                 by=g.user,
             )
             db.session.commit()
-            flash(f"The account for {account.name} has been created. Tell them their first password.")
+            flash(
+                _(
+                    "The account for %(name)s has been created. Tell them their first password.",
+                    name=account.name,
+                )
+            )
             return redirect(url_for("administration.account", user_id=account.id))
     page = render_template(
         "administration/new_user.html",
@@ -198,7 +216,7 @@ def _account_page(account: User, errors: list[dict[str, str]], role: str | None,
     page = render_template(
         "administration/account.html",
         account=account,
-        role_label=role_label(account.role),
+        role_label=_(role_label(account.role)),
         roles=_role_items(role),
         teams=_team_items(team),
         locked=accounts.is_locked_out(account),
@@ -229,7 +247,9 @@ def account(user_id: int):
     changed = accounts.change_role(account, role, by=g.user)
     changed = accounts.change_team(account, team_read[1], by=g.user) or changed
     db.session.commit()
-    flash(f"{account.name}’s role and team are saved." if changed else "Nothing was changed.")
+    flash(
+        _("%(name)s’s role and team are saved.", name=account.name) if changed else _("Nothing was changed.")
+    )
     return redirect(url_for("administration.account", user_id=account.id))
 
 
@@ -243,7 +263,12 @@ def deactivate(user_id: int):
     if account.active:
         accounts.deactivate(account, by=g.user)
         db.session.commit()
-    flash(f"{account.name}’s account is deactivated: they cannot sign in, and they have been signed out.")
+    flash(
+        _(
+            "%(name)s’s account is deactivated: they cannot sign in, and they have been signed out.",
+            name=account.name,
+        )
+    )
     return redirect(url_for("administration.account", user_id=account.id))
 
 
@@ -254,7 +279,7 @@ def reactivate(user_id: int):
     if not account.active:
         accounts.reactivate(account, by=g.user)
         db.session.commit()
-    flash(f"{account.name}’s account is active again: they can sign in.")
+    flash(_("%(name)s’s account is active again: they can sign in.", name=account.name))
     return redirect(url_for("administration.account", user_id=account.id))
 
 
@@ -264,9 +289,9 @@ def unlock(user_id: int):
     account = _account(user_id)
     was_locked = accounts.unlock(account, by=g.user)  # commits the change and its log entry
     flash(
-        f"{account.name} can try to sign in again now."
+        _("%(name)s can try to sign in again now.", name=account.name)
         if was_locked
-        else f"{account.name} was not locked out of signing in."
+        else _("%(name)s was not locked out of signing in.", name=account.name)
     )
     return redirect(url_for("administration.account", user_id=account.id))
 
@@ -284,11 +309,11 @@ def read_team_name(sent: MultiDict) -> tuple[str, list[dict[str, str]]]:
     errors: list[dict[str, str]] = []
     name = " ".join(_text(sent, "name").split())
     if not name:
-        _error(errors, "name", "Enter the team’s name")
+        _error(errors, "name", _("Enter the team’s name"))
     elif len(name) > accounts.NAME_LENGTH:
-        _error(errors, "name", f"The team’s name must be {accounts.NAME_LENGTH} characters or fewer")
+        _error(errors, "name", _("The team’s name must be %(n)s characters or fewer", n=accounts.NAME_LENGTH))
     elif db.session.scalar(db.select(Team.id).where(func.lower(Team.name) == name.lower())) is not None:
-        _error(errors, "name", f"There is already a team called {name}")
+        _error(errors, "name", _("There is already a team called %(name)s", name=name))
     return name, errors
 
 
@@ -301,7 +326,7 @@ def new_team():
         if not errors:
             accounts.add_team(name, by=g.user)
             db.session.commit()
-            flash(f"The team {name} has been created.")
+            flash(_("The team %(name)s has been created.", name=name))
             return redirect(url_for("administration.teams"))
     page = render_template(
         "administration/new_team.html", name=name, errors=errors, back=url_for("administration.teams")
@@ -322,7 +347,9 @@ def authority():
     return render_template(
         "administration/authority.html",
         details=form.authority,
-        nation=NATIONS.get(form.authority.nation, form.authority.nation),
+        nation=_(NATIONS[form.authority.nation])
+        if form.authority.nation in NATIONS
+        else form.authority.nation,
         authority_id=form.authority_id,
         overlay=overlay,
         spec_dir=settings.spec_dir,

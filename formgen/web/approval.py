@@ -31,6 +31,7 @@ from formgen.engine.review import (
     StepRefused,
 )
 from formgen.fieldtypes import Parsed, capitalised, display, missing_message
+from formgen.i18n import N_, _
 from formgen.spec.form import FieldInfo
 from formgen.web import pages, revisions, summaries
 from formgen.web.access import decision_refusal, needs, wrote
@@ -54,7 +55,7 @@ def _here(endpoint: str, subject: Subject, **values: Any) -> str:
 # Approving and returning share one page.
 OFFERS = {
     Step.SEND: ("post", "send_for_approval", RULES[Step.SEND].button),
-    Step.APPROVE: ("href", "decide", "Review and approve"),
+    Step.APPROVE: ("href", "decide", N_("Review and approve")),
     Step.REOPEN: ("href", "reopen", RULES[Step.REOPEN].button),
 }
 
@@ -66,14 +67,14 @@ def offered(subject: Subject, review: Review) -> list[dict[str, str]]:
     for step, (kind, endpoint, text) in OFFERS.items():
         rule = RULES[step]
         if g.user.can(rule.capability) and review.stage in rule.before:
-            steps.append({"text": text, kind: _here(endpoint, subject)})
+            steps.append({"text": _(text), kind: _here(endpoint, subject)})
     return steps
 
 
 def _take(child: Child, step: Step, sent: MultiDict, **details: Any) -> str | None:
     """Take a step if nobody changed the assessment since the page was opened; else say why not."""
     if sent_version(sent) != child.version:
-        return "Someone changed this assessment after you opened the page. Check it, then try again."
+        return _("Someone changed this assessment after you opened the page. Check it, then try again.")
     try:
         child.review = child.review.taken(step, g.user.as_person(), **details)
         if step in (Step.SEND, Step.APPROVE):
@@ -87,7 +88,7 @@ def _take(child: Child, step: Step, sent: MultiDict, **details: Any) -> str | No
         return f"{refused}."
     except StaleDataError:
         db.session.rollback()
-        return "Someone changed this assessment at the same moment. Check it, then try again."
+        return _("Someone changed this assessment at the same moment. Check it, then try again.")
     return None
 
 
@@ -111,7 +112,7 @@ def send_for_approval(reference: str, key: str):
     refused = _take(subject.child, Step.SEND, request.form)
     if refused:
         return locked(refused, back_to_tasks(subject))
-    flash("The assessment has been sent for approval. Your team’s managers see it on their home page.")
+    flash(_("The assessment has been sent for approval. Your team’s managers see it on their home page."))
     return redirect_to(back_to_tasks(subject))
 
 
@@ -138,19 +139,26 @@ def approval_problems(subject: Subject, assessment: Assessment) -> list[dict[str
             continue
         if assessment.errors(section, answering={Capability.APPROVE}):
             first = {"section_id": section.id, "page_id": section.pages[0].id}
-            text = f"Complete the {section.title.lower()}: every checklist question needs an answer"
+            text = _(
+                "Complete the %(section)s: every checklist question needs an answer",
+                section=_(section.title).lower(),
+            )
             problems.append({"text": text, "href": url(subject, "question", **first)})
     for pending in assessment.pending_decisions():
         problems.append(
             {
-                "text": f"Record the decision: {pages.decision_words(assessment, pending)}",
+                "text": _(
+                    "Record the decision: %(decision)s", decision=pages.decision_words(assessment, pending)
+                ),
                 "href": decision_url(subject, pending),
             }
         )
     if wrote(subject.case, subject.child, g.user):
         problems.append(
             {
-                "text": "You cannot approve an assessment you wrote or sent: ask another manager of the team",
+                "text": _(
+                    "You cannot approve an assessment you wrote or sent: ask another manager of the team"
+                ),
                 "href": "#approve",
             }
         )
@@ -165,7 +173,10 @@ def decide(reference: str, key: str):
     child = subject.child
     if child.review.stage is not Stage.SENT:
         return locked(
-            f"It cannot be approved or returned now: {STAGE_SENTENCES[child.review.stage]}.",
+            _(
+                "It cannot be approved or returned now: %(stage)s.",
+                stage=_(STAGE_SENTENCES[child.review.stage]),
+            ),
             back_to_tasks(subject),
         )
     assessment = subject.assessment(services().form)
@@ -173,9 +184,9 @@ def decide(reference: str, key: str):
     errors: list[dict[str, str]] = []
     step = request.form.get("step")
     needed = (
-        "Enter what needs to change before the assessment can be approved" if step == Step.RETURN else None
+        _("Enter what needs to change before the assessment can be approved") if step == Step.RETURN else None
     )
-    comments, comment_errors = pages.text_box(request.form, "comments", "Your comments", needed)
+    comments, comment_errors = pages.text_box(request.form, "comments", _("Your comments"), needed)
     if request.method == "POST":
         if step == Step.APPROVE and problems:
             errors = problems
@@ -186,10 +197,11 @@ def decide(reference: str, key: str):
             details = {"version": approved} if step == Step.APPROVE else {"comment": comments}
             refused = _take(child, Step(step), request.form, **details)
             if refused is None:
-                done = (
-                    "approved" if step == Step.APPROVE else "returned to the practitioner, with your comments"
+                flash(
+                    _("The assessment has been approved.")
+                    if step == Step.APPROVE
+                    else _("The assessment has been returned to the practitioner, with your comments.")
                 )
-                flash(f"The assessment has been {done}.")
                 return redirect_to(back_to_tasks(subject))
             errors = [{"text": refused, "href": "#comments"}]
         else:
@@ -216,18 +228,21 @@ def reopen(reference: str, key: str):
     child = subject.child
     if child.review.stage is not Stage.APPROVED:
         return locked(
-            f"Only an approved assessment is reopened: {STAGE_SENTENCES[child.review.stage]}.",
+            _(
+                "Only an approved assessment is reopened: %(stage)s.",
+                stage=_(STAGE_SENTENCES[child.review.stage]),
+            ),
             back_to_tasks(subject),
         )
     reason, errors = pages.text_box(
-        request.form, "reason", "The reason", "Enter why the assessment needs to be reopened"
+        request.form, "reason", _("The reason"), _("Enter why the assessment needs to be reopened")
     )
     if request.method != "POST":
         errors = []
     elif not errors:
         refused = _take(child, Step.REOPEN, request.form, comment=reason)
         if refused is None:
-            flash("The assessment has been reopened. The practitioner can change it and send it again.")
+            flash(_("The assessment has been reopened. The practitioner can change it and send it again."))
             return redirect_to(back_to_tasks(subject))
         errors = [{"text": refused, "href": "#reason"}]
     return _form_page(
@@ -294,7 +309,7 @@ def decision(reference: str, key: str, field: str, item: str | None):
                 kind=revisions.Kind.DECISION,
             ):
                 words = pages.decision_words(assessment, PendingDecision(info, entry))
-                flash(f"Your decision has been recorded: {words}.")
+                flash(_("Your decision has been recorded: %(decision)s.", decision=words))
                 return redirect_to(back_to_tasks(subject))
             conflict = True  # what was typed is shown again, with the banner; Continue then saves it
         status = 409 if conflict else 400
@@ -304,7 +319,7 @@ def decision(reference: str, key: str, field: str, item: str | None):
         state,
         item=entry,
         index=index,
-        caption=f"A decision for a manager: {pages.child_name(subject.case, subject.child)}",
+        caption=_("A decision for a manager: %(name)s", name=pages.child_name(subject.case, subject.child)),
         title=capitalised(pages.decision_words(assessment, PendingDecision(info, entry))),
         recorded=_recorded_answers(assessment, info, entry, index),
         version=record.version,
@@ -356,12 +371,12 @@ def _recorded_answers(
                 text = display(
                     other.field, assessment.item_value(other, entry, index), assessment.people(other)
                 )
-                rows.append({"key": other.field.document_label, "value": text})
+                rows.append({"key": _(other.field.document_label), "value": text})
         return rows
     for other in pages.page_fields(assessment.form, info.page, Capability.EDIT_ASSESSMENT):
         if other.field.type != "group" and assessment.is_visible(other):
             text = display(other.field, assessment.value(other.field.id), assessment.people(other))
-            rows.append({"key": other.field.label, "value": text})
+            rows.append({"key": _(other.field.label), "value": text})
     return rows
 
 
@@ -375,9 +390,9 @@ def plan_review(reference: str, key: str):
     subject = load_subject(reference, key)
     case = subject.case
     checked, errors = pages.text_box(
-        request.form, "checked", "What you checked", "Enter what you checked in the assessment plan"
+        request.form, "checked", _("What you checked"), _("Enter what you checked in the assessment plan")
     )
-    changes, change_errors = pages.text_box(request.form, "changes", "What must change")
+    changes, change_errors = pages.text_box(request.form, "changes", _("What must change"))
     errors = [*errors, *change_errors] if request.method == "POST" else []
     if request.method == "POST" and not errors:
         # A review adds to the case's reviews whatever else changed since the page was opened.
@@ -390,9 +405,11 @@ def plan_review(reference: str, key: str):
             db.session.commit()
         except StaleDataError:
             db.session.rollback()
-            errors = [{"text": "Someone changed this case at the same moment. Try again", "href": "#checked"}]
+            errors = [
+                {"text": _("Someone changed this case at the same moment. Try again"), "href": "#checked"}
+            ]
         else:
-            flash("Your review of the assessment plan has been recorded.")
+            flash(_("Your review of the assessment plan has been recorded."))
             return redirect_to(back_to_tasks(subject))
     return _form_page(
         "approval/plan_review.html",

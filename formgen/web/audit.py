@@ -15,6 +15,7 @@ from enum import StrEnum
 from flask import Response, g, request
 from sqlalchemy import inspect
 
+from formgen.i18n import N_
 from formgen.spec import known_fields as known
 from formgen.web.extensions import db
 from formgen.web.models import AccessedChild, AccessEvent, Case, Child, User
@@ -53,37 +54,38 @@ class Action(StrEnum):
     RETURN_DOWNLOADED = "return_downloaded"  # and downloaded: its children's data left the service
 
 
+# What each action is called where the log is shown: English in the CSV, the page's language on a page.
 ACTION_LABELS: dict[Action, str] = {
-    Action.VIEWED: "Viewed",
-    Action.SENT: "Sent a page",
-    Action.DOWNLOADED: "Downloaded a document",
-    Action.EXPORTED: "Exported the case file",
-    Action.REFUSED: "Refused: the case is restricted",
-    Action.SIGNED_IN: "Signed in",
-    Action.SIGN_IN_FAILED: "Sign-in failed",
-    Action.SIGNED_OUT: "Signed out",
-    Action.ACCOUNT_CREATED: "Account created",
-    Action.ROLE_CHANGED: "Role changed",
-    Action.TEAM_CHANGED: "Team changed",
-    Action.DEACTIVATED: "Account deactivated",
-    Action.REACTIVATED: "Account reactivated",
-    Action.UNLOCKED: "Sign-in unlocked",
-    Action.TEAM_CREATED: "Team created",
-    Action.LOG_SEARCHED: "Searched the access log",
-    Action.LOG_EXPORTED: "Downloaded the access log",
-    Action.ALLOCATED: "Case allocated",
-    Action.RESTRICTED: "Case restricted",
-    Action.RESTRICTION_LIFTED: "Restriction lifted",
-    Action.IMPORTED: "Case imported",
-    Action.RECIPIENT_ADDED: "Recipient added",
-    Action.RECIPIENT_CHANGED: "Recipient changed",
-    Action.RECIPIENT_REMOVED: "Recipient removed",
-    Action.RECIPIENT_CONFIRMED: "Recipient confirmed",
-    Action.CIRCULATED: "Recorded copies as sent",
-    Action.INTERPRETED: "Entered an interpreter’s translations",
-    Action.WITHHELD: "Changed who must not see an answer",
-    Action.RETURN_CHECKED: "Checked a statutory return",
-    Action.RETURN_DOWNLOADED: "Downloaded a statutory return",
+    Action.VIEWED: N_("Viewed"),
+    Action.SENT: N_("Sent a page"),
+    Action.DOWNLOADED: N_("Downloaded a document"),
+    Action.EXPORTED: N_("Exported the case file"),
+    Action.REFUSED: N_("Refused: the case is restricted"),
+    Action.SIGNED_IN: N_("Signed in"),
+    Action.SIGN_IN_FAILED: N_("Sign-in failed"),
+    Action.SIGNED_OUT: N_("Signed out"),
+    Action.ACCOUNT_CREATED: N_("Account created"),
+    Action.ROLE_CHANGED: N_("Role changed"),
+    Action.TEAM_CHANGED: N_("Team changed"),
+    Action.DEACTIVATED: N_("Account deactivated"),
+    Action.REACTIVATED: N_("Account reactivated"),
+    Action.UNLOCKED: N_("Sign-in unlocked"),
+    Action.TEAM_CREATED: N_("Team created"),
+    Action.LOG_SEARCHED: N_("Searched the access log"),
+    Action.LOG_EXPORTED: N_("Downloaded the access log"),
+    Action.ALLOCATED: N_("Case allocated"),
+    Action.RESTRICTED: N_("Case restricted"),
+    Action.RESTRICTION_LIFTED: N_("Restriction lifted"),
+    Action.IMPORTED: N_("Case imported"),
+    Action.RECIPIENT_ADDED: N_("Recipient added"),
+    Action.RECIPIENT_CHANGED: N_("Recipient changed"),
+    Action.RECIPIENT_REMOVED: N_("Recipient removed"),
+    Action.RECIPIENT_CONFIRMED: N_("Recipient confirmed"),
+    Action.CIRCULATED: N_("Recorded copies as sent"),
+    Action.INTERPRETED: N_("Entered an interpreter’s translations"),
+    Action.WITHHELD: N_("Changed who must not see an answer"),
+    Action.RETURN_CHECKED: N_("Checked a statutory return"),
+    Action.RETURN_DOWNLOADED: N_("Downloaded a statutory return"),
 }
 
 # What each page that shows a child's data is, in the words the log shows; any other is its address.

@@ -27,6 +27,7 @@ from flask_wtf import FlaskForm
 from werkzeug.security import generate_password_hash
 from wtforms import EmailField, PasswordField
 
+from formgen.i18n import N_, _
 from formgen.web import audit, held, sessions, throttle
 from formgen.web.audit import Action
 from formgen.web.extensions import db
@@ -36,8 +37,8 @@ from formgen.web.security import has_control_characters, safe_next, without_cont
 blueprint = Blueprint("auth", __name__)
 log = logging.getLogger("formgen.security")
 
-FAILED = "Enter a correct email address and password. If you cannot sign in, ask your administrator"
-# Why a sign-in failed, as the access log says it (the person signing in is told only FAILED).
+FAILED = N_("Enter a correct email address and password. If you cannot sign in, ask your administrator")
+# Why a sign-in failed, as the access log says it, in English (the person signing in is told only FAILED).
 _FAILURES = {
     "throttled": "Too many attempts: signing in is stopped for a while for this address",
     "unknown-address": "No account has the address typed",
@@ -104,10 +105,10 @@ def sign_in():
             sessions.start(user)
             kept = held.landing(session.pop("held", None), user)
             return redirect(kept or safe_next(request.args.get("next")))
-        errors["email"] = FAILED
+        errors["email"] = _(FAILED)
         form.email.data = without_control_characters(form.email.data or "")  # shown again, as typed
     elif request.method == "POST":
-        errors["email"] = FAILED
+        errors["email"] = _(FAILED)
     return render_template(
         "auth/sign_in.html", form=form, errors=errors, kept="held" in session and g.ended_user is not None
     )
@@ -120,7 +121,7 @@ def sign_out():
         audit.record(Action.SIGNED_OUT, user=g.user)
         db.session.commit()
     session.clear()
-    flash("You have signed out")
+    flash(_("You have signed out"))
     return redirect(url_for("auth.sign_in"))
 
 

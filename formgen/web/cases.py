@@ -17,6 +17,7 @@ from formgen.engine import Status
 from formgen.engine.distribution import Recipient, Sending, Withholding
 from formgen.engine.recipients import household_people, recipient_name, without_child
 from formgen.engine.review import Restriction, Stage
+from formgen.i18n import _, ngettext
 from formgen.spec import known_fields as known
 from formgen.web import audit, removals, revisions, summaries
 from formgen.web.access import ANYONE, cases_seen_by, edit_refusal, needs, visible_case
@@ -90,7 +91,7 @@ def home():
         empty_cases=empty_cases,
         to_circulate=[
             {
-                "name": row.name,
+                "name": _shown_name(row),
                 "reference": row.reference,
                 "href": url_for("circulation.circulation", reference=row.reference),
                 "waiting": row.summary.to_circulate,
@@ -132,20 +133,27 @@ def _pagination(listing: summaries.Listing, filters: summaries.Filters) -> dict 
     for number in near:
         if number - last > 1:
             items.append({"ellipsis": True})
-        items.append({"number": number, "href": href(number), "current": number == listing.page})
+        items.append(
+            {
+                "number": number,
+                "href": href(number),
+                "current": number == listing.page,
+                "visuallyHiddenText": _("Page %(num)s", num=number),
+            }
+        )
         last = number
-    parameters: dict = {"items": items, "landmarkLabel": "Pages of assessments"}
+    parameters: dict = {"items": items, "landmarkLabel": _("Pages of assessments")}
     if listing.page > 1:
-        parameters["previous"] = {"href": href(listing.page - 1)}
+        parameters["previous"] = {"href": href(listing.page - 1), "text": _("Previous")}
     if listing.page < listing.pages:
-        parameters["next"] = {"href": href(listing.page + 1)}
+        parameters["next"] = {"href": href(listing.page + 1), "text": _("Next")}
     return parameters
 
 
 def _row(row: summaries.Row) -> dict:
     """One assessment as the home pages list it, from its summary: no assessment is built here."""
     return {
-        "name": row.name,
+        "name": _shown_name(row),
         "href": url_for("wizard.task_list", reference=row.reference, key=row.key),
         "plan": url_for("wizard.document", reference=row.reference, key=row.key, kind="plan"),
         "plan_pdf": url_for("wizard.document_pdf", reference=row.reference, key=row.key, kind="plan"),
@@ -161,6 +169,12 @@ def _row(row: summaries.Row) -> dict:
         "stage": row.stage,
         "stage_label": row.stage_label,
     }
+
+
+def _shown_name(row: summaries.Row) -> str:
+    """The child's name as the list shows it: "Unnamed child" in the language being spoken (the
+    access log keeps the English)."""
+    return row.name if row.summary.child_name else _(row.name)
 
 
 # --- a new case ----------------------------------------------------------------------------------
@@ -182,8 +196,8 @@ def new_case():
         known.NEW_CASE_PAGE,
         {},
         for_child=False,
-        caption="New case",
-        title=form.info(known.NEW_CASE_PAGE).page.title,
+        caption=_("New case"),
+        title=_(form.info(known.NEW_CASE_PAGE).page.title),
         back=url_for("cases.home"),
     )
     if request.method == "GET":
@@ -267,7 +281,7 @@ def children(reference: str):
             return redirect(url_for("cases.new_child", reference=reference))
         if answer == "no":
             return redirect(url_for("cases.case", reference=reference))
-        error = "Select yes if you need to add another child" if names else None
+        error = _("Select yes if you need to add another child") if names else None
     return render_template("cases/children.html", case=current, names=names, error=error), (
         400 if error else 200
     )
@@ -281,9 +295,9 @@ def new_child(reference: str):
         known.NEW_CHILD_PAGE,
         current.household,
         for_child=True,
-        caption=f"Case {current.reference}",
-        title="Add a child",
-        intro="Each child has an assessment of their own, starting on the date you give here.",
+        caption=_("Case %(reference)s", reference=current.reference),
+        title=_("Add a child"),
+        intro=_("Each child has an assessment of their own, starting on the date you give here."),
         back=url_for("cases.children", reference=current.reference),
     )
     if request.method == "GET":
@@ -313,8 +327,12 @@ def remove_child(reference: str, key: str):
     name = child_name(current, child)
     back = url_for("cases.children", reference=reference)
     if child.review.events:
-        reason = f"{name}’s assessment has been sent for approval, so it is part of the record."
-        return locked(f"{reason} It cannot be removed.", back)
+        reason = _(
+            "%(name)s’s assessment has been sent for approval, so it is part of the record. "
+            "It cannot be removed.",
+            name=name,
+        )
+        return locked(reason, back)
     error, status = None, 200
     if request.method == "POST":
         answer = request.form.get("confirm")
@@ -333,14 +351,18 @@ def remove_child(reference: str, key: str):
         if answer == "yes":
             status = 409  # changed since the page was opened: the banner says so, nothing was removed
         else:
-            error, status = f"Select yes if you want to remove {name}", 400
+            error, status = _("Select yes if you want to remove %(name)s", name=name), 400
     effects = removals.child_effects(current, child)
     gone = without_child(child.key, *_distribution(current))[3]
     if gone:
         names = join_words([recipient_name(entry, household_people(current.household)) for entry in gone])
         effects.append(
-            f"{names} no longer {'receives' if len(gone) == 1 else 'receive'} any documents, "
-            "so they are taken off the distribution list"
+            ngettext(
+                "%(names)s no longer receives any documents, so they are taken off the distribution list",
+                "%(names)s no longer receive any documents, so they are taken off the distribution list",
+                len(gone),
+                names=names,
+            )
         )
     page = render_template(
         "wizard/remove.html",
@@ -392,16 +414,19 @@ def allocation(reference: str):
     errors: list[dict[str, str]] = []
     chosen = request.form.get("worker", "")
     reason, reason_errors = text_box(
-        request.form, "reason", "The reason", "Enter why the case is allocated to them"
+        request.form, "reason", _("The reason"), _("Enter why the case is allocated to them")
     )
     if request.method == "POST":
         worker = next((user for user in workers if str(user.id) == chosen), None)
         if worker is None:
-            errors.append({"text": "Select who the case is allocated to", "href": "#worker"})
+            errors.append({"text": _("Select who the case is allocated to"), "href": "#worker"})
         errors.extend(reason_errors)
         if not errors and sent_version(request.form) != current.version:
             errors.append(
-                {"text": "Someone changed this case after you opened the page. Try again", "href": "#worker"}
+                {
+                    "text": _("Someone changed this case after you opened the page. Try again"),
+                    "href": "#worker",
+                }
             )
         if not errors:
             current.allocate(worker, by=g.user, reason=reason.strip())
@@ -411,11 +436,11 @@ def allocation(reference: str):
             except StaleDataError:
                 db.session.rollback()
                 errors.append(
-                    {"text": "Someone changed this case at the same moment. Try again", "href": "#worker"}
+                    {"text": _("Someone changed this case at the same moment. Try again"), "href": "#worker"}
                 )
             else:
                 audit.about(audit.Action.ALLOCATED, f"to {worker.name}")
-                flash(f"The case is now allocated to {worker.name}.")
+                flash(_("The case is now allocated to %(name)s.", name=worker.name))
                 return redirect(url_for("cases.case", reference=reference))
     page = render_template(
         "cases/allocation.html",
@@ -458,7 +483,7 @@ def restriction(reference: str):
     chosen = set(request.form.getlist("people")) if request.method == "POST" else None
     if chosen is None:
         chosen = {str(user.id) for user in current.open_to}
-    reason, errors = text_box(request.form, "reason", "The reason", "Enter why the case is restricted")
+    reason, errors = text_box(request.form, "reason", _("The reason"), _("Enter why the case is restricted"))
     if request.method == "GET":
         errors = []
     else:
@@ -467,7 +492,10 @@ def restriction(reference: str):
             errors = []
         if not errors and sent_version(request.form) != current.version:
             errors = [
-                {"text": "Someone changed this case after you opened the page. Try again", "href": "#reason"}
+                {
+                    "text": _("Someone changed this case after you opened the page. Try again"),
+                    "href": "#reason",
+                }
             ]
         if not errors:
             named = always + [user for user in choices if str(user.id) in chosen]
@@ -482,20 +510,21 @@ def restriction(reference: str):
             except StaleDataError:
                 db.session.rollback()
                 errors = [
-                    {"text": "Someone changed this case at the same moment. Try again", "href": "#reason"}
+                    {"text": _("Someone changed this case at the same moment. Try again"), "href": "#reason"}
                 ]
             else:
                 if lifting:
                     audit.about(audit.Action.RESTRICTION_LIFTED)
                 else:
                     audit.about(audit.Action.RESTRICTED, "open to " + ", ".join(user.name for user in named))
-                flash("The restriction has been lifted." if lifting else "The case is restricted.")
+                flash(_("The restriction has been lifted.") if lifting else _("The case is restricted."))
                 return redirect(url_for("cases.case", reference=reference))
     page = render_template(
         "cases/restriction.html",
         case=current,
         restriction=current.restricted,
         always=always,
+        always_names=join_words([user.name for user in always]),
         people=[
             {"value": str(user.id), "text": user.name, "checked": str(user.id) in chosen} for user in choices
         ],

@@ -12,6 +12,7 @@ from flask import Blueprint, g, render_template, request, url_for
 from formgen.capabilities import Capability
 from formgen.engine.assessment import Assessment
 from formgen.engine.chronology import KIND_LABELS, Event, Kind, chronology, filtered
+from formgen.i18n import _
 from formgen.spec import known_fields as known
 from formgen.spec.model import Page, Section
 from formgen.web import pages, runner
@@ -36,10 +37,12 @@ def chronology_page(reference: str, key: str):
         for name in ("from", "to")
     }
     errors: list[dict[str, str]] = []
-    since = typed_day(typed["from"], "from", "The first day", errors)
+    since = typed_day(typed["from"], "from", "The first day", errors)  # a key of logsearch.DAY_MESSAGES
     until = typed_day(typed["to"], "to", "The last day", errors)
     if since and until and until < since:
-        errors.append({"text": "The last day must be the same as or after the first day", "href": "#to-day"})
+        errors.append(
+            {"text": _("The last day must be the same as or after the first day"), "href": "#to-day"}
+        )
     events = chronology(
         form,
         subject.case.to_case_file(),
@@ -56,7 +59,7 @@ def chronology_page(reference: str, key: str):
         total=len(events),
         filtering=bool(kinds or since or until),
         kinds=[
-            {"value": kind.value, "text": label, "checked": kind in kinds}
+            {"value": kind.value, "text": _(label), "checked": kind in kinds}
             for kind, label in KIND_LABELS.items()
         ],
         dates=typed,
@@ -101,7 +104,7 @@ def _row(event: Event) -> dict[str, Any]:
     return {
         "day": event.day,
         "what": event.what,
-        "kind": event.kind_label,
+        "kind": _(event.kind_label),
         "source": event.source,
         "significance": event.significance,
         "household": event.household,
@@ -114,8 +117,8 @@ def _adding(subject: pages.Subject) -> list[dict[str, str]]:
     form = services().form
     links = []
     for group_id, text, household in (
-        (known.CHILD_EVENTS, "Add an event for this child", False),
-        (known.HOUSEHOLD_EVENTS, "Add an event for the whole family", True),
+        (known.CHILD_EVENTS, _("Add an event for this child"), False),
+        (known.HOUSEHOLD_EVENTS, _("Add an event for the whole family"), True),
     ):
         info = form.fields.get(group_id)
         if info is None or info.field.hidden or not g.user.can(form.answered_by(info.section)):

@@ -31,7 +31,7 @@ from formgen.engine.distribution import METHOD_LABELS, CopyFormat, Interpretatio
 from formgen.engine.interpretations import family_languages
 from formgen.engine.recipients import household_people, language_name, recipient_name
 from formgen.engine.review import UK, Stage
-from formgen.i18n import SOURCE_LOCALE
+from formgen.i18n import SOURCE_LOCALE, _, ngettext
 from formgen.registry import circulated
 from formgen.spec.form import FormSpec
 from formgen.web import audit, revisions, summaries
@@ -132,7 +132,7 @@ def _page(pack: Pack, typed: dict[str, Any], errors: list[dict[str, str]], statu
         "circulation/page.html",
         case=pack.case,
         children=children,
-        methods=[{"value": method.value, "text": label} for method, label in METHOD_LABELS.items()],
+        methods=[{"value": method.value, "text": _(label)} for method, label in METHOD_LABELS.items()],
         typed=typed,
         errors=errors,
         any_makeable=bool(pack.makeable),
@@ -156,15 +156,19 @@ def _page(pack: Pack, typed: dict[str, Any], errors: list[dict[str, str]], statu
 def _row(pack: Pack, copy: rules.CopyState, typed: dict[str, Any]) -> dict[str, Any]:
     state, last = copy.state, copy.last
     sent = (
-        f"Sent on {format_day(last.at.astimezone(UK).date())} by {last.by.name} "
-        f"({METHOD_LABELS[last.method].lower()})"
+        _(
+            "Sent on %(day)s by %(name)s (%(method)s)",
+            day=format_day(last.at.astimezone(UK).date()),
+            name=last.by.name,
+            method=_(METHOD_LABELS[last.method]).lower(),
+        )
         if last is not None
         else ""
     )
     return {
         "key": copy.key,
         "recipient": recipient_name(copy.recipient, pack.people),
-        "document": DOCUMENTS[copy.kind].short_name,
+        "document": _(DOCUMENTS[copy.kind].short_name),
         "language": language_note(copy.kind, copy.recipient),
         "state": state.value,
         "sent": sent,
@@ -198,7 +202,10 @@ def _format_refusal(recipient: Recipient) -> str | None:
     """Why this server cannot make a copy in the recipient's format, or None."""
     reason = formats.pdf_unavailable() if recipient.format is CopyFormat.PDF else None
     if reason:
-        return f"{reason}. The Word copy can be downloaded instead, or their format changed to Word"
+        return _(
+            "%(reason)s. The Word copy can be downloaded instead, or their format changed to Word",
+            reason=reason,
+        )
     return None
 
 
@@ -273,7 +280,9 @@ def one_copy(reference: str, key: str, document: str, recipient: str):
     try:
         content, name = _render(pack, found, CopyFormat.WORD if as_word else None, language)
     except formats.FormatError as error:  # the converter failed: say so, never send another format
-        return _refused(pack, f"The PDF could not be made. {error}.", _href(pack, found, format=WORD))
+        return _refused(
+            pack, _("The PDF could not be made. %(error)s.", error=error), _href(pack, found, format=WORD)
+        )
     except NotInLanguage as error:
         return _refused(pack, str(error), english_href=_href(pack, found, language=SOURCE_LOCALE))
     instead = " (as Word, in place of the PDF)" if as_word else ""
@@ -302,7 +311,7 @@ def every_copy(reference: str):
     pack = pack_of(visible_case(reference))
     copies = [copy for copy in pack.makeable if _may_make(copy)]
     if not copies:
-        return _refused(pack, "No copy can be made yet: the reasons are beside each one.")
+        return _refused(pack, _("No copy can be made yet: the reasons are beside each one."))
     audit.shown(pack.case, [entry.child for entry in pack.children if any(c in copies for c in entry.copies)])
     body, made = io.BytesIO(), []
     # Copies refused only for want of a PDF converter are listed with those it failed to make: only
@@ -339,13 +348,23 @@ def every_copy(reference: str):
         note = []
         if failed:
             note.append(
-                "These PDF copies could not be made. Each one's Word copy can be downloaded from the "
-                "case's circulation page:\n" + "\n".join(failed) + "\n"
+                _(
+                    "These PDF copies could not be made. Each one's Word copy can be downloaded from the "
+                    "case's circulation page:"
+                )
+                + "\n"
+                + "\n".join(failed)
+                + "\n"
             )
         if untranslated:
             note.append(
-                "These copies could not be made in their reader's language. Each one's English copy can "
-                "be downloaded from the case's circulation page:\n" + "\n".join(untranslated) + "\n"
+                _(
+                    "These copies could not be made in their reader's language. Each one's English copy "
+                    "can be downloaded from the case's circulation page:"
+                )
+                + "\n"
+                + "\n".join(untranslated)
+                + "\n"
             )
         if note:
             archive.writestr(NOT_INCLUDED, "\n".join(note))
@@ -387,7 +406,9 @@ def record_sent(reference: str):
             db.session.commit()
         except StaleDataError:
             db.session.rollback()
-            errors = [{"text": "Someone changed this case at the same moment. Try again", "href": "#copies"}]
+            errors = [
+                {"text": _("Someone changed this case at the same moment. Try again"), "href": "#copies"}
+            ]
             pack, stale = pack_of(visible_case(reference)), True
         else:
             audit.shown(pack.case, children)
@@ -396,8 +417,12 @@ def record_sent(reference: str):
                 audit.Action.CIRCULATED, f"{len(chosen)} by {METHOD_LABELS[method].lower()}: {copies}"
             )
             flash(
-                f"{len(chosen)} {'copy' if len(chosen) == 1 else 'copies'} recorded as sent "
-                f"by {METHOD_LABELS[method].lower()}."
+                ngettext(
+                    "%(num)d copy recorded as sent by %(method)s.",
+                    "%(num)d copies recorded as sent by %(method)s.",
+                    len(chosen),
+                    method=_(METHOD_LABELS[method]).lower(),
+                )
             )
             return redirect(url_for("circulation.circulation", reference=reference))
     return _page(pack, typed, errors, 409 if stale else 400)
@@ -413,21 +438,23 @@ def _chosen(
     if action == "all":
         chosen = [copy for copy in pack.makeable if copy.to_send]
         if not chosen:
-            errors.append({"text": "There are no copies waiting to be sent", "href": "#copies"})
+            errors.append({"text": _("There are no copies waiting to be sent"), "href": "#copies"})
     else:
         found = [pack.find(key) for key in dict.fromkeys(typed["copies"])]
         chosen = [copy for copy in found if copy is not None and copy.refused is None]
         if not typed["copies"]:
-            errors.append({"text": "Select the copies that were sent", "href": "#copies"})
+            errors.append({"text": _("Select the copies that were sent"), "href": "#copies"})
         elif len(chosen) != len(found):
-            errors.append({"text": "Select copies that can be made", "href": "#copies"})
+            errors.append({"text": _("Select copies that can be made"), "href": "#copies"})
     if typed["method"] not in {method.value for method in Method}:
-        errors.append({"text": "Select how the copies were sent", "href": "#method"})
+        errors.append({"text": _("Select how the copies were sent"), "href": "#method"})
     if not typed["translations_known"] and any(unreviewed(copy.kind, copy.recipient) for copy in chosen):
         errors.append(
             {
-                "text": "Confirm that the family were told their translated copies are not yet reviewed "
-                "by a qualified translator",
+                "text": _(
+                    "Confirm that the family were told their translated copies are not yet reviewed "
+                    "by a qualified translator"
+                ),
                 "href": f"#{TRANSLATIONS_KNOWN}",
             }
         )
@@ -438,8 +465,11 @@ def _chosen(
                 stale = True
                 errors.append(
                     {
-                        "text": f"{entry.name}’s assessment has changed since you opened this page. "
-                        "Download the copies again, then record them as sent",
+                        "text": _(
+                            "%(name)s’s assessment has changed since you opened this page. "
+                            "Download the copies again, then record them as sent",
+                            name=entry.name,
+                        ),
                         "href": f"#child-{entry.child.key}",
                     }
                 )

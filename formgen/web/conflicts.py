@@ -11,6 +11,7 @@ from flask import g
 from formgen.display import join_words
 from formgen.engine import Assessment
 from formgen.engine.changes import changes
+from formgen.i18n import N_, _
 from formgen.spec.model import Section
 from formgen.web import revisions
 from formgen.web.models import Case, Child
@@ -25,7 +26,8 @@ class Row:
     yours: str  # as typed on this page
 
 
-YOU = "you, in another window"
+YOU = N_("you, in another window")
+AN_IMPORT = N_("an import")  # a save without an author
 
 
 @dataclass(frozen=True)
@@ -35,9 +37,13 @@ class Conflict:
 
     @property
     def sentence(self) -> str:
+        """Who saved, in the language being spoken."""
         if self.who == [YOU]:
-            return "You saved this page in another window after opening it here."
-        return f"{join_words(self.who) or 'Someone'} saved this page after you opened it."
+            return _("You saved this page in another window after opening it here.")
+        if not self.who:
+            return _("Someone saved this page after you opened it.")
+        names = join_words([_(name) if name in (YOU, AN_IMPORT) else name for name in self.who])
+        return _("%(names)s saved this page after you opened it.", names=names)
 
 
 def conflict(
@@ -62,7 +68,10 @@ def child_conflict(
     base = reading(household, revisions.at_version(child, since) or {})
     theirs = reading(household, child.answers)
     found = _between(child, since, base, theirs, yours, "child", fields)
-    rows = [Row(f"{row.question} (for {name})", row.theirs, row.yours) for row in found.rows]
+    rows = [
+        Row(_("%(question)s (for %(name)s)", question=row.question, name=name), row.theirs, row.yours)
+        for row in found.rows
+    ]
     return Conflict(found.who, rows)
 
 
@@ -85,7 +94,7 @@ def _between(
 ) -> Conflict:
     mine = {change.key: change.after for change in changes(base, yours, scope, fields)}
     rows = [
-        Row(change.question, change.after, mine.get(change.key, change.before))
+        Row(_(change.question), change.after, mine.get(change.key, change.before))
         for change in changes(base, theirs, scope, fields)
     ]
     names: list[str] = []
@@ -93,7 +102,7 @@ def _between(
         if revision.author_id == g.user.id:
             name = YOU
         else:
-            name = revision.author.name if revision.author else "an import"
+            name = revision.author.name if revision.author else AN_IMPORT
         if name not in names:
             names.append(name)
     return Conflict(names, rows)

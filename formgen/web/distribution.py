@@ -29,6 +29,7 @@ from formgen.engine.distribution import (
     Sending,
     Withholding,
 )
+from formgen.i18n import N_, _
 from formgen.web import audit, summaries
 from formgen.web.access import needs, visible_case
 from formgen.web.extensions import db
@@ -43,8 +44,8 @@ blueprint.before_request(require_sign_in)  # every page here names a child's fam
 LINE, BLOCK = 300, 2_000  # what formgen.engine.distribution keeps of a line and of an address
 OUTSIDE = "outside"  # the "who" choice for someone outside the household; members are "member-<id>"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-CHANGED = "Someone changed this case after you opened the page. Try again"
-RACED = "Someone changed this case at the same moment. Try again"
+CHANGED = N_("Someone changed this case after you opened the page. Try again")
+RACED = N_("Someone changed this case at the same moment. Try again")
 
 
 # --- reading the stored list ---------------------------------------------------------------------
@@ -74,7 +75,7 @@ def _store(
 ) -> str | None:
     """Save the list if the case is still at the version the page was opened at; else why not."""
     if version != case.version:
-        return CHANGED
+        return _(CHANGED)
     case.distribution = [entry.model_dump(mode="json", exclude_none=True) for entry in distribution]
     if withheld is not None:
         case.withheld = [entry.model_dump(mode="json", exclude_none=True) for entry in withheld]
@@ -83,7 +84,7 @@ def _store(
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        return RACED
+        return _(RACED)
     return None
 
 
@@ -119,9 +120,12 @@ def _list_page(case: Case, errors: list[dict[str, str]], status: int = 200):
 
 def _row(case: Case, entry: Recipient, people: dict[str, str], names: dict[str, str]) -> dict[str, Any]:
     if entry.person is not None:
-        who = "Household member"
+        who = _("Household member")
     else:
-        who = ", ".join(part for part in (entry.role, entry.organisation) if part) or "Outside the household"
+        who = ", ".join(part for part in (entry.role, entry.organisation) if part) or _(
+            "Outside the household"
+        )
+    language = rules.language_name(entry.language)
     children = [names[key] for key in entry.children if key in names]
     return {
         "id": entry.id,
@@ -131,10 +135,11 @@ def _row(case: Case, entry: Recipient, people: dict[str, str], names: dict[str, 
         "gone": entry.person is not None and entry.person not in people,
         "address": entry.address,
         "email": entry.email,
-        "language": rules.language_name(entry.language)
-        + (", and the English copy too" if entry.in_both_languages else ""),
-        "format": FORMAT_LABELS[entry.format],
-        "children": join_words(children) if entry.children else "Every child in the case",
+        "language": _("%(language)s, and the English copy too", language=language)
+        if entry.in_both_languages
+        else language,
+        "format": _(FORMAT_LABELS[entry.format]),
+        "children": join_words(children) if entry.children else _("Every child in the case"),
         "referrer": entry.referrer,
         "excluded": entry.excluded_reason,
         "confirmed": entry.confirmed,
@@ -212,9 +217,10 @@ class _Messages(list):
     def add(self, field: str, text: str) -> None:
         self.append({"text": text, "href": f"#{field}"})
 
-    def longer(self, values: dict[str, Any], field: str, called: str, limit: int) -> None:
+    def longer(self, values: dict[str, Any], field: str, message: str, limit: int) -> None:
+        """`message` (marked N_, with %(limit)s) when the field is longer than `limit`."""
         if len(values[field]) > limit:
-            self.add(field, f"{called} must be {limit:,} characters or fewer")
+            self.add(field, _(message, limit=f"{limit:,}"))
 
 
 def _check_who(values: dict[str, Any], choices: Choices, messages: _Messages) -> str | None:
@@ -223,13 +229,15 @@ def _check_who(values: dict[str, Any], choices: Choices, messages: _Messages) ->
     if who.startswith("member-") and who.removeprefix("member-") in choices.people:
         return who.removeprefix("member-")
     if who != OUTSIDE:
-        messages.add("who", "Select who they are")
+        messages.add("who", _("Select who they are"))
         return None
     if not values["name"]:
-        messages.add("name", "Enter their name")
-    messages.longer(values, "name", "Their name", LINE)
-    messages.longer(values, "role", "Their role", LINE)
-    messages.longer(values, "organisation", "The organisation", LINE)
+        messages.add("name", _("Enter their name"))
+    messages.longer(values, "name", N_("Their name must be %(limit)s characters or fewer"), LINE)
+    messages.longer(values, "role", N_("Their role must be %(limit)s characters or fewer"), LINE)
+    messages.longer(
+        values, "organisation", N_("The organisation must be %(limit)s characters or fewer"), LINE
+    )
     return None
 
 
@@ -237,15 +245,17 @@ def _check_copies(values: dict[str, Any], messages: _Messages) -> None:
     """Where copies go, or why none may."""
     receives = values["receives"]
     if receives not in {"yes", "no"}:
-        messages.add("receives", "Select whether they are to receive copies")
+        messages.add("receives", _("Select whether they are to receive copies"))
     if receives == "yes" and not values["address"] and not values["email"]:
-        messages.add("address", "Enter a postal address or a secure email address")
-    messages.longer(values, "address", "The postal address", BLOCK)
+        messages.add("address", _("Enter a postal address or a secure email address"))
+    messages.longer(values, "address", N_("The postal address must be %(limit)s characters or fewer"), BLOCK)
     if values["email"] and (len(values["email"]) > LINE or not _EMAIL.fullmatch(values["email"])):
-        messages.add("email", "Enter a secure email address in the correct format, like name@example.gov.uk")
+        messages.add(
+            "email", _("Enter a secure email address in the correct format, like name@example.gov.uk")
+        )
     if receives == "no" and not values["excluded_reason"]:
-        messages.add("excluded_reason", "Enter why they must not receive a copy")
-    messages.longer(values, "excluded_reason", "The reason", BLOCK)
+        messages.add("excluded_reason", _("Enter why they must not receive a copy"))
+    messages.longer(values, "excluded_reason", N_("The reason must be %(limit)s characters or fewer"), BLOCK)
 
 
 def read_recipient(
@@ -256,11 +266,11 @@ def read_recipient(
     person = _check_who(values, choices, messages)
     _check_copies(values, messages)
     if values["language"] not in rules.LANGUAGES and values["language"] != stored_language:
-        messages.add("language", "Select a language from the list")
+        messages.add("language", _("Select a language from the list"))
     if values["format"] not in {choice.value for choice in CopyFormat}:
-        messages.add("format", "Select the format they need")
+        messages.add("format", _("Select the format they need"))
     if not set(values["children"]) <= set(choices.children):
-        messages.add("children", "Select children from the list")
+        messages.add("children", _("Select children from the list"))
     messages.sort(key=lambda message: ORDER.index(message["href"][1:]))
     if messages:
         return values, messages, None
@@ -282,7 +292,7 @@ def read_recipient(
             excluded_reason=values["excluded_reason"] if values["receives"] == "no" else None,
         )
     except ValidationError:  # whatever the checks above missed is still a message, never an error page
-        messages.add("who", "Check the details and try again")
+        messages.add("who", _("Check the details and try again"))
         return values, messages, None
     return values, messages, entry
 
@@ -305,7 +315,8 @@ ORDER = (
 
 
 def _recipient_page(case: Case, editing: Recipient | None, values, errors, choices: Choices, status=200):
-    languages = dict(rules.LANGUAGES)
+    # Each language by its name in the language being spoken (formgen.engine.recipients.language_name).
+    languages = {code: rules.language_name(code) for code in rules.LANGUAGES}
     if values.get("language") and values["language"] not in languages and editing is not None:
         languages[values["language"]] = values["language"]  # a code an imported file brought
     page = render_template(
@@ -340,7 +351,9 @@ def new_recipient(reference: str):
         if failure is None:
             kind = "a household member" if entry.person else "outside the household"
             audit.about(audit.Action.RECIPIENT_ADDED, f"{entry.id}, {kind}")
-            flash(f"{rules.recipient_name(entry, choices.people)} is on the distribution list.")
+            flash(
+                _("%(name)s is on the distribution list.", name=rules.recipient_name(entry, choices.people))
+            )
             return redirect(_back(reference))
         errors = [{"text": failure, "href": "#who"}]
         current = visible_case(reference)
@@ -369,11 +382,16 @@ def recipient(reference: str, recipient: str):
                 detail = f"{before.id}: {words}" + ("; the confirmation is cleared" if cleared else "")
                 audit.about(audit.Action.RECIPIENT_CHANGED, detail)
                 flash(
-                    f"{name}’s details are saved."
-                    + (" They need confirming again before anything is sent to them." if cleared else "")
+                    _(
+                        "%(name)s’s details are saved. They need confirming again before anything is sent "
+                        "to them.",
+                        name=name,
+                    )
+                    if cleared
+                    else _("%(name)s’s details are saved.", name=name)
                 )
             else:
-                flash(f"Nothing was changed for {name}.")
+                flash(_("Nothing was changed for %(name)s.", name=name))
             return redirect(_back(reference))
         errors = [{"text": failure, "href": "#who"}]
         current = visible_case(reference)
@@ -400,11 +418,14 @@ def remove_recipient(reference: str, recipient: str):
             error = _store(current, sent_version(request.form), distribution, withheld)
             if error is None:
                 audit.about(audit.Action.RECIPIENT_REMOVED, entry.id)
-                flash(f"{name} is no longer on the distribution list.")
+                flash(_("%(name)s is no longer on the distribution list.", name=name))
                 return redirect(_back(reference))
             current, status = visible_case(reference), 409
         else:
-            error, status = f"Select yes if you want to remove {name} from the distribution list", 400
+            error, status = (
+                _("Select yes if you want to remove %(name)s from the distribution list", name=name),
+                400,
+            )
     page = render_template(
         "distribution/remove.html",
         case=current,
@@ -426,13 +447,16 @@ def confirm_recipient(reference: str, recipient: str):
     people = rules.household_people(current.household)
     name = rules.recipient_name(entry, people)
     if entry.person is None:
-        problem = f"{name} is not a member of the household, so they need no confirming"
+        problem = _("%(name)s is not a member of the household, so they need no confirming", name=name)
     elif entry.person not in people:
-        problem = f"{name}: they are no longer a member of the household. Remove them or change who they are"
+        problem = _(
+            "%(name)s: they are no longer a member of the household. Remove them or change who they are",
+            name=name,
+        )
     elif entry.excluded_reason is not None:
-        problem = f"{name} must not receive a copy, so there is nothing to confirm"
+        problem = _("%(name)s must not receive a copy, so there is nothing to confirm", name=name)
     elif entry.confirmed is not None:
-        problem = f"{name} is already confirmed"
+        problem = _("%(name)s is already confirmed", name=name)
     else:
         confirmation = Confirmation(by=g.user.as_person(), at=datetime.now(UTC))
         confirmed = entry.model_copy(update={"confirmed": confirmation})
@@ -440,7 +464,7 @@ def confirm_recipient(reference: str, recipient: str):
         problem = _store(current, sent_version(request.form), distribution)
         if problem is None:
             audit.about(audit.Action.RECIPIENT_CONFIRMED, entry.id)
-            flash(f"{name} is confirmed: they can be sent copies.")
+            flash(_("%(name)s is confirmed: they can be sent copies.", name=name))
             return redirect(_back(reference))
         current = visible_case(reference)
     return _list_page(current, [{"text": problem, "href": f"#recipient-{entry.id}"}], 409)
@@ -452,13 +476,16 @@ def confirm_recipient(reference: str, recipient: str):
 def person_effects(case: Case, person: str) -> list[str]:
     """What removing a household member does to the distribution list, as sentences."""
     name = rules.household_people(case.household).get(person, rules.REMOVED_PERSON)
-    *_, theirs = rules.without_person(person, name, distribution_of(case), [], circulation_of(case))
+    *_others, theirs = rules.without_person(person, name, distribution_of(case), [], circulation_of(case))
     sent = {sending.recipient for sending in circulation_of(case)}
     return [
-        f"{name} stays on the distribution list as someone who must not receive a copy, since copies "
-        "were sent to them"
+        _(
+            "%(name)s stays on the distribution list as someone who must not receive a copy, since copies "
+            "were sent to them",
+            name=name,
+        )
         if recipient.id in sent
-        else f"{name} is taken off the distribution list"
+        else _("%(name)s is taken off the distribution list", name=name)
         for recipient in theirs
     ]
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from formgen.capabilities import Capability, role_label
 from formgen.engine.changes import changes
+from formgen.i18n import _
 from formgen.web import audit, pages, revisions
 from formgen.web.access import needs
 from formgen.web.extensions import db
@@ -39,8 +40,8 @@ def _entry(revisions_of: list[Revision], number: int) -> dict[str, Any]:
     return {
         "number": number,
         "revision": revision,
-        "kind": revisions.KIND_LABELS[revisions.Kind(revision.kind)],
-        "whose": "The household’s answers" if household else "This child’s answers",
+        "kind": _(revisions.KIND_LABELS[revisions.Kind(revision.kind)]),
+        "whose": _("The household’s answers") if household else _("This child’s answers"),
         # A record's first answers are all new: the revision's own page reads them better than a table.
         "first": now.first,
         "changes": []
@@ -85,10 +86,10 @@ def revision(reference: str, key: str, number: int):
             "section": section,
             "rows": [
                 {
-                    "key": info.field.label,
+                    "key": _(info.field.label),
                     "lines": pages.answer_lines(assessment, info),
                 }
-                for _, info in pages.questions_shown(assessment, section, form.answered_by(section))
+                for _shown, info in pages.questions_shown(assessment, section, form.answered_by(section))
             ],
         }
         for section in assessment.relevant_sections()
@@ -100,7 +101,7 @@ def revision(reference: str, key: str, number: int):
         number=number,
         latest=len(kept),
         revision=now.revision,
-        kind=revisions.KIND_LABELS[revisions.Kind(now.revision.kind)],
+        kind=_(revisions.KIND_LABELS[revisions.Kind(now.revision.kind)]),
         sections=sections,
         back=url_for("history.history", reference=reference, key=key),
     )
@@ -132,8 +133,8 @@ def _seen_row(event: AccessEvent) -> dict[str, Any]:
     user = event.user
     return {
         "at": event.at,
-        "who": user.name if user is not None else "The command line",
-        "role": role_label(user.role) if user is not None else None,
-        "what": audit.ACTION_LABELS[audit.Action(event.action)],
+        "who": user.name if user is not None else _("The command line"),
+        "role": _(role_label(user.role)) if user is not None else None,
+        "what": _(audit.ACTION_LABELS[audit.Action(event.action)]),
         "detail": event.detail,
     }

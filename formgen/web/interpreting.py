@@ -20,7 +20,7 @@ from formgen.engine.casefile import CaseFile
 from formgen.engine.distribution import Interpretation
 from formgen.engine.interpretations import Translatable, family_languages, replaced, to_translate, without
 from formgen.engine.recipients import language_name
-from formgen.i18n import catalogs
+from formgen.i18n import ENGLISH, N_, _, catalogs, speaking
 from formgen.spec import known_fields as known
 from formgen.web import audit, summaries
 from formgen.web.access import needs, visible_case
@@ -36,7 +36,7 @@ blueprint.before_request(require_sign_in)  # every page here shows a child's dat
 INTERPRETER = "interpreter"  # the field naming who translated
 LONGEST_TEXT = 20_000  # as formgen.engine.distribution.Interpretation holds them
 LONGEST_NAME = 300
-STALE = (
+STALE = N_(
     "Someone changed this case after you opened the page, so this was not saved. The answers show "
     "what is saved now and the boxes what you typed: check them, then save again"
 )
@@ -56,7 +56,7 @@ def translations(reference: str, language: str):
     if language not in family_languages(case_file):
         abort(404)  # nobody on the list reads it
     answers = to_translate(services().form, case_file, language)
-    audit.about(audit.Action.VIEWED, f"into {language_name(language)}")
+    audit.about(audit.Action.VIEWED, f"into {_logged_name(language)}")
     typed = {box_name(answer): _saved_text(answer) for answer in answers}
     typed[INTERPRETER] = ""
     version, errors, status = case.version, [], 200
@@ -68,7 +68,7 @@ def translations(reference: str, language: str):
         changed = _changes(answers, typed)
         errors, status = _errors(typed[INTERPRETER], changed), 400
         if not errors and not changed:
-            flash("No translation was changed.")
+            flash(_("No translation was changed."))
             return redirect(url_for("circulation.circulation", reference=reference))
         if (
             not errors
@@ -80,7 +80,7 @@ def translations(reference: str, language: str):
         if not errors:  # someone saved the case first: show its answers now, keep what was typed
             case_file = case.to_case_file()
             answers = to_translate(services().form, case_file, language)
-            errors, status = [{"text": STALE, "href": "#answers"}], 409
+            errors, status = [{"text": _(STALE), "href": "#answers"}], 409
         version = case.version if status == 409 else sent_version(request.form)
     return render_template(
         "interpreting/translations.html",
@@ -119,14 +119,14 @@ def _changes(answers: list[Translatable], typed: dict[str, str]) -> list[tuple[T
 def _errors(name: str, changed: list[tuple[Translatable, str]]) -> list[dict[str, str]]:
     """What stops the page being saved, each naming its box (GOV.UK's error summary links to them)."""
     errors = []
-    if changed and any(text for _, text in changed) and not name:
+    if changed and any(text for _answer, text in changed) and not name:
         errors.append(
-            {"text": "Enter the name of the interpreter who translated it", "href": f"#{INTERPRETER}"}
+            {"text": _("Enter the name of the interpreter who translated it"), "href": f"#{INTERPRETER}"}
         )
     elif len(name) > LONGEST_NAME:
         errors.append(
             {
-                "text": f"The interpreter’s name must be {LONGEST_NAME} characters or fewer",
+                "text": _("The interpreter’s name must be %(limit)s characters or fewer", limit=LONGEST_NAME),
                 "href": f"#{INTERPRETER}",
             }
         )
@@ -134,8 +134,11 @@ def _errors(name: str, changed: list[tuple[Translatable, str]]) -> list[dict[str
         if len(text) > LONGEST_TEXT:
             errors.append(
                 {
-                    "text": f"The translation of ‘{answer.info.field.label}’ must be "
-                    f"{LONGEST_TEXT:,} characters or fewer",
+                    "text": _(
+                        "The translation of ‘%(question)s’ must be %(limit)s characters or fewer",
+                        question=_(answer.info.field.label),
+                        limit=f"{LONGEST_TEXT:,}",
+                    ),
                     "href": f"#{box_name(answer)}",
                 }
             )
@@ -173,24 +176,35 @@ def _save(
     return True
 
 
+def _logged_name(language: str) -> str:
+    """The language's name as the access log keeps it: in English, whatever the page is in."""
+    with speaking(ENGLISH):
+        return language_name(language)
+
+
 def _said_saved(language: str, changed: int) -> None:
-    named = language_name(language)
-    audit.about(audit.Action.INTERPRETED, f"into {named}, {changed} answer{'s' if changed != 1 else ''}")
-    flash(f"Saved. The interpreter’s translations print in the family’s copies in {named}.")
+    logged = _logged_name(language)
+    audit.about(audit.Action.INTERPRETED, f"into {logged}, {changed} answer{'s' if changed != 1 else ''}")
+    flash(
+        _(
+            "Saved. The interpreter’s translations print in the family’s copies in %(language)s.",
+            language=language_name(language),
+        )
+    )
 
 
 def _shown(case_file: CaseFile, answer: Translatable, typed: dict[str, str], errors) -> dict[str, Any]:
     """One answer as the page shows it: whose it is, what the practitioner wrote and the box."""
-    whose = "The household"
+    whose = _("The household")
     if answer.child is not None:
         child = next(record for record in case_file.children if record.id == answer.child)
         given = child.answers.get(known.CHILD_NAME)
-        whose = given.strip() if isinstance(given, str) and given.strip() else "Unnamed child"
+        whose = given.strip() if isinstance(given, str) and given.strip() else _("Unnamed child")
     name = box_name(answer)
     return {
         "child": answer.child,
         "name": name,
-        "question": answer.info.field.label,
+        "question": _(answer.info.field.label),
         "whose": whose,
         "answer": answer.answer,
         "earlier": answer.translation.text if answer.stale else None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from formgen import dates
 from formgen.display import format_day
 from formgen.engine.review import UK
+from formgen.i18n import ENGLISH, N_, _
 from formgen.web.audit import ACTION_LABELS, Action
 from formgen.web.extensions import db
 from formgen.web.models import AccessedChild, AccessEvent, User, aware, normal_email
@@ -30,6 +31,24 @@ DATE_PARTS = ("day", "month", "year")
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_HEADER = ["When (UK time)", "Who", "Their email address", "What", "Case", "Children", "Detail"]
+# What a filter's day is told when it cannot be read, by the filter's name as callers give it (whole
+# sentences: in Welsh the day's name changes with the sentence around it).
+DAY_MESSAGES: dict[str, dict[str, str]] = {
+    "The first day": {
+        "day": N_("The first day must include a day"),
+        "month": N_("The first day must include a month"),
+        "year": N_("The first day must include a year"),
+        "real": N_("The first day must be a real date, for example 27 11 2026"),
+        "range": N_("The first day must be %(range)s"),
+    },
+    "The last day": {
+        "day": N_("The last day must include a day"),
+        "month": N_("The last day must include a month"),
+        "year": N_("The last day must include a year"),
+        "real": N_("The last day must be a real date, for example 27 11 2026"),
+        "range": N_("The last day must be %(range)s"),
+    },
+}
 
 
 @dataclass
@@ -86,13 +105,13 @@ def read_search(sent: Mapping[str, str]) -> Search:
         search.account = db.session.scalar(select(User).where(User.email == normal_email(search.email)))
         if search.account is None:
             search.errors.append(
-                {"text": f"No account has the email address {search.email}", "href": "#user"}
+                {"text": _("No account has the email address %(email)s", email=search.email), "href": "#user"}
             )
     search.first = _day(search, "from", "The first day")
     search.last = _day(search, "to", "The last day")
     if search.first and search.last and search.last < search.first:
         search.errors.append(
-            {"text": "The last day must be the same as or after the first day", "href": "#to-day"}
+            {"text": _("The last day must be the same as or after the first day"), "href": "#to-day"}
         )
     return search
 
@@ -107,24 +126,24 @@ def _day(search: Search, name: str, called: str) -> date | None:
 
 def typed_day(parts: Mapping[str, str], name: str, called: str, errors: list[dict[str, str]]) -> date | None:
     """A filter's day from its date input's parts (`name`-day, -month, -year), or None, with a message
-    in `errors` for one that cannot be read; none typed is no filter."""
+    in `errors` for one that cannot be read, in the language being spoken; none typed is no filter.
+    `called` is the day's name in DAY_MESSAGES: "The first day" or "The last day"."""
+    messages = DAY_MESSAGES[called]
     if not any(parts.values()):
         return None
     missing = [part for part in DATE_PARTS if not parts[part]]
     if missing:
-        errors.append({"text": f"{called} must include a {missing[0]}", "href": f"#{name}-{missing[0]}"})
+        errors.append({"text": _(messages[missing[0]]), "href": f"#{name}-{missing[0]}"})
         return None
     try:
         if not all(re.fullmatch(r"\d{1,4}", value) for value in parts.values()):
             raise ValueError
         day = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
     except ValueError:
-        errors.append(
-            {"text": f"{called} must be a real date, for example 27 11 2026", "href": f"#{name}-day"}
-        )
+        errors.append({"text": _(messages["real"]), "href": f"#{name}-day"})
         return None
     if not dates.in_range(day):
-        errors.append({"text": f"{called} must be {dates.RANGE_TEXT}", "href": f"#{name}-year"})
+        errors.append({"text": _(messages["range"], range=_(dates.RANGE_TEXT)), "href": f"#{name}-year"})
         return None
     return day
 
@@ -188,29 +207,33 @@ def when_words(event: AccessEvent) -> str:
     return f"{format_day(moment.date())}, {moment:%H:%M:%S}"
 
 
-def who(event: AccessEvent) -> str:
-    return event.user.name if event.user is not None else "No account"
+def who(event: AccessEvent, say: Callable[..., str] = _) -> str:
+    return event.user.name if event.user is not None else say(N_("No account"))
 
 
-def action_label(event: AccessEvent) -> str:
+def action_label(event: AccessEvent, say: Callable[..., str] = _) -> str:
     try:
-        return ACTION_LABELS[Action(event.action)]
+        return say(ACTION_LABELS[Action(event.action)])
     except ValueError:
         return event.action
 
 
-def children_named(event: AccessEvent) -> str:
-    return "; ".join(f"{child.name} (child {child.child_id})" for child in event.children)
+def children_named(event: AccessEvent, say: Callable[..., str] = _) -> str:
+    return "; ".join(
+        say(N_("%(name)s (child %(id)s)"), name=child.name, id=child.child_id) for child in event.children
+    )
 
 
-def row(event: AccessEvent) -> dict[str, str]:
+def row(event: AccessEvent, say: Callable[..., str] = _) -> dict[str, str]:
+    """An event as the page shows it, in the language being spoken (`say=ENGLISH.gettext`: as the CSV
+    shows it). Its detail is as the log stored it, in English."""
     return {
         "when": when_words(event),
-        "who": who(event),
+        "who": who(event, say),
         "email": event.user.email if event.user is not None else "",
-        "action": action_label(event),
+        "action": action_label(event, say),
         "case": event.case_reference or "",
-        "children": children_named(event),
+        "children": children_named(event, say),
         "detail": event.detail,
     }
 
@@ -225,7 +248,7 @@ def as_csv(found: Iterable[AccessEvent]) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
     for event in found:
-        cells = row(event)
+        cells = row(event, ENGLISH.gettext)  # in English, as its header and detail are
         cells["when"] = f"{when(event):%Y-%m-%d %H:%M:%S}"
         writer.writerow([safe_cell(value) for value in cells.values()])
     return out.getvalue()

@@ -21,6 +21,7 @@ from formgen.engine.assessment import STATUS_LABELS, PendingDecision
 from formgen.engine.journey import reveal
 from formgen.engine.review import COMMENT_LENGTH
 from formgen.fieldtypes import Parsed, display, field_type, subject
+from formgen.i18n import N_, _
 from formgen.spec.form import DECISION, FieldInfo, FormSpec
 from formgen.spec.model import Page, Section
 from formgen.web.fields import FieldView, read_raw
@@ -70,9 +71,12 @@ def assessment_of(case: Case, child: Child | None) -> Assessment:
     return reading(case.household, child.answers if child else None)
 
 
+UNNAMED_CHILD = N_("Unnamed child")
+
+
 def child_name(case: Case, child: Child) -> str:
-    """A child's name as pages show it."""
-    return assessment_of(case, child).child_name or "Unnamed child"
+    """A child's name as pages show it (in the language being spoken, when they have none yet)."""
+    return assessment_of(case, child).child_name or _(UNNAMED_CHILD)
 
 
 _STATUS_TAGS = {Status.NOT_STARTED: "govuk-tag--blue", Status.IN_PROGRESS: "govuk-tag--light-blue"}
@@ -81,10 +85,10 @@ _STATUS_TAGS = {Status.NOT_STARTED: "govuk-tag--blue", Status.IN_PROGRESS: "govu
 def task_status(status: Status, open_to_me: bool = True) -> dict[str, Any]:
     """A task list item's status as the GOV.UK pattern shows it: "Completed" as plain text, others as tags."""
     if not open_to_me:
-        return {"text": "For a manager", "classes": "govuk-task-list__status--cannot-start-yet"}
+        return {"text": _("For a manager"), "classes": "govuk-task-list__status--cannot-start-yet"}
     if status is Status.COMPLETED:
-        return {"text": STATUS_LABELS[status]}
-    return {"tag": {"text": STATUS_LABELS[status], "classes": _STATUS_TAGS[status]}}
+        return {"text": _(STATUS_LABELS[status])}
+    return {"tag": {"text": _(STATUS_LABELS[status]), "classes": _STATUS_TAGS[status]}}
 
 
 def questions_shown(
@@ -113,7 +117,9 @@ def decision_words(assessment: Assessment, pending: PendingDecision) -> str:
     if pending.item is None:
         return words
     group = assessment.form.info(pending.info.group.id)
-    return f"{words}, for {assessment.item_label(group, pending.item)}"
+    return _(
+        "%(decision)s, for %(person)s", decision=words, person=assessment.item_label(group, pending.item)
+    )
 
 
 def decisions_asked_by(assessment: Assessment, page: Page) -> list[PendingDecision]:
@@ -134,14 +140,16 @@ def _owner_page(form: FormSpec, info: FieldInfo) -> Page:
 
 def text_box(sent: MultiDict, name: str, called: str, missing: str | None = None) -> tuple[str, list[dict]]:
     """What a free-text box of a manager's page holds, cleaned as every answer is, and its message
-    (in an error summary's shape) when it is needed and empty, or longer than a record keeps."""
+    (in an error summary's shape) when it is needed and empty, or longer than a record keeps.
+    `called` and `missing` are given in the language being spoken."""
     text = clean_text(sent.get(name, "") or "")
     if missing and not text.strip():
         return text, [{"text": missing, "href": f"#{name}"}]
     if len(text) > COMMENT_LENGTH:
-        return text, [
-            {"text": f"{called} must be {COMMENT_LENGTH:,} characters or fewer", "href": f"#{name}"}
-        ]
+        message = _(
+            "%(name)s must be %(count)s characters or fewer", name=called, count=f"{COMMENT_LENGTH:,}"
+        )
+        return text, [{"text": message, "href": f"#{name}"}]
     return text, []
 
 
@@ -327,15 +335,19 @@ def form_page(
     )
 
 
-_THE_CHILD = re.compile(r"\bthe child\b", re.IGNORECASE)
-
-
 def for_child(text: str, name: str, *, label: bool = False) -> str:
-    """A question asked for each child, in words for one of them: "the child" becomes their name.
-    Words that do not say "the child" are labelled with the name first, or end "for" the name."""
-    if _THE_CHILD.search(text):
-        return _THE_CHILD.sub(lambda _: name, text)
-    return f"{name}: {text}" if label else f"{text} for {name}"
+    """A question asked for each child, in words for one of them and in the language being spoken:
+    "the child" becomes their name. Words that do not say "the child" are labelled with the name
+    first, or end "for" the name. (The words come back translated: asked for again, they are not in
+    the catalog, and `_` gives them back as they are.)"""
+    text = _(text)
+    words = re.escape(_("the child"))
+    the_child = re.compile(rf"\b{words}\b", re.IGNORECASE)
+    if the_child.search(text):
+        return the_child.sub(lambda _match: name, text)
+    if label:
+        return _("%(name)s: %(question)s", name=name, question=text)
+    return _("%(words)s for %(name)s", words=text, name=name)
 
 
 def asked_for_child(info: FieldInfo, name: str) -> FieldInfo:

@@ -7,6 +7,7 @@ from flask import url_for
 from formgen.engine import Assessment
 from formgen.engine.removal import Removal
 from formgen.fieldtypes import subject as subject_of
+from formgen.i18n import N_, _
 from formgen.spec.form import FieldInfo
 from formgen.web.models import Case, Child
 from formgen.web.pages import Subject, assessment_of
@@ -17,8 +18,12 @@ def _assessment(case: Case, child_key: str | None) -> Assessment:
     return assessment_of(case, case.child(child_key) if child_key else None)
 
 
-def _whose(case: Case, child_key: str | None) -> str:
-    return f" in {_assessment(case, child_key).child_name}’s assessment" if child_key else ""
+def _whose(case: Case, child_key: str | None, household: str, childs: str, **values: str) -> str:
+    """The sentence (marked N_) of an answer of the household's, or of a child's, which names the child
+    whose assessment it is."""
+    if child_key:
+        return _(childs, child=_assessment(case, child_key).child_name, **values)
+    return _(household, **values)
 
 
 def effects(subject: Subject, name: str, plan: Removal) -> list[str]:
@@ -26,22 +31,55 @@ def effects(subject: Subject, name: str, plan: Removal) -> list[str]:
     form = services().form
     sentences = []
     for consequence in plan.consequences:
-        question = f"‘{consequence.field.field.label}’"
-        where = _whose(subject.case, consequence.child)
+        question = _(consequence.field.field.label)
+        child = consequence.child
         if consequence.entry is None:
-            sentences.append(f"{name} is taken off {question}{where}")
+            sentences.append(
+                _whose(
+                    subject.case,
+                    child,
+                    N_("%(name)s is taken off ‘%(question)s’"),
+                    N_("%(name)s is taken off ‘%(question)s’ in %(child)s’s assessment"),
+                    name=name,
+                    question=question,
+                )
+            )
             continue
         group = form.info(consequence.field.group.id)
-        entry = _assessment(subject.case, consequence.child).item_label(group, consequence.entry)
+        entry = _assessment(subject.case, child).item_label(group, consequence.entry)
         if consequence.removes_entry:
             sentences.append(
-                f"{entry} is removed from ‘{group.field.label}’{where}, with everything recorded there"
+                _whose(
+                    subject.case,
+                    child,
+                    N_("%(entry)s is removed from ‘%(list)s’, with everything recorded there"),
+                    N_(
+                        "%(entry)s is removed from ‘%(list)s’ in %(child)s’s assessment, "
+                        "with everything recorded there"
+                    ),
+                    entry=entry,
+                    list=_(group.field.label),
+                )
             )
         else:
-            sentences.append(f"{name} is taken off {question} for {entry}{where}")
+            sentences.append(
+                _whose(
+                    subject.case,
+                    child,
+                    N_("%(name)s is taken off ‘%(question)s’ for %(entry)s"),
+                    N_("%(name)s is taken off ‘%(question)s’ for %(entry)s in %(child)s’s assessment"),
+                    name=name,
+                    question=question,
+                    entry=entry,
+                )
+            )
     for info in plan.dropped:
         sentences.append(
-            f"The manager’s decision recorded about {name}, {subject_of(info.field)}, is removed"
+            _(
+                "The manager’s decision recorded about %(name)s, %(decision)s, is removed",
+                name=name,
+                decision=subject_of(info.field),
+            )
         )
     return sentences
 
@@ -51,13 +89,26 @@ def exposures(subject: Subject, plan: Removal) -> list[dict[str, str]]:
     found = []
     for exposure in plan.exposures:
         assessment = _assessment(subject.case, exposure.child)
-        detail = f"‘{exposure.detail.field.label}’"
-        if exposure.entry is not None:
+        question = _(exposure.detail.field.label)
+        if exposure.entry is None:
+            text = _whose(
+                subject.case,
+                exposure.child,
+                N_("‘%(question)s’"),
+                N_("‘%(question)s’ in %(child)s’s assessment"),
+                question=question,
+            )
+        else:
             group = services().form.info(exposure.detail.group.id)
-            detail += f" for {assessment.item_label(group, exposure.entry)}"
-        found.append(
-            {"text": detail + _whose(subject.case, exposure.child), "href": _change_url(subject, exposure)}
-        )
+            text = _whose(
+                subject.case,
+                exposure.child,
+                N_("‘%(question)s’ for %(entry)s"),
+                N_("‘%(question)s’ for %(entry)s in %(child)s’s assessment"),
+                question=question,
+                entry=assessment.item_label(group, exposure.entry),
+            )
+        found.append({"text": text, "href": _change_url(subject, exposure)})
     return found
 
 
@@ -77,13 +128,25 @@ def _change_url(subject: Subject, exposure) -> str:
 def child_effects(case: Case, child: Child) -> list[str]:
     """Removing a child deletes their whole assessment: say so, and how much of it there is."""
     assessment = _assessment(case, child.key)
-    name = assessment.child_name or "this child"
     sections = [section for section in services().form.sections if section.scope == "child"]
-    started = sum(1 for section in sections if assessment.has_answers(section))
-    sentences = [
-        f"{name}’s whole assessment is deleted: every answer recorded for {name} "
-        f"({started} of {len(sections)} sections started)"
-    ]
+    counts = {
+        "started": sum(1 for section in sections if assessment.has_answers(section)),
+        "of": len(sections),
+    }
+    if assessment.child_name:
+        deleted = _(
+            "%(name)s’s whole assessment is deleted: every answer recorded for %(name)s "
+            "(%(started)s of %(of)s sections started)",
+            name=assessment.child_name,
+            **counts,
+        )
+    else:
+        deleted = _(
+            "this child’s whole assessment is deleted: every answer recorded for this child "
+            "(%(started)s of %(of)s sections started)",
+            **counts,
+        )
+    sentences = [deleted]
     if len(case.children) > 1:
-        sentences.append("The household’s answers stay: the other children’s assessments share them")
+        sentences.append(_("The household’s answers stay: the other children’s assessments share them"))
     return sentences

@@ -28,6 +28,7 @@ from formgen import dates
 from formgen.capabilities import Capability
 from formgen.display import format_day
 from formgen.fieldtypes import Date, field_type
+from formgen.i18n import N_, _
 from formgen.returns import annex_a
 from formgen.returns.annex_a import ANNEX_A, AnnexA, annex_a_filename, build_annex_a, range_problem
 from formgen.returns.cin import CinReturn, Problem, build_return, nation_refusal, reference_date
@@ -46,15 +47,25 @@ blueprint.before_request(require_sign_in)  # every return holds children's data
 
 FIRST_YEAR = 2000  # no census before it is made with this service: a guard against a mistyped year
 LEAVE_OUT = "leave-out"
-RESTRICTED_CHILD = "A child of a restricted case"
-RULE_WORDS = {"answer": "Missing answer", "LAchildID": "Local child number used twice"}
-ANNEX_A_NAME = "Ofsted’s Annex A list 4"
+RESTRICTED_CHILD = N_("A child of a restricted case")
+RULE_WORDS = {"answer": N_("Missing answer"), "LAchildID": N_("Local child number used twice")}
+ANNEX_A_NAME = "Ofsted’s Annex A list 4"  # as the access log names it, in English
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Annex A's two dates, each a date field built in code so that they are read as the wizard reads a
 # date (its parts, month names, the part to point at): the input's name, and the day as messages say it.
 RANGE_DATES = {
-    "from": FormField(id="range_from", type="date", label="From", name="the first day"),
-    "to": FormField(id="range_to", type="date", label="To", name="the last day"),
+    "from": FormField(id="range_from", type="date", label=N_("From"), name=N_("the first day")),
+    "to": FormField(id="range_to", type="date", label=N_("To"), name=N_("the last day")),
+}
+# What each date is told when nothing is typed, and when its year is not 4 numbers (the page has two
+# years: the message says whose), as whole sentences.
+RANGE_MISSING = {
+    "from": N_("Enter the first day of the range, for example 1 4 2026"),
+    "to": N_("Enter the last day of the range, for example 1 4 2026"),
+}
+RANGE_YEAR = {
+    "from": N_("The year of the first day must include 4 numbers"),
+    "to": N_("The year of the last day must include 4 numbers"),
 }
 
 
@@ -65,7 +76,13 @@ def collection_year(today: date) -> int:
 
 
 def census_name(year: int) -> str:
-    return f"Children in Need census {year - 1}-{year % 100:02d}"
+    """The census as its file and the access log name it, in English."""
+    return f"Children in Need census {census_years(year)}"
+
+
+def census_years(year: int) -> str:
+    """The census's years as its name gives them: "2026-27" for the census of 31 March 2027."""
+    return f"{year - 1}-{year % 100:02d}"
 
 
 def census_filename(year: int, la_code: str) -> str:
@@ -100,7 +117,17 @@ class AnnexAForm:
 
     @property
     def label(self) -> str:
-        return f"{ANNEX_A_NAME}, {format_day(self.start)} to {format_day(self.end)}"
+        """The list and its dates as the access log names them, in English."""
+        return f"{ANNEX_A_NAME}, {format_day(self.start, 'en_GB')} to {format_day(self.end, 'en_GB')}"
+
+    @property
+    def title(self) -> str:
+        """The list and its dates as the page names them, in the language being spoken."""
+        return _(
+            "Ofsted’s Annex A list 4, %(first)s to %(last)s",
+            first=format_day(self.start),
+            last=format_day(self.end),
+        )
 
 
 # --- the page ------------------------------------------------------------------------------------
@@ -119,8 +146,8 @@ def returns_page():
     if _range_sent(request.args) and annex.start is not None and annex.refusal is None:
         checks.append(_check_annex_a(annex))
     if checks:  # one entry for the request, however many returns its query checked
-        audit.shown(None, list(dict.fromkeys(child for children, _ in checks for child in children)))
-        audit.about(Action.RETURN_CHECKED, "; ".join(detail for _, detail in checks))
+        audit.shown(None, list(dict.fromkeys(child for children, _detail in checks for child in children)))
+        audit.about(Action.RETURN_CHECKED, "; ".join(detail for _read, detail in checks))
     return _page(census, errors, annex_a=annex)
 
 
@@ -145,7 +172,9 @@ def cin_download():
         audit.about(Action.RETURN_CHECKED, detail)
         errors.append(
             {
-                "text": "Change the answers listed below, or select “Leave out the children with problems”",
+                "text": _(
+                    "Change the answers listed below, or select “Leave out the children with problems”"
+                ),
                 "href": f"#{LEAVE_OUT}",
             }
         )
@@ -199,7 +228,7 @@ def _page(census: CensusForm, errors: list[dict[str, str]], status: int = 200, *
         render_template(
             "returns/returns.html",
             census=census,
-            census_label=census_name(census.year) if census.year else None,
+            census_years=census_years(census.year) if census.year else None,
             leave_out=LEAVE_OUT,
             errors=errors,
             **returns,
@@ -222,7 +251,7 @@ def _census_form(sent: MultiDict, errors: list[dict[str, str]], default: str | N
         census.refusal = refusal
         return census
     if authority.la_code is None:
-        census.refusal = (
+        census.refusal = _(
             "The authority’s settings give no DfE local authority number, which the census’s header "
             "needs, so it cannot be made. Ask whoever looks after the service to add it (la_code in "
             "the authority’s overlay)."
@@ -230,13 +259,16 @@ def _census_form(sent: MultiDict, errors: list[dict[str, str]], default: str | N
         return census
     value = census.typed
     if not value:
-        message = f"Enter the year of the census’s reference date, like {current}"
+        message = _("Enter the year of the census’s reference date, like %(year)s", year=current)
     elif not (value.isascii() and value.isdigit() and len(value) == 4):
-        message = f"Enter the year of the reference date as 4 digits, like {current}"
+        message = _("Enter the year of the reference date as 4 digits, like %(year)s", year=current)
     elif not FIRST_YEAR <= int(value) <= current:
-        message = (
-            f"Enter a year from {FIRST_YEAR} to {current}: the {census_name(current)} is the latest "
-            "that can be made"
+        message = _(
+            "Enter a year from %(first)s to %(last)s: the Children in Need census %(years)s is the latest "
+            "that can be made",
+            first=FIRST_YEAR,
+            last=current,
+            years=census_years(current),
         )
     else:
         census.year = int(value)
@@ -296,17 +328,17 @@ def _show(census: CensusForm, cases: list[Case]) -> None:
         _row(problem, by_reference.get(problem.reference), names) for problem in census.made.problems
     ]
     census.left_out = [
-        f"{names.get(pair, pair[1])}, case {pair[0]}" for pair in _with_problems(census.made.problems)
+        _("%(child)s, case %(reference)s", child=names.get(pair, pair[1]), reference=pair[0])
+        for pair in _with_problems(census.made.problems)
     ]
 
 
 def _names(cases: list[Case]) -> dict[tuple[str, str], str]:
     """Each child's name as the page shows it: a restricted case's child is not named (the returns
     name nobody; the worker the link is for knows whom it means)."""
+    restricted = _(RESTRICTED_CHILD)
     return {
-        (case.reference, child.key): RESTRICTED_CHILD
-        if case.restriction is not None
-        else child_name(case, child)
+        (case.reference, child.key): restricted if case.restriction is not None else child_name(case, child)
         for case in cases
         for child in case.children
     }
@@ -317,11 +349,18 @@ def _row(problem: Problem, case: Case | None, names: dict[tuple[str, str], str])
         "child": names.get((problem.reference, problem.child_id), problem.child_id),
         "reference": problem.reference,
         "worker": case.worker.name if case is not None else "",
-        "kind": RULE_WORDS.get(problem.rule, f"DfE rule {problem.rule}"),
+        "kind": _(RULE_WORDS[problem.rule])
+        if problem.rule in RULE_WORDS
+        else _("DfE rule %(rule)s", rule=problem.rule),
         "message": problem.message[:1].upper() + problem.message[1:],
-        "page": problem.page,
+        "page": _page_title(problem),
         "href": fix_link(problem),
     }
+
+
+def _page_title(problem: Problem | annex_a.Problem) -> str:
+    """The title of the question's page (the spec's), in the language being spoken."""
+    return _(problem.page) if problem.page else ""
 
 
 def fix_link(problem: Problem | annex_a.Problem) -> str | None:
@@ -363,9 +402,10 @@ def _annex_a_form(sent: MultiDict, errors: list[dict[str, str]], default: bool =
     to today when the page is opened without them (`default`)."""
     today = date.today()
     first = dates.add_months(today, -6)
-    hint = (
-        f"The form starts with the six months to today, {format_day(first)} to {format_day(today)}. "
-        "For example, 1 4 2026"
+    hint = _(
+        "The form starts with the six months to today, %(first)s to %(last)s. For example, 1 4 2026",
+        first=format_day(first),
+        last=format_day(today),
     )
     if default and not _range_sent(sent):
         typed = {
@@ -401,9 +441,9 @@ def _typed_day(annex: AnnexAForm, name: str, errors: list[dict[str, str]]) -> da
     parsed = field_type(field_).parse(field_, annex.typed[name])
     error, part = parsed.error, parsed.part
     if error is None and parsed.value is None:  # nothing typed: the wizard's "not answered"
-        error = f"Enter {field_.name} of the range, for example 1 4 2026"
-    elif error is not None and error.startswith("Year "):  # the page has two years: say whose
-        error = f"The year of {field_.name} {error[5:]}"
+        error = _(RANGE_MISSING[name])
+    elif error == _("Year must include 4 numbers"):  # the page has two years: say whose
+        error = _(RANGE_YEAR[name])
     if error is not None:
         annex.wrong[name] = part or ""
         errors.append({"text": error, "href": f"#{name}-{part or 'day'}"})
@@ -449,6 +489,6 @@ def _missing_row(
         "worker": case.worker.name if case is not None and case.worker is not None else "",
         "kind": problem.column,
         "message": problem.message[:1].upper() + problem.message[1:],
-        "page": "Allocate the case to a worker in a team" if allocation else problem.page,
+        "page": _("Allocate the case to a worker in a team") if allocation else _page_title(problem),
         "href": None if allocation else fix_link(problem),
     }

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import or_
 
 from formgen.engine.case_formats import relationships_for_child
+from formgen.i18n import N_
 from formgen.web.extensions import db
 from formgen.web.models import Case, Child, Revision, User
 
@@ -29,13 +30,13 @@ class Kind(StrEnum):
 
 
 KIND_LABELS: dict[Kind, str] = {
-    Kind.CREATED: "Started",
-    Kind.SAVED: "Answers saved",
-    Kind.DECISION: "Manager’s decision recorded",
-    Kind.REMOVED: "Removed from the list",
-    Kind.IMPORTED: "Imported from a case file",
-    Kind.BEFORE_HISTORY: "Saved before history was kept",
-    Kind.UPGRADED: "Changed when formgen was upgraded",
+    Kind.CREATED: N_("Started"),
+    Kind.SAVED: N_("Answers saved"),
+    Kind.DECISION: N_("Manager’s decision recorded"),
+    Kind.REMOVED: N_("Removed from the list"),
+    Kind.IMPORTED: N_("Imported from a case file"),
+    Kind.BEFORE_HISTORY: N_("Saved before history was kept"),
+    Kind.UPGRADED: N_("Changed when formgen was upgraded"),
 }
 
 

@@ -14,12 +14,12 @@ from typing import Any
 
 from flask import current_app, g, session
 
+from formgen.i18n import ngettext
 from formgen.web.extensions import db
 from formgen.web.models import User
 
 # The last-activity time is rewritten at most this often, so not every request sends a new cookie.
 REFRESH_SECONDS = 60
-_UNITS = (("hour", 3600), ("minute", 60), ("second", 1))
 
 
 def load_user() -> None:
@@ -115,10 +115,13 @@ def _end(user: User, reason: str) -> None:
 
 
 def _words(setting: str) -> str:
+    """A limit in words, in the language being spoken: "30 minutes", "8 hours"."""
     seconds = _seconds(setting)
-    unit, size = next((unit, size) for unit, size in _UNITS if seconds % size == 0)
-    number = seconds // size
-    return f"{number} {unit}{'' if number == 1 else 's'}"
+    if seconds % 3600 == 0:
+        return ngettext("%(num)d hour", "%(num)d hours", seconds // 3600)
+    if seconds % 60 == 0:
+        return ngettext("%(num)d minute", "%(num)d minutes", seconds // 60)
+    return ngettext("%(num)d second", "%(num)d seconds", seconds)
 
 
 def _seconds(setting: str) -> int:

@@ -34,6 +34,7 @@ from formgen.capabilities import Capability
 from formgen.engine import Assessment, Status
 from formgen.engine.overdue import outstanding
 from formgen.engine.review import STAGE_LABELS, Stage, Step
+from formgen.i18n import N_
 from formgen.settings import Settings
 from formgen.spec import known_fields as known
 from formgen.spec.form import FormSpec
@@ -46,6 +47,7 @@ VERSION = "1"
 PER_PAGE = 25
 NO_DUE_DATE = date(9999, 12, 31)  # sorts after every due date
 BATCH = 200
+UNNAMED_CHILD = N_("Unnamed child")
 
 
 # --- the form's hash -------------------------------------------------------------------------------
@@ -237,11 +239,12 @@ class Filters:
         return {name: value for name, value in args.items() if value}
 
 
-# The home page's filter of statuses, each as the status column says it.
+# The home page's filter of statuses, each as the status column says it (in English: the page
+# translates them as it shows them).
 STATUSES: dict[str, str] = {
-    "not_started": "Not yet started",
-    "in_progress": "In progress",
-    "ready": "Ready to send",
+    "not_started": N_("Not yet started"),
+    "in_progress": N_("In progress"),
+    "ready": N_("Ready to send"),
     Stage.SENT.value: STAGE_LABELS[Stage.SENT],
     Stage.RETURNED.value: STAGE_LABELS[Stage.RETURNED],
     Stage.APPROVED.value: STAGE_LABELS[Stage.APPROVED],
@@ -330,7 +333,8 @@ class Row:
 
     @property
     def name(self) -> str:
-        return self.summary.child_name or "Unnamed child"
+        """The child's name, in English when they have none yet (as the access log keeps it)."""
+        return self.summary.child_name or UNNAMED_CHILD
 
     @property
     def stage(self) -> Stage:

@@ -11,24 +11,25 @@ from formgen.capabilities import Capability
 from formgen.engine import Assessment
 from formgen.engine.distribution import DISTRIBUTION_LIST, Recipient, Withholding
 from formgen.engine.withholding import find, reaches_outside, withheld_from
+from formgen.i18n import N_, _
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo
 from formgen.web.pages import Subject
 
-LINK_TEXT = "Who must not see this?"
+LINK_TEXT = N_("Who must not see this?")
 
 
 def recipient_name(assessment: Assessment, recipient: Recipient) -> str:
     """A recipient as the pages name them: a household member by their entry in the household's list,
     anyone else by the name the distribution list gives."""
     if recipient.person is None:
-        return recipient.name or "Unnamed recipient"
+        return recipient.name or _("Unnamed recipient")
     group = assessment.form.info(known.HOUSEHOLD_MEMBERS)
     item = next(
         (item for item in assessment.items(group.field.id) if str(item.get("id")) == recipient.person), None
     )
     if item is None:
-        return recipient.name or "Someone no longer in the household"
+        return recipient.name or _("Someone no longer in the household")
     return assessment.item_label(group, item)
 
 

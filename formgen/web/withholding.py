@@ -21,6 +21,7 @@ from formgen.capabilities import Capability
 from formgen.display import join_words
 from formgen.engine.distribution import DISTRIBUTION_LIST, Recipient, Withholding
 from formgen.engine.withholding import replaced, withholding_problem
+from formgen.i18n import N_, _
 from formgen.spec.form import FieldInfo
 from formgen.web import audit, pages, summaries
 from formgen.web.access import needs
@@ -35,7 +36,7 @@ from formgen.web.withheld import LINK_TEXT, Withheld, child_of, recipient_name
 blueprint = Blueprint("withholding", __name__, url_prefix="/cases/<reference>")
 blueprint.before_request(require_sign_in)  # every page here shows a child's data
 
-STALE = (
+STALE = N_(
     "Someone changed this case after you opened the page, so this was not saved. "
     "The boxes now show what is saved: check them, then save again"
 )
@@ -91,15 +92,15 @@ def withhold(reference: str, key: str | None, field_id: str, item_id: str | None
             names = [recipient_name(assessment, r) for r in shown.distribution if r.id in chosen]
             audit.about(audit.Action.WITHHELD, _logged(target.logged_as, len(chosen)))
             flash(
-                f"Saved. It will be left out of the documents sent to {join_words(names)}."
+                _("Saved. It will be left out of the documents sent to %(names)s.", names=join_words(names))
                 if names
-                else "Saved. It is not withheld from anyone."
+                else _("Saved. It is not withheld from anyone.")
             )
             return redirect_to(back)
         # Someone saved the case since the page was opened: show what is saved now, and say so.
         shown = Withheld.of(subject, assessment)
         ticked = {recipient.id for recipient in shown.kept_from(place.field, place.child, place.item)}
-        errors, status = [{"text": STALE, "href": "#recipients"}], 409
+        errors, status = [{"text": _(STALE), "href": "#recipients"}], 409
     page = render_template(
         "withholding/withhold.html",
         subject=subject,
@@ -120,7 +121,7 @@ def withhold(reference: str, key: str | None, field_id: str, item_id: str | None
         held=held is not None,
         version=version,
         back=back,
-        heading=LINK_TEXT,
+        heading=_(LINK_TEXT),
     )
     return page, status
 
@@ -147,15 +148,16 @@ def _target(subject: Subject, assessment, shown: Withheld, field_id: str, item_i
     if info is None:  # a recipient, kept out of the list of who has a copy that the others' print
         recipient = next(recipient for recipient in shown.distribution if recipient.id == item_id)
         what = [
-            {"key": {"text": "Recipient"}, "value": {"text": recipient_name(assessment, recipient)}},
-            {"key": {"text": "Kept out of"}, "value": {"text": "The list of who is sent a copy"}},
+            {"key": {"text": _("Recipient")}, "value": {"text": recipient_name(assessment, recipient)}},
+            {"key": {"text": _("Kept out of")}, "value": {"text": _("The list of who is sent a copy")}},
         ]
         page = _distribution_page(subject.case.reference)
-        return _Target(place, "Distribution list", what, "Distribution list, a recipient", page)
+        # The access log's words stay in English, whatever the page is in.
+        return _Target(place, _("Distribution list"), what, "Distribution list, a recipient", page)
     question = _question(info)
     logged_as = f"{info.section.title}, {f'an entry of {question}' if item_id else question}"
     check = url(subject, "check_answers", section_id=info.section.id)
-    return _Target(place, info.section.title, _what(assessment, info, item_id), logged_as, check)
+    return _Target(place, _(info.section.title), _what(assessment, info, item_id), logged_as, check)
 
 
 def _offered(shown: Withheld, place: Withholding) -> list[Recipient]:
@@ -187,16 +189,16 @@ def _what(assessment, info: FieldInfo, item_id: str | None) -> list[dict[str, An
     if item_id is None:
         lines = pages.answer_lines(assessment, info) or []
         return [
-            {"key": {"text": "Question"}, "value": {"text": _question(info)}},
+            {"key": {"text": _("Question")}, "value": {"text": _(_question(info))}},
             {
-                "key": {"text": "Answer"},
-                "value": {"text": "\n".join(lines) or "Not provided", "classes": "app-preserve-lines"},
+                "key": {"text": _("Answer")},
+                "value": {"text": "\n".join(lines) or _("Not provided"), "classes": "app-preserve-lines"},
             },
         ]
     item = next((item for item in assessment.items(info.field.id) if str(item.get("id")) == item_id), {})
-    name = info.field.item_name or "entry"
+    name = _(info.field.item_name) if info.field.item_name else _("entry")
     return [
-        {"key": {"text": "List"}, "value": {"text": info.field.label}},
+        {"key": {"text": _("List")}, "value": {"text": _(info.field.label)}},
         {"key": {"text": name[:1].upper() + name[1:]}, "value": {"text": assessment.item_label(info, item)}},
     ]
 
@@ -204,10 +206,12 @@ def _what(assessment, info: FieldInfo, item_id: str | None) -> list[dict[str, An
 def _about(recipient: Recipient) -> str:
     """What the checkbox's hint says of a recipient: their role and organisation, or that they are in
     the household; and that they receive no copies, when the list says so."""
-    parts = [recipient.role, recipient.organisation] if recipient.person is None else ["In the household"]
+    parts = [recipient.role, recipient.organisation] if recipient.person is None else [_("In the household")]
     words = ", ".join(part for part in parts if part)
     if recipient.excluded_reason is not None:
-        words = f"{words}. Must not receive a copy" if words else "Must not receive a copy"
+        words = (
+            _("%(about)s. Must not receive a copy", about=words) if words else _("Must not receive a copy")
+        )
     return words
 
 

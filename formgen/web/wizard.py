@@ -21,6 +21,7 @@ from formgen.engine.overdue import overdue
 from formgen.engine.removal import HOUSEHOLD, plan_removal
 from formgen.engine.review import STAGE_LABELS
 from formgen.engine.withholding import fitting_after
+from formgen.i18n import _
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo
 from formgen.web import approval, audit, distribution, pages, removals, revisions
@@ -77,7 +78,7 @@ def task_list(reference: str, key: str):
         assessment=assessment,
         review=review,
         returned=review.returned if reads else None,
-        stage_label=STAGE_LABELS[review.stage],
+        stage_label=_(STAGE_LABELS[review.stage]),
         tasks=_tasks(subject, assessment),
         pending=[_pending(subject, assessment, p) for p in assessment.pending_decisions()] if reads else [],
         steps=approval.offered(subject, review),
@@ -87,7 +88,7 @@ def task_list(reference: str, key: str):
         plan_reviews=subject.case.reviews_of_plan() if reads else [],
         reads=reads,
         documents=[
-            (kind, DOCUMENTS[kind].title)
+            (kind, _(DOCUMENTS[kind].title))
             for kind in documents_for(form, case_file, key, today=date.today())
             if g.user.capabilities & DOCUMENTS[kind].made_by
         ],
@@ -181,7 +182,7 @@ def remove_item(reference: str, key: str | None, section_id: str, page_id: str, 
                 return redirect_to(found.back())
             status = 409  # the banner explains; nothing was removed
         else:
-            error, status = f"Select yes if you want to remove {name}", 400
+            error, status = _("Select yes if you want to remove %(name)s", name=name), 400
     page = render_template(
         "wizard/remove.html",
         name=name,
@@ -266,7 +267,7 @@ def _answer_row(
     names = withheld.names(info) if items is None else []
     return {
         "change": change if changeable else None,
-        "key": (info.field.document_label if info.group else info.field.label),
+        "key": _(info.field.document_label if info.group else info.field.label),
         "lines": lines,
         "entries": items,
         "withheld": names,
@@ -316,14 +317,14 @@ def _document(reference: str, key: str, kind: str, *, as_pdf: bool):
             page = render_template(
                 "wizard/no_pdf.html",
                 subject=subject,
-                title=DOCUMENTS[kind].title,
+                title=_(DOCUMENTS[kind].title),
                 reason=str(error),
                 word_href=url_for("wizard.document", reference=reference, key=key, kind=kind),
             )
             return page, 409  # as a copy that cannot be made: the page is the answer
         mimetype = "application/pdf"
     audit.about(audit.Action.DOWNLOADED, DOCUMENTS[kind].title)  # the endpoint says which format
-    name = download_name(
-        kind, pages.child_name(subject.case, subject.child), made_on=today, extension=extension
-    )
+    # The file's name stays in English, "Unnamed child" included (formgen.documents.names).
+    child = subject.assessment(loaded.form).child_name or ""
+    name = download_name(kind, child, made_on=today, extension=extension)
     return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)
