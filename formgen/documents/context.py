@@ -31,7 +31,7 @@ from formgen.engine.distribution import (
 from formgen.engine.interpretations import answer_of, matching, translatable
 from formgen.engine.review import STAGE_LABELS, UK, Decision, Stage, approval_date
 from formgen.fieldtypes import capitalised, display, field_type, subject
-from formgen.i18n import N_, _, catalogs, current
+from formgen.i18n import ENGLISH, N_, _, catalogs, current, speaking
 from formgen.registry import DOCUMENTS, DocumentKind  # DOCUMENTS is imported from here too
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo, FormSpec
@@ -636,9 +636,11 @@ class _Builder:
         return details
 
     def chronology(self) -> list[dict[str, Any]]:
-        """The child's chronology (K5) as this reader may see it; the sendings in the record only."""
-        return chronology_rows(
-            chronology(
+        """The child's chronology (K5) as this reader may see it; the sendings in the record only. In
+        English: only the record and the chronology print it, and they are made in English, so a family
+        document's catalog is not asked for words none of them prints."""
+        with speaking(ENGLISH):
+            events = chronology(
                 self.form,
                 self.case,
                 self.record.id,
@@ -647,7 +649,7 @@ class _Builder:
                 hidden=self.hidden,
                 sendings=self.reader.kind.internal,
             )
-        )
+        return chronology_rows(events)
 
     def hidden(self, info: FieldInfo, item: Mapping[str, Any] | None) -> bool:
         """An answer, or a list's item, this reader's copy leaves out."""

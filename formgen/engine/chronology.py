@@ -23,7 +23,7 @@ from formgen.engine.assessment import Assessment
 from formgen.engine.casefile import CaseFile
 from formgen.engine.review import UK, approval_date
 from formgen.fieldtypes import display
-from formgen.i18n import N_
+from formgen.i18n import N_, _
 from formgen.registry import DOCUMENTS
 from formgen.spec import known_fields as known
 from formgen.spec.form import FieldInfo, FormSpec
@@ -45,10 +45,10 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.SENT: N_("Document sent"),
 }
 
-SEEN_ALONE = "Child seen alone"
-AUTHORISED = "Assessment authorised"
-APPROVAL_SOURCE = "Manager's approval"
-CIRCULATION_SOURCE = "Circulation log"
+# The chronology is built each time it is read, so its own words are in the language being spoken.
+AUTHORISED = N_("Assessment authorised")
+APPROVAL_SOURCE = N_("Manager's approval")
+CIRCULATION_SOURCE = N_("Circulation log")
 
 # The lists whose items are events typed by hand, with the item fields that give their source and
 # significance; the kind each list's events have.
@@ -96,7 +96,7 @@ def chronology(
     events = list(_answered(form, assessment, hidden))
     authorised = approval_date(case.child(child_id).review)
     if authorised is not None:
-        events.append(Event(authorised, AUTHORISED, Kind.ASSESSMENT, APPROVAL_SOURCE))
+        events.append(Event(authorised, _(AUTHORISED), Kind.ASSESSMENT, _(APPROVAL_SOURCE)))
     if sendings:
         events.extend(_sendings(form, case, child_id, assessment))
     return sorted(events, key=lambda event: event.day)
@@ -128,11 +128,11 @@ def _answered(form: FormSpec, assessment: Assessment, hidden: Hidden) -> Iterabl
         if not info.field.chronology or info.field.hidden:
             continue
         household = info.section.scope == "household"
-        source = f"Assessment: {clean_text(info.section.title)}"
+        source = _("Assessment: %(section)s", section=clean_text(_(info.section.title)))
         if info.group is None:
             day = None if hidden(info, None) else assessment.value(info.field.id)
             if day is not None:
-                yield Event(day, clean_text(info.field.chronology), Kind.ASSESSMENT, source, "", household)
+                yield Event(day, clean_text(_(info.field.chronology)), Kind.ASSESSMENT, source, "", household)
             continue
         group = form.info(info.group.id)
         fields = {other.field.id: other for other in form.item_fields(group.field)}
@@ -149,13 +149,15 @@ def _answered(form: FormSpec, assessment: Assessment, hidden: Hidden) -> Iterabl
             ) -> str:
                 return _item_text(assessment, fields, hidden, item, index, field_id)
 
-            what = clean_text(fill_placeholders(info.field.chronology, {name: text(name) for name in fields}))
+            what = clean_text(
+                fill_placeholders(_(info.field.chronology), {name: text(name) for name in fields})
+            )
             typed = _TYPED.get(group.field.id)
             if typed is not None:
                 kind, source_field, significance_field = typed
                 yield Event(day, what, kind, text(source_field), text(significance_field), household)
             elif group.field.id == known.CHILD_VISITS and text(known.SEEN_ALONE) == "Yes":
-                yield Event(day, SEEN_ALONE, Kind.SEEN_ALONE, source, "", household)
+                yield Event(day, _(KIND_LABELS[Kind.SEEN_ALONE]), Kind.SEEN_ALONE, source, "", household)
             else:
                 yield Event(day, what, Kind.ASSESSMENT, source, "", household)
 
@@ -189,15 +191,21 @@ def _sendings(form: FormSpec, case: CaseFile, child_id: str, assessment: Assessm
         if sending.child != child_id:
             continue
         key = (sending.at.astimezone(UK).date(), sending.document)
-        name = names.get(sending.recipient, "") or "someone since removed from the list"
+        name = names.get(sending.recipient, "") or _("someone since removed from the list")
         if name not in sent.setdefault(key, []):
             sent[key].append(name)
     return [
         Event(
             day,
-            clean_text(f"{DOCUMENTS[document].short_name} sent to {join_words(people)}"),
+            clean_text(
+                _(
+                    "%(document)s sent to %(people)s",
+                    document=_(DOCUMENTS[document].short_name),
+                    people=join_words(people),
+                )
+            ),
             Kind.SENT,
-            CIRCULATION_SOURCE,
+            _(CIRCULATION_SOURCE),
         )
         for (day, document), people in sent.items()
         if document in DOCUMENTS

@@ -12,13 +12,22 @@ from datetime import date
 
 from formgen.engine.assessment import Assessment
 from formgen.engine.review import UK, PlanReview
+from formgen.i18n import N_, _
 from formgen.spec import known_fields as known
 
 
 @dataclass(frozen=True)
 class Overdue:
-    what: str  # the action, or "Review of the assessment plan"
+    what: str  # the action as typed, or REVIEW
     due: date
+
+    @property
+    def words(self) -> str:
+        """What is overdue, in the language being spoken: a typed action as it was typed."""
+        return _(REVIEW) if self.what == REVIEW else self.what
+
+
+REVIEW = N_("Review of the assessment plan")
 
 
 def overdue(assessment: Assessment, reviews: Sequence[PlanReview]) -> list[Overdue]:
@@ -57,5 +66,5 @@ def _reviews(assessment: Assessment, reviews: Sequence[PlanReview]) -> list[Over
     for index, item in enumerate(assessment.items(known.REVIEW_DATES)):
         day = assessment.item_value(field, item, index)
         if day is not None and not any(on >= day for on in reviewed):
-            late.append(Overdue("Review of the assessment plan", day))
+            late.append(Overdue(REVIEW, day))
     return late

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from formgen.capabilities import Capability
-from formgen.i18n import N_
+from formgen.i18n import N_, _
 
 COMMENT_LENGTH = 20_000  # a manager's comments, a reason, a review of the plan
 Comment = Annotated[str, StringConstraints(max_length=COMMENT_LENGTH)]
@@ -69,26 +69,30 @@ class StepRule:
 
 RULES: dict[Step, StepRule] = {
     Step.SEND: StepRule(
-        "Send for approval", "send it for approval", Capability.EDIT_ASSESSMENT, EDITABLE, Stage.SENT
+        N_("Send for approval"), N_("send it for approval"), Capability.EDIT_ASSESSMENT, EDITABLE, Stage.SENT
     ),
     Step.RETURN: StepRule(
-        "Return to practitioner",
-        "return it",
+        N_("Return to practitioner"),
+        N_("return it"),
         Capability.APPROVE,
         frozenset({Stage.SENT}),
         Stage.RETURNED,
-        asks="What needs to change before the assessment can be approved?",
+        asks=N_("What needs to change before the assessment can be approved?"),
     ),
     Step.APPROVE: StepRule(
-        "Approve assessment", "approve it", Capability.APPROVE, frozenset({Stage.SENT}), Stage.APPROVED
+        N_("Approve assessment"),
+        N_("approve it"),
+        Capability.APPROVE,
+        frozenset({Stage.SENT}),
+        Stage.APPROVED,
     ),
     Step.REOPEN: StepRule(
-        "Reopen assessment",
-        "reopen it",
+        N_("Reopen assessment"),
+        N_("reopen it"),
         Capability.APPROVE,
         frozenset({Stage.APPROVED}),
         Stage.REOPENED,
-        asks="Why does the assessment need to be reopened?",
+        asks=N_("Why does the assessment need to be reopened?"),
     ),
 }
 
@@ -178,15 +182,21 @@ class Review(_Data):
         """The review with one more step; StepRefused says why it cannot be taken now."""
         rule = RULES[step]
         if self.stage not in rule.before:
-            raise StepRefused(f"You cannot {rule.verb} now: {STAGE_SENTENCES[self.stage]}")
+            raise StepRefused(
+                _(
+                    "You cannot %(step)s now: %(stage)s",
+                    step=_(rule.verb),
+                    stage=_(STAGE_SENTENCES[self.stage]),
+                )
+            )
         if rule.asks and not comment.strip():
-            raise StepRefused(rule.asks)
+            raise StepRefused(_(rule.asks))
         event = Event(step=step, by=by, at=datetime.now(UTC), comment=comment.strip(), version=version)
         return Review(events=[*self.events, event])
 
 
 class StepRefused(ValueError):
-    """A step that cannot be taken, with the reason people read."""
+    """A step that cannot be taken, with the reason people read, in the language being spoken."""
 
 
 def approval_date(review: Review) -> date | None:

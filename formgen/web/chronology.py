@@ -108,6 +108,8 @@ def _row(event: Event) -> dict[str, Any]:
         "source": event.source,
         "significance": event.significance,
         "household": event.household,
+        # Where the practitioner typed the source, as they did for the events they added: their words.
+        "typed_source": event.kind in (Kind.ADDED, Kind.HOUSEHOLD),
     }
 
 

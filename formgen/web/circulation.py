@@ -29,7 +29,7 @@ from formgen.engine import circulation as rules
 from formgen.engine.casefile import CaseFile
 from formgen.engine.distribution import METHOD_LABELS, CopyFormat, Interpretation, Method, Recipient, Sending
 from formgen.engine.interpretations import family_languages
-from formgen.engine.recipients import household_people, language_name, recipient_name
+from formgen.engine.recipients import household_people, language_name, recipient_name, wants_welsh
 from formgen.engine.review import UK, Stage
 from formgen.i18n import SOURCE_LOCALE, _, ngettext
 from formgen.registry import circulated
@@ -168,6 +168,8 @@ def _row(pack: Pack, copy: rules.CopyState, typed: dict[str, Any]) -> dict[str, 
     return {
         "key": copy.key,
         "recipient": recipient_name(copy.recipient, pack.people),
+        "wants_welsh": wants_welsh(pack.case.household, copy.recipient.person),
+        "language_code": copy.recipient.language,
         "document": _(DOCUMENTS[copy.kind].short_name),
         "language": language_note(copy.kind, copy.recipient),
         "state": state.value,

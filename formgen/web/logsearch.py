@@ -140,10 +140,12 @@ def typed_day(parts: Mapping[str, str], name: str, called: str, errors: list[dic
             raise ValueError
         day = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
     except ValueError:
-        errors.append({"text": _(messages["real"]), "href": f"#{name}-day"})
+        unreadable = messages["real"]  # not inside _(): babel would take the key for a message
+        errors.append({"text": _(unreadable), "href": f"#{name}-day"})
         return None
     if not dates.in_range(day):
-        errors.append({"text": _(messages["range"], range=_(dates.RANGE_TEXT)), "href": f"#{name}-year"})
+        outside = messages["range"]
+        errors.append({"text": _(outside, range=_(dates.RANGE_TEXT)), "href": f"#{name}-year"})
         return None
     return day
 

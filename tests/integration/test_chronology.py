@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 
 from formgen.documents import documents_for, render_document
-from formgen.engine.chronology import SEEN_ALONE, Kind, chronology, filtered
+from formgen.engine.chronology import KIND_LABELS, Kind, chronology, filtered
 from tests.support import EXAMPLES, TODAY, load_example
 
 TILLY, KAI, POPPY = "child-tilly", "child-kai", "child-poppy"
@@ -72,7 +72,9 @@ def test_a_visit_where_the_child_was_seen_alone_is_its_own_event(form):
     events = chronology(form, case, TILLY, today=TODAY)
     assert alone, "the example has a visit where Tilly was seen alone"
     assert {event.day for event in events if event.kind is Kind.SEEN_ALONE} == alone
-    assert all(event.what == SEEN_ALONE for event in events if event.kind is Kind.SEEN_ALONE)
+    assert all(
+        event.what == KIND_LABELS[Kind.SEEN_ALONE] for event in events if event.kind is Kind.SEEN_ALONE
+    )
     seen = {event.day for event in events if event.what == "Child seen"}
     assert seen == not_alone
     # Answering "no" turns the event back into a visit.

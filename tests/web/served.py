@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.client import HTTPConnection
+from http.client import HTTPConnection, RemoteDisconnected
 from urllib.parse import urlencode
 
 from formgen.web.server import GRACEFUL_SECONDS
@@ -84,25 +84,31 @@ def serving(env: dict[str, str], *options: str, port: int | None = None) -> Iter
 
 
 class Browser:
-    """One person's browser: its session cookie, over one kept-alive connection to a server."""
+    """One person's browser: its cookies, over one kept-alive connection to a server."""
 
     def __init__(self, port: int) -> None:
         self.port = port
-        self.cookie: str | None = None
+        self.cookies: dict[str, str] = {}
         self.connection = HTTPConnection("127.0.0.1", port, timeout=60)
 
     def request(self, method: str, path: str, data: dict | None = None) -> tuple[int, str, dict[str, str]]:
-        headers = {"Cookie": self.cookie} if self.cookie else {}
+        headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
         body = None
         if data is not None:
             body = urlencode(data)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        except (RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed the kept-alive connection while it was idle: a browser opens another.
+            self.connection.close()
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
         text = response.read().decode()
-        cookie = response.getheader("Set-Cookie")
-        if cookie:
-            self.cookie = cookie.split(";", 1)[0]
+        for cookie in response.msg.get_all("Set-Cookie") or []:
+            name, _, value = cookie.split(";", 1)[0].partition("=")
+            self.cookies[name] = value
         return response.status, text, dict(response.getheaders())
 
     def get(self, path: str) -> tuple[int, str]:

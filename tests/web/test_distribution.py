@@ -306,3 +306,41 @@ def test_the_case_page_links_to_the_list_and_unknown_recipients_are_not_found(ap
         assert case_page.xpath("//a[text()='Circulate documents']/@href") == [f"{CASE}/circulation"], email
     for path in (f"{LIST}/recipients/r9", f"{LIST}/recipients/r9/remove"):
         assert team[WORKER].get(path).status_code == 404
+
+
+def _wants_welsh(app, person: str) -> None:
+    """The household page's answer for one member: they want to deal with the council in Welsh."""
+    with app.app_context():
+        case = db.session.scalar(db.select(Case).where(Case.reference == "EX-SIB-01"))
+        members = [
+            {**member, "wants_welsh": True} if member.get("id") == person else member
+            for member in case.household["household_members"]
+        ]
+        case.household = {**case.household, "household_members": members}
+        db.session.commit()
+
+
+def test_a_wish_for_welsh_is_shown_wherever_their_copies_are_made(app, team):
+    _wants_welsh(app, "p-mother")
+    worker = team[WORKER]
+    offered = tree(worker.get(NEW))
+    (hint,) = offered.xpath(
+        "//input[@value='member-p-mother']/following-sibling::div[contains(@class, 'hint')]"
+    )
+    assert "Wants Welsh" in hint.text_content()
+    assert not offered.xpath(
+        "//input[@value='member-p-father']/following-sibling::div[contains(@class, 'hint')]"
+    )
+
+    assert submit(worker, NEW, MOTHER).status_code == 302  # her copies in English, as a slip would have it
+    warning = "They want Welsh, but their copies are not in Cymraeg"
+    for page in (LIST, f"{CASE}/circulation"):
+        shown = tree(worker.get(page))
+        assert shown.xpath("//*[contains(@class, 'app-welsh-wish') and text()='Wants Welsh']"), page
+        assert warning in text(worker.get(page)), page
+
+    assert submit(worker, f"{LIST}/recipients/r1", {**MOTHER, "language": "cy"}).status_code == 302
+    for page in (LIST, f"{CASE}/circulation"):
+        assert "Wants Welsh" in text(worker.get(page)) and warning not in text(worker.get(page)), page
+    (member,) = [entry for entry in stored(app) if entry.person == "p-mother"]
+    assert member.language == "cy"

@@ -239,7 +239,7 @@ def test_two_servers_on_one_postgresql_see_each_others_saves_and_conflicts(
     ):
         first, second = Browser(first_server.port), Browser(second_server.port)
         first.sign_in(EMAIL, PASSWORD)
-        second.cookie = first.cookie  # the next request of the same browser lands on the other server
+        second.cookies = dict(first.cookies)  # the next request of the same browser lands on the other server
         assert second.get("/")[0] == 200
 
         opened_on_second = second.opened(path)
