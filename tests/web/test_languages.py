@@ -177,6 +177,10 @@ def english_left_on(body: str, patterns: re.Pattern[str]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def english_messages() -> re.Pattern[str]:
+    return english_patterns()
+
+
+def english_patterns() -> re.Pattern[str]:
     """Every page message whose Welsh differs from its English, as one pattern (placeholders match any
     text)."""
     template = catalogs.read_catalog(catalogs.TEMPLATE)
