@@ -24,10 +24,11 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from formgen.settings import PROJECT_ROOT
 from formgen.web import create_app, revisions
-from formgen.web.commands import create_team, create_user
+from formgen.web.commands import create_team, create_user, import_case
 from formgen.web.database import upgrade
 from formgen.web.extensions import db
 from formgen.web.models import AccessEvent, Case, User
+from tests.support import EXAMPLES, draft, load_example
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -133,6 +134,15 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def account(site: Site) -> Account:
     return site.new_account()
+
+
+@pytest.fixture(scope="session")
+def examples_account(site: Site) -> Account:
+    """An account holding every example case: one per site, as the cases' references are unique."""
+    account = site.new_account()
+    for path in EXAMPLES:
+        import_case(site.app, draft(load_example(path.stem)), account.email, path.name)
+    return account
 
 
 def open_context(browser: Browser, site: Site, *, javascript: bool = True) -> BrowserContext:

@@ -12,10 +12,9 @@ from axe_playwright_python.base import AxeResults
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from formgen.web.commands import import_case
-from tests.e2e.conftest import Account, Site, sign_in
+from tests.e2e.conftest import Account, sign_in
 from tests.e2e.wizard import change, expect_heading, heading, open_task, option, press, question
-from tests.support import EXAMPLES, draft, load_example
+from tests.support import EXAMPLES, load_example
 
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 CHILD = "Tilly Dacres"  # of the sibling group example
@@ -60,14 +59,6 @@ def is_govuk_reveal(node: dict) -> bool:
             re.fullmatch(r'ARIA attribute is not allowed: aria-expanded="(true|false)"', m) for m in messages
         )
     )
-
-
-@pytest.fixture(scope="module")
-def examples_account(site: Site) -> Account:
-    account = site.new_account()
-    for path in EXAMPLES:
-        import_case(site.app, draft(load_example(path.stem)), account.email, path.name)
-    return account
 
 
 @pytest.fixture

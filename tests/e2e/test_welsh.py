@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from formgen.i18n import catalogs
 from tests.e2e.conftest import Account, Site, open_context, sign_in
-from tests.e2e.test_accessibility import ABROAD, CHILD, assert_accessible, examples_account  # noqa: F401
+from tests.e2e.test_accessibility import ABROAD, CHILD, assert_accessible
 from tests.e2e.wizard import open_task, press
 from tests.web.test_languages import english_left_on, english_patterns
 
@@ -27,7 +27,7 @@ def test_a_practitioner_works_in_welsh_and_the_choice_is_kept(
     page: Page,
     browser: Browser,
     site: Site,
-    examples_account: Account,  # noqa: F811
+    examples_account: Account,
 ) -> None:
     sign_in(page, examples_account)
     page.get_by_role("link", name="Cymraeg").click()
