@@ -14,12 +14,15 @@ from typing import Any
 
 from flask import current_app, g, session
 
-from formgen.i18n import ngettext
+from formgen.i18n import N_, Language, current, ngettext
 from formgen.web.extensions import db
 from formgen.web.models import User
 
 # The last-activity time is rewritten at most this often, so not every request sends a new cookie.
 REFRESH_SECONDS = 60
+
+# What the warning's script announces as it counts down (formgen/web/static/app.js).
+COUNTDOWN_ANNOUNCEMENT = N_("We will sign you out in %(countdown)s.")
 
 
 def load_user() -> None:
@@ -76,11 +79,12 @@ def seconds_left() -> dict[str, int]:
 
 def template_values() -> dict[str, Any]:
     """The limits in words (for the sign-in page and the warning), and for a signed-in person the
-    seconds the warning counts down from (formgen/web/static/app.js)."""
+    seconds the warning counts down from and the words it counts in (formgen/web/static/app.js)."""
     signed_in = g.get("user") is not None
     return {
         "session_limits": {"idle": _words("IDLE_TIMEOUT"), "lifetime": _words("SESSION_LIFETIME")},
         "session_seconds": {**seconds_left(), "warning": _seconds("SESSION_WARNING")} if signed_in else None,
+        "countdown_words": countdown_words(current()) if signed_in else None,
         # Why this browser's session ended ("idle" or "lifetime"), if it ended rather than signed out.
         "session_ended_because": session.get("ended", {}).get("reason"),
     }
@@ -122,6 +126,26 @@ def _words(setting: str) -> str:
     if seconds % 60 == 0:
         return ngettext("%(num)d minute", "%(num)d minutes", seconds // 60)
     return ngettext("%(num)d second", "%(num)d seconds", seconds)
+
+
+def countdown_words(language: Language) -> dict[str, Any]:
+    """The words the warning's script counts down in, placeholders unfilled: the sentence it announces,
+    and "%(num)d minutes" and "%(num)d seconds" in each plural category of the language, named as the
+    browser's Intl.PluralRules names them (as govuk-frontend's own components take their plurals)."""
+    return {
+        "announcement": language.words(COUNTDOWN_ANNOUNCEMENT),
+        "minute": _plural_forms(language, "%(num)d minute", "%(num)d minutes"),
+        "second": _plural_forms(language, "%(num)d second", "%(num)d seconds"),
+    }
+
+
+def _plural_forms(language: Language, singular: str, plural: str) -> dict[str, str]:
+    # The catalog's plural forms are numbered by its own formula, the browser's by CLDR category: each
+    # category takes the form of its smallest number (the countdown never passes 99 of a unit).
+    examples: dict[str, int] = {}
+    for n in range(100):
+        examples.setdefault(language.locale.plural_form(n), n)
+    return {category: language.plural_words(singular, plural, n) for category, n in examples.items()}
 
 
 def _seconds(setting: str) -> int:

@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from formgen.i18n import catalogs
 from tests.e2e.conftest import Site, open_context, serving, sign_in
 from tests.e2e.test_accessibility import assert_accessible
 from tests.e2e.wizard import expect_heading, press
@@ -22,6 +23,8 @@ IDLE = timedelta(seconds=15)
 WARNING = timedelta(seconds=8)
 WAIT_MS = 20_000  # longer than the warning takes to open, or the session to end
 REFERRER = "Who made the referral?"
+WELSH = catalogs.language("cy")
+cy = WELSH.gettext
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +118,17 @@ def test_when_the_session_ends_the_page_stays_and_what_was_typed_is_kept(
     # Back on the page, what was typed is there to be saved, and Continue saves it.
     expect(page.locator("#held")).to_contain_text("Your answers have not been saved yet")
     expect(page.get_by_label(REFERRER, exact=True)).to_have_value(typed)
+
+
+def test_the_warning_counts_down_in_welsh_on_a_welsh_page(short_page: Page, short_site: Site) -> None:
+    page = short_page
+    sign_in(page, short_site.new_account())
+    page.get_by_role("link", name="Cymraeg").click()
+    warning = page.get_by_role("dialog", name=cy("You’re about to be signed out"))
+    expect(warning).to_be_visible(timeout=WAIT_MS)
+    # The countdown the script writes, in the catalog's words for "N seconds" (Intl.PluralRules("cy")).
+    sentence = re.escape(cy("For your security, we will sign you out in %(countdown)s.", countdown="COUNT"))
+    seconds = re.escape(WELSH.ngettext("%(num)d second", "%(num)d seconds", 5)).replace("5", r"\d+")
+    counted = sentence.replace("COUNT", seconds)
+    expect(warning).to_contain_text(re.compile(counted))
+    assert_accessible(page)

@@ -5,12 +5,15 @@ A session's times are inside its signed cookie; a test moves them back, as the c
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 from lxml import html as lxml_html
 
+from formgen.i18n import ENGLISH, catalogs
 from formgen.web import create_app
+from formgen.web.sessions import countdown_words
 
 
 def age(client, **seconds: int) -> None:
@@ -73,6 +76,26 @@ def test_the_page_gives_the_warning_its_timings(client):
     assert 7 * 3600 - 2 <= int(dialog.get("data-lifetime-seconds")) <= 7 * 3600
     assert dialog.get("data-warning-seconds") == "120"
     assert dialog.get("data-keep-alive-url") == "/session/keep-alive"
+
+
+def test_the_warning_counts_down_in_the_words_of_the_page(client):
+    dialog = lxml_html.fromstring(client.get("/").get_data(as_text=True)).get_element_by_id("timeout-dialog")
+    assert json.loads(dialog.get("data-words")) == countdown_words(ENGLISH)
+    assert countdown_words(ENGLISH) == {
+        "announcement": "We will sign you out in %(countdown)s.",
+        "minute": {"one": "%(num)d minute", "other": "%(num)d minutes"},
+        "second": {"one": "%(num)d second", "other": "%(num)d seconds"},
+    }
+
+
+def test_the_countdown_has_a_form_for_each_of_the_browsers_plural_categories_of_welsh():
+    welsh = catalogs.language("cy")
+    words = countdown_words(welsh)
+    # Intl.PluralRules("cy") names six categories; the catalog's words stand in each of them.
+    assert set(words["second"]) == {"zero", "one", "two", "few", "many", "other"}
+    assert words["second"]["two"] == "%(num)d eiliad"
+    assert words["announcement"] == "Byddwn yn eich allgofnodi ymhen %(countdown)s."
+    assert welsh.missing == set()
 
 
 def test_the_warning_is_only_on_the_pages_of_a_signed_in_person(app, client):

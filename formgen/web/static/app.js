@@ -26,6 +26,9 @@ class TimeoutWarning {
     this.state = null // null (closed), 'idle', 'lifetime' or 'ended'
     this.dismissed = null // the lifetime warning, once read: it cannot be acted on
     this.spoken = null
+    // The page's words for the countdown, in its language: formgen/web/sessions.py countdown_words.
+    this.words = JSON.parse(dialog.dataset.words)
+    this.plurals = new Intl.PluralRules(document.documentElement.lang)
   }
 
   start () {
@@ -149,22 +152,25 @@ class TimeoutWarning {
   count (leftMs) {
     const seconds = Math.ceil(leftMs / 1000)
     for (const element of this.dialog.querySelectorAll('[data-countdown]')) {
-      element.textContent = duration(seconds)
+      element.textContent = this.duration(seconds)
     }
     // Spoken every minute, then every 15 seconds: often enough to know, not so often as to drown.
-    const spoken = duration(seconds >= 60 ? Math.ceil(seconds / 60) * 60 : Math.ceil(seconds / 15) * 15)
-    if (this.spoken !== null && spoken !== this.spoken) this.say(`We will sign you out in ${spoken}.`)
+    const spoken = this.duration(seconds >= 60 ? Math.ceil(seconds / 60) * 60 : Math.ceil(seconds / 15) * 15)
+    if (this.spoken !== null && spoken !== this.spoken) {
+      this.say(this.words.announcement.replace('%(countdown)s', spoken))
+    }
     this.spoken = spoken
+  }
+
+  duration (seconds) {
+    const [number, unit] = seconds >= 60 ? [Math.ceil(seconds / 60), 'minute'] : [seconds, 'second']
+    const forms = this.words[unit]
+    return (forms[this.plurals.select(number)] ?? forms.other).replace('%(num)d', number)
   }
 
   say (text) {
     this.announcement.textContent = text
   }
-}
-
-function duration (seconds) {
-  const [number, unit] = seconds >= 60 ? [Math.ceil(seconds / 60), 'minute'] : [seconds, 'second']
-  return `${number} ${unit}${number === 1 ? '' : 's'}`
 }
 
 const timeoutDialog = document.querySelector('[data-module="app-timeout-dialog"]')
