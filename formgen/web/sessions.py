@@ -10,6 +10,7 @@ the pages open in other tabs.
 from __future__ import annotations
 
 import time
+from functools import cache
 from typing import Any
 
 from flask import current_app, g, session
@@ -140,12 +141,19 @@ def countdown_words(language: Language) -> dict[str, Any]:
 
 
 def _plural_forms(language: Language, singular: str, plural: str) -> dict[str, str]:
+    examples = _category_examples(language.code)
+    return {category: language.plural_words(singular, plural, n) for category, n in examples.items()}
+
+
+@cache  # on every signed-in page: the categories of a language never change
+def _category_examples(code: str) -> dict[str, int]:
     # The catalog's plural forms are numbered by its own formula, the browser's by CLDR category: each
     # category takes the form of its smallest number (the countdown never passes 99 of a unit).
+    rule = Language(code).locale.plural_form
     examples: dict[str, int] = {}
     for n in range(100):
-        examples.setdefault(language.locale.plural_form(n), n)
-    return {category: language.plural_words(singular, plural, n) for category, n in examples.items()}
+        examples.setdefault(rule(n), n)
+    return examples
 
 
 def _seconds(setting: str) -> int:
