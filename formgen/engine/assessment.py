@@ -18,6 +18,7 @@ from typing import Any
 
 from formgen.capabilities import Capability
 from formgen.display import item_label
+from formgen.engine import written_in
 from formgen.fieldtypes import (
     Checks,
     Invalid,
@@ -104,6 +105,11 @@ class Assessment:
         """The stored answer of a top-level field, from the household's or the child's answers."""
         source = self.household if info.section.scope == "household" else self.child
         return source.get(info.field.id)
+
+    def written_in(self, info: FieldInfo) -> str | None:
+        """The language an answer to a top-level question was said to be written in, if any."""
+        source = self.household if info.section.scope == "household" else self.child
+        return written_in.language_of(source, info.field.id) if written_in.written(info) else None
 
     def value(self, field_id: str) -> Any:
         """The typed answer of a visible top-level field; None when hidden, unanswered or invalid."""

@@ -21,12 +21,15 @@ from pydantic import (
     StrictInt,
     StrictStr,
     StringConstraints,
+    TypeAdapter,
     ValidationError,
+    WithJsonSchema,
     field_validator,
 )
 
 from formgen.capabilities import Capability
 from formgen.display import clean_text
+from formgen.engine import written_in
 from formgen.engine.assessment import Assessment
 from formgen.engine.case_formats import FORMAT, FormatError, upgraded
 from formgen.engine.distribution import Interpretation, Recipient, Sending, Withholding
@@ -42,7 +45,20 @@ Reference = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-
 # An answer as JSON holds it: what each field type stores (docs/form-specs.md), null for none.
 Scalar = StrictStr | StrictBool | StrictInt | Annotated[float, AllowInfNan(False)] | None
 ItemAnswers = dict[StrictStr, Scalar | list[StrictStr]]
-Answers = dict[StrictStr, Scalar | list[StrictStr] | list[ItemAnswers]]
+Answer = Scalar | list[StrictStr] | list[ItemAnswers]
+# Beside the answers, under written_in.KEY, the language each free-text answer was said to be in: the
+# one object among them, which the published schema allows under that name only.
+WrittenIn = dict[StrictStr, Annotated[str, StringConstraints(pattern=written_in.TAG)]]
+Answers = Annotated[
+    dict[StrictStr, Answer | WrittenIn],
+    WithJsonSchema(
+        {
+            **TypeAdapter(dict[StrictStr, Answer]).json_schema(),
+            "properties": {written_in.KEY: TypeAdapter(WrittenIn).json_schema()},
+            "title": "Answers",
+        }
+    ),
+]
 
 
 def _clean(value: Any) -> Any:
@@ -258,6 +274,9 @@ def _scope_problems(
     fields = {info.field.id: info for info in form.top_fields() if info.section.scope == scope}
     for key, raw in answers.items():
         place = describe_path((*where, key))
+        if key == written_in.KEY:
+            yield from (Problem(label, None, place, message) for message in written_in.problems(fields, raw))
+            continue
         info = fields.get(key)
         if info is None and household is not None and key in form.per_child:
             yield from _per_child_problems(form, form.info(key), raw, household.get(key), place, label)

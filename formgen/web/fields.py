@@ -36,6 +36,7 @@ class FieldView:
     id_prefix: str = ""
     reveals: dict[str, list[FieldView]] = field(default_factory=dict)
     people: Mapping[str, str] = field(default_factory=dict)  # item id -> name, for choices_from
+    lang: str | None = None  # the language its answer was written in, when not the page's
 
     @property
     def field(self) -> FormField:
@@ -77,6 +78,8 @@ def params(view: FieldView, render: Callable[[FieldView], Markup]) -> dict[str, 
     if kind.component == "govukDateInput":
         return _date(view, common)
     label = {"text": label_text(field), "isPageHeading": view.heading, "classes": _label_size(view, "label")}
+    if view.lang:
+        common["attributes"] = {"lang": view.lang}
     return {**common, "label": label, "value": view.raw or "", **kind.input_options}
 
 

@@ -88,6 +88,7 @@ def revision(reference: str, key: str, number: int):
                 {
                     "key": _(info.field.label),
                     "lines": pages.answer_lines(assessment, info),
+                    "lang": pages.answer_language(assessment, info),
                 }
                 for _shown, info in pages.questions_shown(assessment, section, form.answered_by(section))
             ],

@@ -21,7 +21,7 @@ from formgen.engine.assessment import STATUS_LABELS, PendingDecision
 from formgen.engine.journey import reveal
 from formgen.engine.review import COMMENT_LENGTH
 from formgen.fieldtypes import Parsed, display, field_type, subject
-from formgen.i18n import N_, _
+from formgen.i18n import N_, _, current
 from formgen.spec.form import DECISION, FieldInfo, FormSpec
 from formgen.spec.model import Page, Section
 from formgen.web.fields import FieldView, read_raw
@@ -110,6 +110,17 @@ def answer_lines(assessment: Assessment, info: FieldInfo) -> list[str] | None:
     return text.splitlines() or None
 
 
+def answer_language(assessment: Assessment, info: FieldInfo) -> str | None:
+    """The language an answer was said to be written in when it is not the page's: its `lang`."""
+    code = assessment.written_in(info)
+    return code if code is not None and not same_language(code, current().code) else None
+
+
+def same_language(one: str, other: str) -> bool:
+    """Whether two language tags name one language ("cy" and "cy-GB")."""
+    return one.split("-")[0].lower() == other.split("-")[0].lower()
+
+
 def decision_words(assessment: Assessment, pending: PendingDecision) -> str:
     """A decision reserved to a manager in plain words: its question's subject, and the person it is
     about, if one ("why an interpreter is not being used, for Shannon Colbeck (Mother)")."""
@@ -191,6 +202,7 @@ def views(
             error.part if error else None,
             id_prefix=prefix,
             people=assessment.people(info, exclude=str(item.get("id")) if item else None),
+            lang=answer_language(assessment, info) if item is None else None,
         )
     top: list[FieldView] = []
     for info in infos:

@@ -32,6 +32,7 @@ from formgen.spec.form import FieldInfo
 from formgen.spec.model import Page, Section
 from formgen.web import audit, chronology, pages, revisions, summaries
 from formgen.web.access import edit_refusal, require, visible_case
+from formgen.web.answer_language import NAME, AnswerLanguage
 from formgen.web.conflicts import Conflict, child_conflict, combined, conflict
 from formgen.web.extensions import db
 from formgen.web.held import PARAMETER, held_form
@@ -166,6 +167,7 @@ class QuestionPage:
         self.infos = pages.page_fields(self.form, page, self.answering)
         if not self.infos:
             abort(404)  # a page of a manager's decisions only: they have pages of their own
+        self.language = AnswerLanguage(self.form, self.infos)
         self.stored = subject.answers_for(section)
         self.version = subject.record(section).version
         self.refusal = edit_refusal(subject.case, subject.child, section, self.answering)
@@ -177,7 +179,8 @@ class QuestionPage:
 
     def read(self, sent: MultiDict) -> tuple[pages.Submission, dict[str, Any]]:
         posted = pages.read(self.assessment(), self.infos, sent)
-        return posted, pages.merge(self.stored, posted.values)
+        answers = pages.merge(self.stored, posted.values)
+        return posted, self.language.read(sent, answers, posted.on_screen)
 
     # --- the request -----------------------------------------------------------------------------
 
@@ -203,6 +206,7 @@ class QuestionPage:
                 assessment, self.section, posted.on_screen, state, self.answering
             )
             state.errors.update(self.list_question_error(sent, assessment))
+            state.errors.update(self.language.errors(sent))
         if state.errors:
             return self.render(assessment, state, sent_version(sent), leave_without_saving=leaving), 400
         if answers != self.stored and not save(self.subject, self.section, answers, sent_version(sent)):
@@ -343,7 +347,7 @@ class QuestionPage:
             for view in field_views
             if view.field.type == "group"
         }
-        extra = {"add-another": state.errors["add-another"]} if "add-another" in state.errors else {}
+        extra = {key: state.errors[key] for key in ("add-another", NAME) if key in state.errors}
         return render_template(
             "wizard/page.html",
             subject=self.subject,
@@ -359,6 +363,7 @@ class QuestionPage:
             add_another=state.raw.get("add-another", ""),
             errors=pages.error_summary(field_views, extra),
             add_another_error=state.errors.get("add-another"),
+            written_in=self.language.question(assessment, state.errors),
             version=version,
             conflict=conflict,
             leave_without_saving=leave_without_saving,

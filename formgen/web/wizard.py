@@ -269,6 +269,7 @@ def _answer_row(
         "change": change if changeable else None,
         "key": _(info.field.document_label if info.group else info.field.label),
         "lines": lines,
+        "lang": pages.answer_language(assessment, info),
         "entries": items,
         "withheld": names,
         # An unanswered question has nothing to withhold, unless it was withheld while it had an answer.

@@ -303,3 +303,26 @@ def test_a_distribution_list_that_names_what_the_case_does_not_have_is_a_located
     assert any("circulation[0].recipient" in p and "gone" in p for p in problems), problems
     assert any(p.startswith("case.json: withheld[0]") and "x-nothing" in p for p in problems), problems
     assert answer_problems(form, load_case(PROJECT_ROOT / "examples" / "sibling-group.json"), "x") == []
+
+
+def test_the_languages_answers_were_written_in_are_kept_and_checked(form):
+    data = json.loads((PROJECT_ROOT / "examples" / "sibling-group.json").read_text(encoding="utf-8"))
+    kai = next(child for child in data["children"] if child["id"] == "child-kai")
+    kai["answers"]["_written_in"] = {"child_views_text": "cy"}
+    validator = Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+    assert validator.is_valid(data)
+    case = parse_case(json.dumps(data).encode(), "case.json")
+    assert answer_problems(form, case, "case.json") == []
+    assert case.assessment(form, "child-kai", today=TODAY).written_in(form.info("child_views_text")) == "cy"
+
+    kai["answers"]["_written_in"] = {"child_views_text": "Welsh", "child_first_language": "cy"}
+    assert not validator.is_valid(data)  # the schema and formgen both want a language code
+    assert any("_written_in" in problem for problem in problems_of(json.dumps(data).encode()))
+    kai["answers"]["_written_in"] = {"child_first_language": "cy", "no_such_question": "cy"}
+    case = parse_case(json.dumps(data).encode(), "case.json")
+    problems = [str(problem) for problem in answer_problems(form, case, "case.json")]
+    assert len(problems) == 2, problems
+    assert (
+        "children[1].answers._written_in: 'child_first_language' is not a free-text question" in problems[0]
+    )
+    assert "'no_such_question' is not a free-text question" in problems[1]
