@@ -36,6 +36,7 @@ def test_a_practitioner_works_in_welsh_and_the_choice_is_kept(
     in_welsh(page)
 
     page.get_by_role("link", name=CHILD, exact=True).click()
+    expect(page.locator(".govuk-task-list__status").first).to_be_visible()  # the task list has loaded
     statuses = page.locator(".govuk-task-list__status").all_inner_texts()
     assert statuses and {" ".join(text.split()) for text in statuses} <= {cy(status) for status in STATUSES}
     in_welsh(page)
@@ -51,6 +52,9 @@ def test_a_practitioner_works_in_welsh_and_the_choice_is_kept(
     summary = page.locator(".govuk-error-summary")
     expect(summary.locator(".govuk-error-summary__title")).to_have_text(cy("There is a problem"))
     expect(summary.get_by_role("link")).to_have_count(3)
+    # Which language the answers are in: asked on a Welsh page, starting at Welsh.
+    written_in = page.get_by_role("group", name=cy("Which language have you written in on this page?"))
+    expect(written_in.get_by_role("radio", name="Cymraeg")).to_be_checked()
     in_welsh(page)
 
     page.get_by_role("button", name=cy("Sign out")).first.click()
