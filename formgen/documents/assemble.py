@@ -19,7 +19,7 @@ from formgen.engine.casefile import CaseFile
 from formgen.engine.distribution import Audience, CopyFormat, Recipient
 from formgen.engine.recipients import language_name
 from formgen.engine.review import Stage
-from formgen.i18n import SOURCE_LOCALE, Language, catalogs, speaking
+from formgen.i18n import N_, SOURCE_LOCALE, Language, _, catalogs, speaking
 from formgen.spec import known_fields as known
 from formgen.spec.form import FormSpec
 
@@ -35,7 +35,8 @@ class NotInLanguage(NoSuchDocument):
     (K4: never half in English)."""
 
 
-NOT_APPROVED = "The {document} is written once the assessment is approved"
+# Why a copy cannot be made, said on the pages that offer copies, in the language they are in.
+NOT_APPROVED = N_("The %(document)s is written once the assessment is approved")
 
 
 def documents_for(form: FormSpec, case: CaseFile, child_id: str, *, today: date) -> list[str]:
@@ -75,27 +76,27 @@ def refusal(
 ) -> str | None:
     """Why this recipient's copy of this document cannot be made, or None when it can."""
     if recipient not in case.distribution or (recipient.children and child_id not in recipient.children):
-        return f"{recipient.id} is not on the distribution list for this child"
+        return _("%(recipient)s is not on the distribution list for this child", recipient=recipient.id)
     if recipient.excluded_reason is not None:
-        return f"Must not receive a copy: {recipient.excluded_reason}"
+        return _("Must not receive a copy: %(reason)s", reason=recipient.excluded_reason)
     assessment = case.assessment(form, child_id, today=today)
     if recipient.person is not None:
         if recipient.person not in {
             str(item.get("id")) for item in assessment.items(known.HOUSEHOLD_MEMBERS)
         }:
-            return "No longer among the people in the child's life"
+            return _("No longer among the people in the child’s life")
         if recipient.confirmed is None:
-            return "Not yet confirmed by the practitioner or a manager"
+            return _("Not yet confirmed by the practitioner or a manager")
     if kind not in documents_for(form, case, child_id, today=today):
-        return NOT_APPROVED.format(document=_named(kind))
+        return _(NOT_APPROVED, document=_named(kind))
     withheld = assessment.value(known.OUTCOME_WITHHELD) is True
     if kind == "outcome" and withheld and recipient.audience is Audience.FAMILY:
-        return "The outcome is being withheld from the child and family (I4)"
+        return _("The outcome is being withheld from the child and family")
     return None
 
 
 def _named(kind: str) -> str:
-    return DOCUMENTS[kind].short_name.lower()
+    return _(DOCUMENTS[kind].short_name).lower()
 
 
 def render_document(
@@ -120,9 +121,13 @@ def render_document(
         if kind not in DOCUMENTS:
             raise NoSuchDocument(f"there is no document {kind!r}")
         raise NoSuchDocument(
-            NOT_APPROVED.format(document=_named(kind))
+            _(NOT_APPROVED, document=_named(kind))
             if DOCUMENTS[kind].after_approval
-            else f"child {child_id!r} is not yet born, so there is no {_named(kind)}"
+            else _(
+                "%(child)s is not yet born, so there is no %(document)s",
+                child=child_id,
+                document=_named(kind),
+            )
         )
     refused = recipient and refusal(form, case, child_id, kind, recipient, today=today)
     if refused:

@@ -90,16 +90,20 @@ def needed_messages(
     form: FormSpec, store: TemplateStore, examples: Iterable[CaseFile], kind: str
 ) -> frozenset[str]:
     """Every message the document `kind` needs, over the example cases."""
-    english = Language(SOURCE_LOCALE, asked=set())
     today = date.today()
+    # Which copies are made is found before listening: why a copy is refused is said on a page, not in it.
+    made = [
+        (case, record.id, reader)
+        for case in examples
+        for record in case.children
+        if kind in documents_for(form, case, record.id, today=today)
+        for reader in [*case.distribution, None]
+        if reader is None or not refusal(form, case, record.id, kind, reader, today=today)
+    ]
+    english = Language(SOURCE_LOCALE, asked=set())
     with speaking(english):
-        for case in examples:
-            for record in case.children:
-                if kind not in documents_for(form, case, record.id, today=today):
-                    continue
-                for reader in [*case.distribution, None]:
-                    if reader is None or not refusal(form, case, record.id, kind, reader, today=today):
-                        build_context(form, case, record.id, kind, today=today, recipient=reader)
+        for case, child_id, reader in made:
+            build_context(form, case, child_id, kind, today=today, recipient=reader)
     asked = english.asked or set()
     return frozenset(asked | _printable(form, kind) | _template_messages(store.raw(DOCUMENTS[kind].template)))
 

@@ -118,6 +118,15 @@ def record(client, data: dict):
     return client.post(f"{PAGE}/sent", data={**hidden, **data})
 
 
+def test_why_a_copy_cannot_be_made_is_said_in_the_language_of_the_page(team):
+    support = team[SUPPORT]
+    assert support.get("/language/cy").status_code == 302
+    page = support.get(PAGE)
+    assert "Ni ddylai gael copi: Ms Colbeck asked" in row(page, "child-tilly", "plan", "grandmother")
+    outcome = row(page, "child-kai", "outcome", "police")
+    assert "Caiff canlyniad asesiad ei ysgrifennu unwaith y bydd yr asesiad wedi’i gymeradwyo" in outcome
+
+
 def test_business_support_produce_the_pack_download_the_zip_and_record_what_was_sent(app, team):
     support = team[SUPPORT]
     home = support.get("/")

@@ -229,3 +229,17 @@ def test_every_page_in_welsh_has_no_english_message_left(app, clients, who, engl
         assert english_left_on(body, english_messages) == [], url
         walked += 1
     assert walked >= {"practitioner": 25, "manager": 25}.get(who, 2)
+
+
+def test_what_the_log_recorded_is_marked_english_on_a_welsh_page(client, example_case):
+    seen = f"/cases/{example_case}/children/child-tilly/seen"
+    client.get(f"/cases/{example_case}/children/child-tilly/child_views/observation")
+    english = _page(client.get(seen))
+    assert english.xpath("//table[@id='seen']//td[3]") and not english.xpath("//table[@id='seen']//*[@lang]")
+
+    _choose(client, "cy")
+    welsh = _page(client.get(seen))
+    details = welsh.xpath("//table[@id='seen']//td[3]/span[@lang='en']")
+    assert any(detail.text_content().startswith("Question page: ") for detail in details)
+    assert len(details) == len(welsh.xpath("//table[@id='seen']//tbody/tr"))
+    assert "Mae’r manylion fel y cofnododd y log nhw, yn Saesneg." in welsh.text_content()
