@@ -81,8 +81,10 @@ def test_the_toggle_links_each_page_to_itself_in_the_other_language(client):
     (back,) = welsh.xpath("//nav[@class='app-language-select']//a")
     assert (back.text_content(), back.get("hreflang")) == ("English", "en")
     # A translation no qualified translator has reviewed says so, on every page.
-    note = welsh.xpath("//*[@id='translation-note']")[0].text_content()
-    assert "Claude" in note
+    (note,) = welsh.xpath("//*[@id='translation-note']")
+    assert note.text_content().startswith("Gwnaed y cyfieithiad hwn o'r gwasanaeth gan ")
+    (credit,) = note.xpath("./span[@lang='en']")  # the catalog's header says who, in English
+    assert "Claude" in credit.text_content()
 
 
 def test_the_choice_is_kept_with_the_account_across_signing_out_and_in(app, client):
