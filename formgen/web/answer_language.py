@@ -4,8 +4,9 @@ shown.
 
 It is asked where a person may well write in either language: for a council in Wales, or on a page shown
 in a language other than English; and only while the service is offered in more than one. It starts at
-what the page's answers were said to be in before, else at the page's own language, so that a person
-writing in the language of the page has nothing to do.
+what the page's answers were said to be in before, else at no choice: an answer typed earlier, in
+whatever language, is never recorded as the page's merely because Continue was pressed, and a page sent
+without a choice keeps the languages as they were.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class AnswerLanguage:
         if not self.infos:
             return None
         kept = (assessment.written_in(info) for info in self.infos)
-        chosen = next((code for code in kept if code is not None), current().code)
+        chosen = next((code for code in kept if code is not None), None)
         error = errors.get(NAME)
         return {
             "name": NAME,

@@ -52,9 +52,10 @@ def test_a_practitioner_works_in_welsh_and_the_choice_is_kept(
     summary = page.locator(".govuk-error-summary")
     expect(summary.locator(".govuk-error-summary__title")).to_have_text(cy("There is a problem"))
     expect(summary.get_by_role("link")).to_have_count(3)
-    # Which language the answers are in: asked on a Welsh page, starting at Welsh.
+    # Which language the answers are in: asked on a Welsh page; the example's, typed before, unsaid.
     written_in = page.get_by_role("group", name=cy("Which language have you written in on this page?"))
-    expect(written_in.get_by_role("radio", name="Cymraeg")).to_be_checked()
+    expect(written_in.get_by_role("radio", name="Cymraeg")).not_to_be_checked()
+    expect(written_in.get_by_role("radio", name="English")).not_to_be_checked()
     in_welsh(page)
 
     page.get_by_role("button", name=cy("Sign out")).first.click()

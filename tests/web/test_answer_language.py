@@ -39,13 +39,14 @@ def test_an_english_page_of_a_council_in_england_does_not_ask(client, example_ca
     assert not tree(client.get(page)).xpath("//input[@name='written-in']")
 
 
-def test_a_welsh_page_asks_starting_at_welsh_and_the_answer_keeps_its_language(app, client, example_case):
+def test_a_welsh_page_asks_and_the_answer_keeps_the_language_chosen(app, client, example_case):
     page, check = _paths(example_case)
     _in_welsh(client)
     radios = tree(client.get(page)).xpath("//input[@name='written-in']")
+    # The example's answer was typed before anyone said its language: nothing is chosen for them.
     assert [(radio.get("value"), radio.get("checked") is not None) for radio in radios] == [
         ("en", False),
-        ("cy", True),
+        ("cy", False),
     ]
     labels = tree(client.get(page)).xpath("//label[starts-with(@for, 'written-in')]")
     assert [(label.text_content().strip(), label.get("lang")) for label in labels] == [
@@ -76,6 +77,16 @@ def test_english_written_on_a_welsh_page_is_marked_english_there(app, client, ex
     # Asked again, the page starts at what was said before.
     (chosen,) = tree(client.get(page)).xpath("//input[@name='written-in'][@checked]")
     assert chosen.get("value") == "en"
+
+
+def test_continue_without_a_choice_says_nothing_of_the_language(app, client, example_case):
+    page, check = _paths(example_case)
+    _in_welsh(client)
+    assert submit(client, page, {"observation_notes": WELSH_NOTES}).status_code == 302
+    saved = child_answers(app, example_case, "child-kai")
+    assert saved["observation_notes"] == WELSH_NOTES and KEY not in saved
+    assert client.get("/language/en").status_code == 302
+    assert not tree(client.get(check)).xpath("//dd//*[@lang]")
 
 
 def test_a_cleared_answer_keeps_no_language(app, client, example_case):
@@ -123,8 +134,7 @@ def welsh_council(tmp_path, monkeypatch) -> tuple[CheckedClient, str]:
 def test_a_council_in_wales_asks_on_its_english_pages_too(welsh_council):
     client, reference = welsh_council
     page, check = _paths(reference)
-    (chosen,) = tree(client.get(page)).xpath("//input[@name='written-in'][@checked]")
-    assert chosen.get("value") == "en"
+    assert len(tree(client.get(page)).xpath("//input[@name='written-in']")) == 2
     assert submit(client, page, {"observation_notes": WELSH_NOTES, "written-in": "cy"}).status_code == 302
     (marked,) = tree(client.get(check)).xpath("//dd//span[@lang='cy']")
     assert marked.text_content() == WELSH_NOTES
