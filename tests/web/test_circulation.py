@@ -326,7 +326,9 @@ def test_an_approved_outcome_waits_to_be_sent_except_where_it_is_withheld(app):
     page = support.get(PAGE)
     assert row(page, "child-kai", "outcome", "police") == "PC Dana Whitlock Assessment outcome Ready Download"
     # I4: while Tilly's outcome is withheld from the family, it goes only to the professionals.
-    assert "The outcome is being withheld from the child and family" in row(page, "child-tilly", "outcome", "mother")
+    assert "The outcome is being withheld from the child and family" in row(
+        page, "child-tilly", "outcome", "mother"
+    )
     assert (
         row(page, "child-tilly", "outcome", "police") == "PC Dana Whitlock Assessment outcome Ready Download"
     )
