@@ -4,8 +4,8 @@ reader speaks it in the right voice and a spelling checker reads it as what it i
 
 Only answers written in words have a language: a top-level free-text question (a name, an address or a
 choice is in no language). The languages are kept in the record beside its answers, under `KEY`, by
-question id, so that a revision keeps the answers and their languages together; an answer with none
-kept is in the language of the page it is shown on.
+question id, so that a revision keeps the answers and their languages together. An answer with none
+kept was typed before anyone said, and is shown with no language of its own.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ def written(info: FieldInfo) -> bool:
 
 
 def is_language_tag(code: Any) -> bool:
+    """Whether `code` may stand in a `lang` attribute (and the case file's schema)."""
     return isinstance(code, str) and re.fullmatch(TAG, code) is not None
 
 
