@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 
 import pytest
+from flask import Flask
 from lxml import html as lxml_html
 
 from formgen.web import create_app
 from formgen.web.commands import create_user, import_case
 from formgen.web.database import upgrade
-from tests.support import draft, load_example
+from tests.support import SPEC_DIR, draft, load_example
 from tests.web.pagecheck import CheckedClient, form_values
 from tests.web.postgres import new_database, throwaway_cluster
 
@@ -58,6 +60,28 @@ def client(app) -> CheckedClient:
 def example_case(app) -> str:
     """The sibling-group example as a draft, held by the signed-in practitioner."""
     return import_case(app, draft(load_example("sibling-group")), EMAIL, "sibling-group")
+
+
+def with_overlay(tmp_path, monkeypatch, change: Callable[[str], str]) -> tuple[Flask, CheckedClient, str]:
+    """The app for an authority whose overlay is the default one as `change` makes it, with the sibling
+    group as a draft held by a signed-in practitioner: the app, their client and the case's reference."""
+    specs = tmp_path / "form_specs"
+    shutil.copytree(SPEC_DIR, specs)
+    (specs / "authorities" / "changed.yaml").write_text(
+        change((specs / "authorities" / "general.yaml").read_text())
+    )
+    monkeypatch.setenv("FORMGEN_SPEC_DIR", str(specs))
+    monkeypatch.setenv("FORMGEN_AUTHORITY", "changed")
+    monkeypatch.setenv("FORMGEN_SECRET_KEY", "test-secret-key")
+    url = f"sqlite:///{tmp_path / 'formgen.db'}"
+    upgrade(url)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url}, instance_path=tmp_path)
+    app.test_client_class = CheckedClient
+    create_user(app, EMAIL, "Sam Practitioner", "practitioner", PASSWORD)
+    reference = import_case(app, draft(load_example("sibling-group")), EMAIL, "sibling-group")
+    client = app.test_client()
+    sign_in(client)
+    return app, client, reference
 
 
 def form_token(client: CheckedClient, path: str) -> tuple[str, int | None]:

@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 
 import pytest
 from docx import Document
 
 from formgen.engine.casefile import parse_case
 from formgen.engine.written_in import KEY
-from formgen.web import create_app
-from formgen.web.commands import create_user, import_case
-from formgen.web.database import upgrade
-from tests.support import SPEC_DIR, draft, load_example
-from tests.web.conftest import EMAIL, PASSWORD, sign_in, submit
+from formgen.web.commands import import_case
+from tests.web.conftest import EMAIL, submit, with_overlay
 from tests.web.pagecheck import CheckedClient
 from tests.web.test_wizard import child_answers, summary_links, tree
 
@@ -108,26 +104,15 @@ def test_a_language_not_offered_is_refused_by_name_keeping_what_was_typed(app, c
     assert child_answers(app, example_case, "child-kai") == before
 
 
+def _in_wales(overlay: str) -> str:
+    assert "  nation: ENG\n" in overlay
+    return overlay.replace("  nation: ENG\n", "  nation: WLS\n", 1)
+
+
 @pytest.fixture
 def welsh_council(tmp_path, monkeypatch) -> tuple[CheckedClient, str]:
     """A council in Wales (an overlay saying so), with the sibling group and a signed-in practitioner."""
-    specs = tmp_path / "form_specs"
-    shutil.copytree(SPEC_DIR, specs)
-    overlay = (specs / "authorities" / "general.yaml").read_text()
-    assert "  nation: ENG\n" in overlay
-    overlay = overlay.replace("  nation: ENG\n", "  nation: WLS\n", 1)
-    (specs / "authorities" / "cymru.yaml").write_text(overlay)
-    monkeypatch.setenv("FORMGEN_SPEC_DIR", str(specs))
-    monkeypatch.setenv("FORMGEN_AUTHORITY", "cymru")
-    monkeypatch.setenv("FORMGEN_SECRET_KEY", "test-secret-key")
-    url = f"sqlite:///{tmp_path / 'formgen.db'}"
-    upgrade(url)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url}, instance_path=tmp_path)
-    app.test_client_class = CheckedClient
-    create_user(app, EMAIL, "Sam Practitioner", "practitioner", PASSWORD)
-    reference = import_case(app, draft(load_example("sibling-group")), EMAIL, "sibling-group")
-    client = app.test_client()
-    sign_in(client)
+    _app, client, reference = with_overlay(tmp_path, monkeypatch, _in_wales)
     return client, reference
 
 

@@ -11,8 +11,8 @@ from formgen.spec import load_spec
 from formgen.web import summaries
 from formgen.web.extensions import db
 from formgen.web.models import Case
-from tests.support import SPEC_DIR, draft
-from tests.web.conftest import submit
+from tests.support import SPEC_DIR
+from tests.web.conftest import submit, with_overlay
 
 REFERRAL = {
     "referral_date-day": "3",
@@ -427,34 +427,12 @@ def test_a_case_downloads_as_the_case_file_it_was_imported_from(client, example_
 
 
 def test_a_number_question_added_by_an_overlay_is_asked_and_checked(tmp_path, monkeypatch):
-    import shutil
-
-    from formgen.web import create_app
-    from formgen.web.commands import create_user, import_case
-    from formgen.web.database import upgrade
-    from tests.support import load_example
-    from tests.web.conftest import EMAIL, PASSWORD, sign_in
-    from tests.web.pagecheck import CheckedClient
-
-    specs = tmp_path / "form_specs"
-    shutil.copytree(SPEC_DIR, specs)
-    overlay = (specs / "authorities" / "general.yaml").read_text() + (
+    rooms = (
         "  - add_field:\n      page: environment\n"
         "      field: {id: rooms, type: number, label: 'How many bedrooms are there?',\n"
         "              name: the number of bedrooms, min: 0, max: 20}\n"
     )
-    (specs / "authorities" / "numbers.yaml").write_text(overlay)
-    monkeypatch.setenv("FORMGEN_SPEC_DIR", str(specs))
-    monkeypatch.setenv("FORMGEN_AUTHORITY", "numbers")
-    monkeypatch.setenv("FORMGEN_SECRET_KEY", "test-secret-key")
-    url = f"sqlite:///{tmp_path / 'formgen.db'}"
-    upgrade(url)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url}, instance_path=tmp_path)
-    app.test_client_class = CheckedClient
-    create_user(app, EMAIL, "Sam Practitioner", "practitioner", PASSWORD)
-    reference = import_case(app, draft(load_example("sibling-group")), EMAIL, "sibling-group")
-    client = app.test_client()
-    sign_in(client)
+    app, client, reference = with_overlay(tmp_path, monkeypatch, lambda overlay: overlay + rooms)
     path = f"/cases/{reference}/household/family/environment"
     stored = household(app, reference)
     page = {
